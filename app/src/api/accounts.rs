@@ -1,0 +1,170 @@
+//! Accounts: sign-up, confirmation, sign-in and -out, password reset, roles.
+
+use leptos::prelude::*;
+use uuid::Uuid;
+use wsis::account::{AccountRow, SessionUser};
+use wsis::AppError;
+
+#[cfg(feature = "ssr")]
+fn set_session_cookie(token: Option<&str>) {
+    use http::header::{HeaderValue, SET_COOKIE};
+    let Ok(s) = crate::api::guard::services() else { return };
+    let secure = if s.config.cookie_secure() { "; Secure" } else { "" };
+    let value = match token {
+        Some(t) => format!(
+            "{}={t}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+            wsis::db::SESSION_COOKIE,
+            s.config.session_ttl_secs
+        ),
+        None => format!("{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}", wsis::db::SESSION_COOKIE),
+    };
+    if let (Some(r), Ok(v)) = (use_context::<leptos_axum::ResponseOptions>(), HeaderValue::from_str(&value)) {
+        r.append_header(SET_COOKIE, v);
+    }
+}
+
+/// Who is signed in (`null` when nobody is).
+#[server(endpoint = "current_user")]
+pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
+    use crate::api::guard::*;
+    Ok(request().account.as_ref().map(wsis::db::auth::session_user))
+}
+
+#[server(endpoint = "sign_up")]
+pub async fn sign_up(
+    email: String,
+    password: String,
+    display_name: String,
+    #[server(default)] organisation: String,
+    country: String,
+) -> Result<String, AppError> {
+    use crate::api::guard::*;
+    run(async move {
+        let s = services()?;
+        let answer = wsis::db::auth::sign_up(
+            &s,
+            wsis::db::auth::SignUp { email, password, display_name, organisation, country },
+        )
+        .await?;
+        done(Some("/signin"), Some(answer));
+        Ok(answer.to_string())
+    })
+    .await
+}
+
+#[server(endpoint = "confirm_email")]
+pub async fn confirm_email(token: String) -> Result<String, AppError> {
+    use crate::api::guard::*;
+    run(async move {
+        let s = services()?;
+        wsis::db::auth::confirm_email(&s, &token).await?;
+        let msg = "Your e-mail address is confirmed. You can now vote and submit projects.";
+        done(Some("/signin"), Some(msg));
+        Ok(msg.to_string())
+    })
+    .await
+}
+
+#[server(endpoint = "resend_confirmation")]
+pub async fn resend_confirmation(email: String) -> Result<String, AppError> {
+    use crate::api::guard::*;
+    run(async move {
+        let s = services()?;
+        let answer = wsis::db::auth::resend_confirmation(&s, &email).await?;
+        done(None, Some(answer));
+        Ok(answer.to_string())
+    })
+    .await
+}
+
+#[server(endpoint = "sign_in")]
+pub async fn sign_in(email: String, password: String) -> Result<SessionUser, AppError> {
+    use crate::api::guard::*;
+    run(async move {
+        let s = services()?;
+        let req = request();
+        let client = wsis::db::auth::keyed_hash(&s.config.secret, req.client_addr.as_bytes());
+        let (acct, token) =
+            wsis::db::auth::sign_in(&s, &email, &password, &client[..32], req.session_token.as_deref()).await?;
+        set_session_cookie(Some(&token));
+        done(Some("/"), None);
+        Ok(wsis::db::auth::session_user(&acct))
+    })
+    .await
+}
+
+#[server(endpoint = "sign_out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    use crate::api::guard::*;
+    run(async move {
+        let s = services()?;
+        if let Some(t) = request().session_token {
+            wsis::db::auth::delete_session(&s.db, &t).await?;
+        }
+        set_session_cookie(None);
+        done(Some("/"), None);
+        Ok(())
+    })
+    .await
+}
+
+#[server(endpoint = "request_password_reset")]
+pub async fn request_password_reset(email: String) -> Result<String, AppError> {
+    use crate::api::guard::*;
+    run(async move {
+        let s = services()?;
+        let answer = wsis::db::auth::request_password_reset(&s, &email).await?;
+        done(None, Some(answer));
+        Ok(answer.to_string())
+    })
+    .await
+}
+
+#[server(endpoint = "reset_password")]
+pub async fn reset_password(token: String, password: String) -> Result<String, AppError> {
+    use crate::api::guard::*;
+    run(async move {
+        let s = services()?;
+        wsis::db::auth::reset_password(&s, &token, &password).await?;
+        let msg = "Your password is changed. Please sign in with it.";
+        done(Some("/signin"), Some(msg));
+        Ok(msg.to_string())
+    })
+    .await
+}
+
+/// Accounts, optionally filtered by role and text (admins only).
+#[server(endpoint = "admin_list_accounts")]
+pub async fn list_accounts(#[server(default)] role: String, #[server(default)] q: String) -> Result<Vec<AccountRow>, AppError> {
+    use crate::api::guard::*;
+    use wsis::account::Role;
+    run(async move {
+        require_role(Role::Admin)?;
+        let s = services()?;
+        let role = match role.trim() {
+            "" => None,
+            r => Some(Role::parse(r).ok_or_else(|| AppError::invalid(format!("There is no role “{r}”.")))?),
+        };
+        if q.len() > 200 {
+            return Err(AppError::invalid("The search text is too long."));
+        }
+        wsis::db::auth::list_accounts(&s.db, role, &q).await
+    })
+    .await
+}
+
+/// Grants (`granted = true`) or revokes a role (admins only; audit-logged).
+#[server(endpoint = "admin_set_role")]
+pub async fn set_role(account: Uuid, role: String, granted: bool) -> Result<AccountRow, AppError> {
+    use crate::api::guard::*;
+    use wsis::account::Role;
+    run(async move {
+        let me = require_role(Role::Admin)?;
+        let s = services()?;
+        let role = Role::parse(&role).ok_or_else(|| AppError::invalid(format!("There is no role “{role}”.")))?;
+        let row = wsis::db::auth::set_role(&s, &me, account, role, granted).await?;
+        done(None, Some(if granted { "Role granted." } else { "Role revoked." }));
+        Ok(row)
+    })
+    .await
+}

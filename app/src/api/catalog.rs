@@ -1,0 +1,167 @@
+//! Public reads: the edition, its categories and nominees.
+
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+use wsis::category::{CategorySummary, NomineeFilter};
+use wsis::edition::EditionView;
+use wsis::nomination::{NomineeCard, NomineeDetail};
+use wsis::vote::BallotLine;
+use wsis::AppError;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PastEdition {
+    pub year: i32,
+    pub title: String,
+    pub results_public: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HomeData {
+    pub now: DateTime<Utc>,
+    pub edition: Option<EditionView>,
+    pub nominees: u64,
+    pub categories: u64,
+    pub past: Vec<PastEdition>,
+}
+
+#[server(endpoint = "home")]
+pub async fn get_home() -> Result<HomeData, AppError> {
+    use crate::api::guard::*;
+    run(async {
+        let s = services()?;
+        let now = Utc::now();
+        let current = wsis::db::catalog::current_edition(&s.db).await?;
+        let (edition, nominees) = match &current {
+            Some(e) => {
+                let sums = wsis::db::catalog::category_summaries(&s.db, e.id).await?;
+                (Some(wsis::db::catalog::edition_view(e)), sums.iter().map(|c| c.nominees).sum())
+            }
+            None => (None, 0),
+        };
+        let past = wsis::db::catalog::editions(&s.db)
+            .await?
+            .iter()
+            .filter(|e| Some(e.id) != current.as_ref().map(|c| c.id))
+            .map(|e| PastEdition { year: e.year, title: e.title.clone(), results_public: wsis::db::catalog::edition_view(e).results_public(now) })
+            .collect();
+        Ok(HomeData { now, edition, nominees, categories: 18, past })
+    })
+    .await
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BallotData {
+    pub now: DateTime<Utc>,
+    pub edition: Option<EditionView>,
+    pub lines: Vec<BallotLine>,
+    pub signed_in: bool,
+    pub voted: usize,
+}
+
+#[server(endpoint = "ballot")]
+pub async fn get_ballot() -> Result<BallotData, AppError> {
+    use crate::api::guard::*;
+    run(async {
+        let s = services()?;
+        let me = request().account;
+        let now = Utc::now();
+        let Some(e) = wsis::db::catalog::current_edition(&s.db).await? else {
+            return Ok(BallotData { now, edition: None, lines: vec![], signed_in: me.is_some(), voted: 0 });
+        };
+        let lines = wsis::db::voting::ballot(&s.db, e.id, me.as_ref().map(|a| a.id)).await?;
+        let voted = lines.iter().filter(|l| l.choice.is_some()).count();
+        Ok(BallotData { now, edition: Some(wsis::db::catalog::edition_view(&e)), lines, signed_in: me.is_some(), voted })
+    })
+    .await
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CategoryData {
+    pub now: DateTime<Utc>,
+    pub edition: EditionView,
+    pub category: CategorySummary,
+    pub nominees: Vec<NomineeCard>,
+    pub countries: Vec<String>,
+    pub filter: NomineeFilter,
+    pub my_choice: Option<(Uuid, String)>,
+    pub signed_in: bool,
+    pub confirmed: bool,
+}
+
+#[server(endpoint = "category")]
+pub async fn get_category(slug: String, filter: NomineeFilter) -> Result<CategoryData, AppError> {
+    use crate::api::guard::*;
+    run(async move {
+        let s = services()?;
+        let me = request().account;
+        let not_found = || AppError::NotFound("There is no such category.".into());
+        let def = wsis::category::by_slug(&slug).ok_or_else(not_found)?;
+        let e = wsis::db::catalog::current_edition(&s.db).await?.ok_or_else(not_found)?;
+        let summaries = wsis::db::catalog::category_summaries(&s.db, e.id).await?;
+        let category = summaries.into_iter().find(|c| c.slug == def.slug).ok_or_else(not_found)?;
+        let nominees = wsis::db::catalog::nominees(&s.db, e.id, def.slug, &filter).await?;
+        let countries = wsis::db::catalog::nominee_countries(&s.db, e.id, def.position as i32).await?;
+        let my_choice = match &me {
+            Some(a) => wsis::db::voting::ballot(&s.db, e.id, Some(a.id))
+                .await?
+                .into_iter()
+                .find(|l| l.category_slug == def.slug)
+                .and_then(|l| l.choice.zip(l.choice_title)),
+            None => None,
+        };
+        Ok(CategoryData {
+            now: Utc::now(),
+            edition: wsis::db::catalog::edition_view(&e),
+            category,
+            nominees,
+            countries,
+            filter,
+            my_choice,
+            signed_in: me.is_some(),
+            confirmed: me.as_ref().is_some_and(|a| a.confirmed_at.is_some()),
+        })
+    })
+    .await
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NomineeData {
+    pub now: DateTime<Utc>,
+    pub edition: EditionView,
+    pub nominee: NomineeDetail,
+    /// The voter's choice in this nominee's category, if they voted there.
+    pub my_choice: Option<(Uuid, String)>,
+    pub signed_in: bool,
+    pub confirmed: bool,
+}
+
+#[server(endpoint = "nominee")]
+pub async fn get_nominee(id: String) -> Result<NomineeData, AppError> {
+    use crate::api::guard::*;
+    run(async move {
+        let s = services()?;
+        let me = request().account;
+        let id = Uuid::parse_str(id.trim()).map_err(|_| AppError::NotFound("There is no nominee with this id.".into()))?;
+        let nominee = wsis::db::catalog::nominee_detail(&s.db, id).await?;
+        let e = wsis::db::catalog::edition_by_year(&s.db, nominee.edition_year).await?.ok_or(AppError::Internal)?;
+        let my_choice = match &me {
+            Some(a) => wsis::db::voting::ballot(&s.db, e.id, Some(a.id))
+                .await?
+                .into_iter()
+                .find(|l| l.category_slug == nominee.category_slug)
+                .and_then(|l| l.choice.zip(l.choice_title)),
+            None => None,
+        };
+        Ok(NomineeData {
+            now: Utc::now(),
+            edition: wsis::db::catalog::edition_view(&e),
+            nominee,
+            my_choice,
+            signed_in: me.is_some(),
+            confirmed: me.as_ref().is_some_and(|a| a.confirmed_at.is_some()),
+        })
+    })
+    .await
+}

@@ -1,0 +1,78 @@
+//! Voting: casting a vote, the voter's votes, receipts, and the admin tally.
+
+use leptos::prelude::*;
+use uuid::Uuid;
+use wsis::vote::{MyVote, ReceiptStatus};
+use wsis::AppError;
+
+/// Casts the signed-in, confirmed account's vote for a nominee. One vote per account per
+/// category; the database enforces it.
+#[server(endpoint = "cast_vote")]
+pub async fn cast_vote(nominee: Uuid) -> Result<MyVote, AppError> {
+    use crate::api::guard::*;
+    run(async move {
+        let me = require_user()?;
+        let s = services()?;
+        let req = request();
+        let origin = wsis::db::voting::origin_hash(&s.config.secret, &req.client_addr, &req.user_agent);
+        let vote = wsis::db::voting::cast_vote(&s, &me, nominee, &origin).await?;
+        done(Some(&format!("/categories/{}", vote.category_slug)), Some("Your vote is recorded. Thank you!"));
+        Ok(vote)
+    })
+    .await
+}
+
+#[server(endpoint = "my_votes")]
+pub async fn my_votes() -> Result<Vec<MyVote>, AppError> {
+    use crate::api::guard::*;
+    run(async move {
+        let me = require_user()?;
+        let s = services()?;
+        wsis::db::voting::my_votes(&s.db, me.id).await
+    })
+    .await
+}
+
+/// Public: is this receipt counted, and in which category (never for whom).
+#[server(endpoint = "check_receipt")]
+pub async fn check_receipt(receipt: String) -> Result<ReceiptStatus, AppError> {
+    use crate::api::guard::*;
+    run(async move {
+        let s = services()?;
+        wsis::db::voting::check_receipt(&s.db, &receipt).await
+    })
+    .await
+}
+
+/// The live tally of the current edition: admins always; everyone else only once the
+/// edition's results are released.
+#[server(endpoint = "tally")]
+pub async fn get_tally() -> Result<Vec<wsis::tally::CategoryTally>, AppError> {
+    use crate::api::guard::*;
+    run(async move {
+        let s = services()?;
+        let e = wsis::db::catalog::current_edition(&s.db).await?.ok_or_else(|| AppError::NotFound("There is no edition yet.".into()))?;
+        let released = wsis::db::catalog::edition_view(&e).results_public(chrono::Utc::now());
+        if !released {
+            require_role(wsis::account::Role::Admin)
+                .map_err(|_| AppError::forbidden("Results are not released yet."))?;
+        }
+        wsis::db::voting::tally(&s.db, e.id).await
+    })
+    .await
+}
+
+/// Rebuilds the counters from the vote table (admins only; audit-logged).
+#[server(endpoint = "admin_recount")]
+pub async fn recount() -> Result<usize, AppError> {
+    use crate::api::guard::*;
+    run(async move {
+        let me = require_role(wsis::account::Role::Admin)?;
+        let s = services()?;
+        let e = wsis::db::catalog::current_edition(&s.db).await?.ok_or_else(|| AppError::NotFound("There is no edition yet.".into()))?;
+        let changed = wsis::db::voting::rebuild_counters(&s, Some(me.id), e.id).await?;
+        done(None, Some(&format!("Recount done: {changed} counters corrected.")));
+        Ok(changed)
+    })
+    .await
+}

@@ -1,0 +1,74 @@
+use leptos::prelude::*;
+use leptos::server::ServerAction;
+use wsis::account::{Role, SessionUser};
+use wsis::AppError;
+
+use crate::api::accounts::SignOut;
+use crate::i18n::*;
+
+pub type UserResource = Resource<Result<Option<SessionUser>, AppError>>;
+
+/// The signed-in account, once loaded (None while loading or when signed out).
+pub fn use_user() -> Signal<Option<SessionUser>> {
+    let res = expect_context::<UserResource>();
+    Signal::derive(move || res.get().and_then(|r| r.ok()).flatten())
+}
+
+#[component]
+pub fn Header() -> impl IntoView {
+    let i18n = use_i18n();
+    let user_res = expect_context::<UserResource>();
+    let sign_out = ServerAction::<SignOut>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = sign_out.value().get() {
+            #[cfg(feature = "hydrate")]
+            if let Some(w) = web_sys::window() {
+                let _ = w.location().set_href("/");
+            }
+        }
+    });
+    view! {
+        <a class="skip-link" href="#main">{t!(i18n, skip_to_content)}</a>
+        <header class="site-header">
+            <a class="brand" href="/">
+                <span class="brand-mark" aria-hidden="true">"W"</span>
+                <span>{t!(i18n, brand)}</span>
+            </a>
+            <nav aria-label=move || t_string!(i18n, nav_main)>
+                <ul class="nav">
+                    <li><a href="/categories">{t!(i18n, nav_categories)}</a></li>
+                    <li><a href="/my-votes">{t!(i18n, nav_my_votes)}</a></li>
+                    <li><a href="/receipt">{t!(i18n, nav_receipt)}</a></li>
+                </ul>
+            </nav>
+            <div class="account-box">
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        match user_res.await {
+                            Ok(Some(u)) => {
+                                let roles = u.roles.clone();
+                                let is_admin = u.has(Role::Admin);
+                                view! {
+                                    <span class="who" data-testid="signed-in-as">
+                                        <a href="/account">{u.display_name.clone()}</a>
+                                        {roles.into_iter().map(|r| view! { <span class="badge">{r.key()}</span> }).collect_view()}
+                                    </span>
+                                    {is_admin.then(|| view! {
+                                        <a href="/admin/accounts">{t!(i18n, nav_admin)}</a>
+                                    })}
+                                    <ActionForm action=sign_out attr:class="inline">
+                                        <button type="submit" class="link-button">{t!(i18n, sign_out)}</button>
+                                    </ActionForm>
+                                }.into_any()
+                            }
+                            _ => view! {
+                                <a href="/signin">{t!(i18n, sign_in)}</a>
+                                <a class="button small" href="/signup">{t!(i18n, sign_up)}</a>
+                            }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </div>
+        </header>
+    }
+}

@@ -1,0 +1,41 @@
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+use wsis::AppError;
+use leptos_meta::Title;
+
+use crate::i18n::*;
+
+/// Shows `?notice=` and `?error=` left by a form posted without JavaScript.
+#[component]
+pub fn QueryNotice() -> impl IntoView {
+    let q = use_query_map();
+    view! {
+        {move || q.read().get("notice").map(|n| view! { <p class="notice" role="status">{n}</p> })}
+        {move || q.read().get("error").map(|e| view! { <p class="error" role="alert">{e}</p> })}
+    }
+}
+
+/// An error page body; on the server it also sets the response status.
+#[component]
+pub fn ErrorBox(error: AppError) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
+        r.set_status(error.status());
+    }
+    let i18n = use_i18n();
+    let heading = match &error {
+        AppError::NotFound(_) => t_string!(i18n, error_not_found),
+        AppError::Unauthenticated => t_string!(i18n, error_sign_in),
+        AppError::Forbidden(_) | AppError::Closed(_) => t_string!(i18n, error_not_allowed),
+        _ => t_string!(i18n, error_generic),
+    };
+    view! {
+        <Title text=heading/>
+        <section class="error-page">
+            <h1>{heading}</h1>
+            <p role="alert">{error.describe()}</p>
+            {matches!(error, AppError::Unauthenticated).then(|| view! { <p><a class="button" href="/signin">{t!(i18n, sign_in)}</a></p> })}
+            <p><a href="/">{t!(i18n, back_home)}</a></p>
+        </section>
+    }
+}

@@ -1,0 +1,90 @@
+//! The WSIS Prizes web application: pages, components and server functions.
+
+pub mod api;
+pub mod components;
+pub mod pages;
+
+#[allow(deprecated)]
+mod i18n_gen {
+    leptos_i18n::load_locales!();
+}
+pub use i18n_gen::i18n;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+use crate::i18n::*;
+
+/// The HTML document around the app; `lang`/`dir` are set by the i18n provider.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Marks the page once the browser build has taken over, for tests and styles.
+    Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+    let user = Resource::new(|| (), |_| api::accounts::current_user());
+    provide_context(user);
+
+    view! {
+        <I18nContextProvider>
+            <Stylesheet id="leptos" href="/pkg/wsis.css"/>
+            <Link rel="icon" href="/favicon.svg"/>
+            <Meta name="description" content="WSIS Prizes: nominate, vote and celebrate projects that put ICTs to work for sustainable development."/>
+            <Title formatter=|t: String| if t.is_empty() { "WSIS Prizes".to_string() } else { format!("{t} · WSIS Prizes") }/>
+            <Router>
+                <components::header::Header/>
+                <main id="main" tabindex="-1">
+                    <Routes fallback=pages::not_found::NotFound>
+                        <Route path=path!("/") view=pages::home::HomePage ssr=SsrMode::Async/>
+                        <Route path=path!("/categories") view=pages::categories::CategoriesPage ssr=SsrMode::Async/>
+                        <Route path=path!("/categories/:slug") view=pages::category::CategoryPage ssr=SsrMode::Async/>
+                        <Route path=path!("/nominees/:id") view=pages::nominee::NomineePage ssr=SsrMode::Async/>
+                        <Route path=path!("/signup") view=pages::auth::SignUpPage ssr=SsrMode::Async/>
+                        <Route path=path!("/signin") view=pages::auth::SignInPage ssr=SsrMode::Async/>
+                        <Route path=path!("/confirm") view=pages::auth::ConfirmPage ssr=SsrMode::Async/>
+                        <Route path=path!("/resend") view=pages::auth::ResendPage ssr=SsrMode::Async/>
+                        <Route path=path!("/forgot") view=pages::auth::ForgotPage ssr=SsrMode::Async/>
+                        <Route path=path!("/reset") view=pages::auth::ResetPage ssr=SsrMode::Async/>
+                        <Route path=path!("/account") view=pages::account::AccountPage ssr=SsrMode::Async/>
+                        <Route path=path!("/my-votes") view=pages::my_votes::MyVotesPage ssr=SsrMode::Async/>
+                        <Route path=path!("/receipt") view=pages::receipt::ReceiptPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/accounts") view=pages::admin::AccountsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/tally") view=pages::admin::TallyPage ssr=SsrMode::Async/>
+                    </Routes>
+                </main>
+                <components::footer::Footer/>
+            </Router>
+        </I18nContextProvider>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

@@ -1,0 +1,39 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use wsis::AppError;
+
+use crate::components::header::UserResource;
+use crate::components::notice::{ErrorBox, QueryNotice};
+use crate::i18n::*;
+
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let user = expect_context::<UserResource>();
+    view! {
+        <Title text=t_string!(i18n, account_title)/>
+        <QueryNotice/>
+        <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
+            {move || Suspend::new(async move {
+                match user.await {
+                    Ok(Some(u)) => view! {
+                        <h1>{t!(i18n, account_title)}</h1>
+                        <dl class="fields" data-testid="account-details">
+                            <dt>{t!(i18n, display_name)}</dt><dd>{u.display_name.clone()}</dd>
+                            <dt>{t!(i18n, email)}</dt><dd>{u.email.clone()}</dd>
+                            <dt>{t!(i18n, organisation)}</dt><dd>{u.organisation.clone()}</dd>
+                            <dt>{t!(i18n, country)}</dt><dd>{u.country.clone()}</dd>
+                            <dt>{t!(i18n, email_confirmed)}</dt>
+                            <dd>{if u.confirmed { t_string!(i18n, yes) } else { t_string!(i18n, no) }}</dd>
+                            <dt>{t!(i18n, roles)}</dt>
+                            <dd>{if u.roles.is_empty() { t_string!(i18n, voter_submitter).to_string() } else { u.roles.iter().map(|r| r.key()).collect::<Vec<_>>().join(", ") }}</dd>
+                        </dl>
+                        {(!u.confirmed).then(|| view! { <p class="hint">{t!(i18n, confirm_to_vote)}" "<a href="/resend">{t!(i18n, resend_link)}</a></p> })}
+                    }.into_any(),
+                    Ok(None) => view! { <ErrorBox error=AppError::Unauthenticated/> }.into_any(),
+                    Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

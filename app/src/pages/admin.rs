@@ -1,0 +1,134 @@
+//! Secretariat pages: accounts and roles, the live tally.
+
+use leptos::prelude::*;
+use leptos::server::ServerAction;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+use wsis::account::Role;
+
+use crate::api::accounts::{list_accounts, SetRole};
+use crate::api::voting::{get_tally, Recount};
+use crate::components::notice::{ErrorBox, QueryNotice};
+use crate::i18n::*;
+
+#[component]
+pub fn AccountsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let q = use_query_map();
+    let set_role = ServerAction::<SetRole>::new();
+    let data = Resource::new(
+        move || (q.read().get("role").unwrap_or_default(), q.read().get("q").unwrap_or_default(), set_role.version().get()),
+        |(role, text, _)| list_accounts(role, text),
+    );
+    view! {
+        <Title text=t_string!(i18n, admin_accounts)/>
+        <h1>{t!(i18n, admin_accounts)}</h1>
+        <QueryNotice/>
+        {move || set_role.value().get().and_then(|r| r.err()).map(|e| view! { <p class="error" role="alert">{e.describe()}</p> })}
+        <form method="get" class="filters" role="search">
+            <label>{t!(i18n, search)}<input type="search" name="q" value=move || q.read().get("q").unwrap_or_default()/></label>
+            <label>{t!(i18n, roles)}
+                <select name="role">
+                    <option value="">{t!(i18n, any)}</option>
+                    {Role::ALL.into_iter().map(|r| view! {
+                        <option value=r.key() selected=move || q.read().get("role").as_deref() == Some(r.key())>{r.key()}</option>
+                    }).collect_view()}
+                </select>
+            </label>
+            <button type="submit">{t!(i18n, filter)}</button>
+        </form>
+        <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                    Ok(rows) => view! {
+                        <table class="table" data-testid="accounts">
+                            <thead><tr>
+                                <th scope="col">{t!(i18n, email)}</th>
+                                <th scope="col">{t!(i18n, display_name)}</th>
+                                <th scope="col">{t!(i18n, email_confirmed)}</th>
+                                <th scope="col">{t!(i18n, roles)}</th>
+                            </tr></thead>
+                            <tbody>
+                                {rows.into_iter().map(|a| {
+                                    let id = a.id.to_string();
+                                    view! {
+                                        <tr data-email=a.email.clone()>
+                                            <td>{a.email.clone()}</td>
+                                            <td>{a.display_name.clone()}</td>
+                                            <td>{if a.confirmed { t_string!(i18n, yes) } else { t_string!(i18n, no) }}</td>
+                                            <td class="roles">
+                                                {Role::ALL.into_iter().map(|r| {
+                                                    let has = a.roles.contains(&r);
+                                                    let id = id.clone();
+                                                    view! {
+                                                        <ActionForm action=set_role attr:class="inline">
+                                                            <input type="hidden" name="account" value=id/>
+                                                            <input type="hidden" name="role" value=r.key()/>
+                                                            <input type="hidden" name="granted" value=(!has).to_string()/>
+                                                            <button type="submit" class="chip" class:on=has aria-pressed=has.to_string()
+                                                                data-testid=format!("role-{}", r.key())>
+                                                                {r.key()}
+                                                            </button>
+                                                        </ActionForm>
+                                                    }
+                                                }).collect_view()}
+                                            </td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn TallyPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let recount = ServerAction::<Recount>::new();
+    let data = Resource::new(move || recount.version().get(), |_| get_tally());
+    view! {
+        <Title text=t_string!(i18n, admin_tally)/>
+        <h1>{t!(i18n, admin_tally)}</h1>
+        <QueryNotice/>
+        <ActionForm action=recount attr:class="inline">
+            <button type="submit" class="button small">{t!(i18n, recount)}</button>
+        </ActionForm>
+        {move || recount.value().get().map(|r| match r {
+            Ok(n) => view! { <p class="notice" role="status">{t!(i18n, recount_done, count = n)}</p> }.into_any(),
+            Err(e) => view! { <p class="error" role="alert">{e.describe()}</p> }.into_any(),
+        })}
+        <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                    Ok(cats) => cats.into_iter().map(|c| {
+                        let max = c.lines.first().map(|l| l.votes).unwrap_or(0).max(1);
+                        view! {
+                            <section class="tally">
+                                <h2>{c.code.clone()}" — "{c.total}" "{t!(i18n, votes_word)}</h2>
+                                <ol class="bars">
+                                    {c.lines.into_iter().map(|l| {
+                                        let pct = l.votes * 100 / max;
+                                        view! {
+                                            <li>
+                                                <span class="rank">{l.rank}{l.tied.then_some("=")}</span>
+                                                <span class="name" lang="en">{l.key.1.clone()}</span>
+                                                <span class="bar" style=format!("inline-size:{pct}%")></span>
+                                                <span class="count">{l.votes}</span>
+                                            </li>
+                                        }
+                                    }).collect_view()}
+                                </ol>
+                            </section>
+                        }
+                    }).collect_view().into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,163 @@
+//! Sign-up, sign-in, e-mail confirmation and password reset pages.
+
+use leptos::prelude::*;
+use leptos::server::ServerAction;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+use wsis::AppError;
+
+use crate::api::accounts::{ConfirmEmail, RequestPasswordReset, ResendConfirmation, ResetPassword, SignIn, SignUp};
+use crate::components::notice::QueryNotice;
+use crate::i18n::*;
+
+/// The message of one field after a refused submission, shown beside its input.
+fn field_error<T: Clone + Send + Sync + 'static>(
+    value: impl Get<Value = Option<Result<T, AppError>>> + Copy + Send + Sync + 'static,
+    name: &'static str,
+) -> impl Fn() -> Option<AnyView> {
+    move || {
+        value.get().and_then(|r| r.err()).and_then(|e| e.field(name)).map(|m| {
+            view! { <span class="field-error" id=format!("{name}-error")>{m}</span> }.into_any()
+        })
+    }
+}
+
+fn result_line<T: Clone + Send + Sync + 'static>(
+    value: impl Get<Value = Option<Result<T, AppError>>> + Copy + Send + Sync + 'static,
+    ok: impl Fn(&T) -> String + 'static,
+) -> impl Fn() -> Option<AnyView> {
+    move || match value.get() {
+        Some(Ok(v)) => Some(view! { <p class="notice" role="status" data-testid="form-ok">{ok(&v)}</p> }.into_any()),
+        Some(Err(e)) => Some(view! { <p class="error" role="alert" data-testid="form-error">{e.describe()}</p> }.into_any()),
+        None => None,
+    }
+}
+
+#[component]
+pub fn SignUpPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<SignUp>::new();
+    let v = action.value();
+    view! {
+        <Title text=t_string!(i18n, sign_up_title)/>
+        <h1>{t!(i18n, sign_up_title)}</h1>
+        <p>{t!(i18n, sign_up_intro)}</p>
+        <QueryNotice/>
+        {result_line(v, |m: &String| m.clone())}
+        <ActionForm action=action attr:class="form">
+            <label>{t!(i18n, email)}<input type="email" name="email" required autocomplete="email" maxlength="254"/></label>
+            {field_error(v, "email")}
+            <label>{t!(i18n, password)}<input type="password" name="password" required minlength="10" autocomplete="new-password"/></label>
+            <span class="hint">{t!(i18n, password_rule)}</span>
+            {field_error(v, "password")}
+            <label>{t!(i18n, display_name)}<input type="text" name="display_name" required maxlength="100" autocomplete="name"/></label>
+            {field_error(v, "display_name")}
+            <label>{t!(i18n, organisation)}<input type="text" name="organisation" maxlength="200" autocomplete="organization"/></label>
+            {field_error(v, "organisation")}
+            <label>{t!(i18n, country)}<input type="text" name="country" required maxlength="100" autocomplete="country-name"/></label>
+            {field_error(v, "country")}
+            <button type="submit" class="button" data-testid="sign-up-submit">{t!(i18n, sign_up)}</button>
+        </ActionForm>
+        <p>{t!(i18n, have_account)}" "<a href="/signin">{t!(i18n, sign_in)}</a></p>
+    }
+}
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<SignIn>::new();
+    let v = action.value();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = v.get() {
+            // a full load so that every part of the page sees the new session
+            #[cfg(feature = "hydrate")]
+            if let Some(w) = web_sys::window() {
+                let _ = w.location().set_href("/");
+            }
+        }
+    });
+    view! {
+        <Title text=t_string!(i18n, sign_in_title)/>
+        <h1>{t!(i18n, sign_in_title)}</h1>
+        <QueryNotice/>
+        {result_line(v, |u: &wsis::account::SessionUser| u.display_name.clone())}
+        <ActionForm action=action attr:class="form">
+            <label>{t!(i18n, email)}<input type="email" name="email" required autocomplete="username"/></label>
+            <label>{t!(i18n, password)}<input type="password" name="password" required autocomplete="current-password"/></label>
+            <button type="submit" class="button" data-testid="sign-in-submit">{t!(i18n, sign_in)}</button>
+        </ActionForm>
+        <p><a href="/forgot">{t!(i18n, forgot_password)}</a>" · "<a href="/resend">{t!(i18n, resend_link)}</a>" · "<a href="/signup">{t!(i18n, sign_up)}</a></p>
+    }
+}
+
+#[component]
+pub fn ConfirmPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let q = use_query_map();
+    let action = ServerAction::<ConfirmEmail>::new();
+    let v = action.value();
+    view! {
+        <Title text=t_string!(i18n, confirm_title)/>
+        <h1>{t!(i18n, confirm_title)}</h1>
+        <QueryNotice/>
+        {result_line(v, |m: &String| m.clone())}
+        <p>{t!(i18n, confirm_intro)}</p>
+        <ActionForm action=action attr:class="form">
+            <input type="hidden" name="token" value=move || q.read().get("token").unwrap_or_default()/>
+            <button type="submit" class="button" data-testid="confirm-submit">{t!(i18n, confirm_button)}</button>
+        </ActionForm>
+    }
+}
+
+#[component]
+pub fn ResendPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<ResendConfirmation>::new();
+    view! {
+        <Title text=t_string!(i18n, resend_link)/>
+        <h1>{t!(i18n, resend_link)}</h1>
+        <QueryNotice/>
+        {result_line(action.value(), |m: &String| m.clone())}
+        <ActionForm action=action attr:class="form">
+            <label>{t!(i18n, email)}<input type="email" name="email" required/></label>
+            <button type="submit" class="button">{t!(i18n, send)}</button>
+        </ActionForm>
+    }
+}
+
+#[component]
+pub fn ForgotPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<RequestPasswordReset>::new();
+    view! {
+        <Title text=t_string!(i18n, forgot_password)/>
+        <h1>{t!(i18n, forgot_password)}</h1>
+        <QueryNotice/>
+        {result_line(action.value(), |m: &String| m.clone())}
+        <ActionForm action=action attr:class="form">
+            <label>{t!(i18n, email)}<input type="email" name="email" required/></label>
+            <button type="submit" class="button">{t!(i18n, send)}</button>
+        </ActionForm>
+    }
+}
+
+#[component]
+pub fn ResetPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let q = use_query_map();
+    let action = ServerAction::<ResetPassword>::new();
+    let v = action.value();
+    view! {
+        <Title text=t_string!(i18n, reset_title)/>
+        <h1>{t!(i18n, reset_title)}</h1>
+        <QueryNotice/>
+        {result_line(v, |m: &String| m.clone())}
+        <ActionForm action=action attr:class="form">
+            <input type="hidden" name="token" value=move || q.read().get("token").unwrap_or_default()/>
+            <label>{t!(i18n, new_password)}<input type="password" name="password" required minlength="10" autocomplete="new-password"/></label>
+            <span class="hint">{t!(i18n, password_rule)}</span>
+            {field_error(v, "password")}
+            <button type="submit" class="button">{t!(i18n, save)}</button>
+        </ActionForm>
+    }
+}

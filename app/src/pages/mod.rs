@@ -1,0 +1,12 @@
+//! One module per page.
+
+pub mod account;
+pub mod admin;
+pub mod auth;
+pub mod categories;
+pub mod category;
+pub mod home;
+pub mod my_votes;
+pub mod nominee;
+pub mod not_found;
+pub mod receipt;

@@ -1,0 +1,48 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+use wsis::vote::ReceiptStatus;
+
+use crate::api::voting::check_receipt;
+use crate::i18n::*;
+
+/// Public page: anyone can check that a receipt is counted (GET form, works without JS).
+#[component]
+pub fn ReceiptPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let q = use_query_map();
+    let input = move || q.read().get("receipt").unwrap_or_default();
+    let data = Resource::new(input, |r| async move {
+        if r.trim().is_empty() { None } else { Some(check_receipt(r).await) }
+    });
+    view! {
+        <Title text=t_string!(i18n, receipt_title)/>
+        <h1>{t!(i18n, receipt_title)}</h1>
+        <p>{t!(i18n, receipt_intro)}</p>
+        <form method="get" class="form" role="search">
+            <label>{t!(i18n, receipt)}<input type="text" name="receipt" value=input required placeholder="1A2B-3C4D-5E6F-7A8B-9C0D"/></label>
+            <button type="submit" class="button">{t!(i18n, check)}</button>
+        </form>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match data.await {
+                    None => None,
+                    Some(Err(e)) => Some(view! { <p class="error" role="alert">{e.describe()}</p> }.into_any()),
+                    Some(Ok(ReceiptStatus::Counted { edition_year, category_code, category_name })) => Some(view! {
+                        <p class="notice" role="status" data-testid="receipt-status">
+                            {t!(i18n, receipt_counted)}" "<strong>{category_code}</strong>" ("{category_name}"), "{edition_year}"."
+                        </p>
+                    }.into_any()),
+                    Some(Ok(ReceiptStatus::NotCounted { edition_year, category_code })) => Some(view! {
+                        <p class="error" role="status" data-testid="receipt-status">
+                            {t!(i18n, receipt_not_counted)}" "<strong>{category_code}</strong>", "{edition_year}"."
+                        </p>
+                    }.into_any()),
+                    Some(Ok(ReceiptStatus::Unknown)) => Some(view! {
+                        <p class="error" role="status" data-testid="receipt-status">{t!(i18n, receipt_unknown)}</p>
+                    }.into_any()),
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,190 @@
+//! The HTTP server: router, middleware, static files and startup.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{header, HeaderValue, Method, Request, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+use wsis::db::{RequestContext, Services, SESSION_COOKIE};
+use wsis_app::{shell, App};
+
+/// Leptos' options: from cargo-leptos' environment when it runs us, else the defaults of
+/// this project (site in `target/site`, bundle named `wsis`).
+pub fn leptos_options() -> LeptosOptions {
+    if std::env::var("LEPTOS_OUTPUT_NAME").is_ok() {
+        if let Ok(conf) = get_configuration(None) {
+            return conf.leptos_options;
+        }
+    }
+    let addr: SocketAddr = std::env::var("LEPTOS_SITE_ADDR")
+        .ok()
+        .and_then(|a| a.parse().ok())
+        .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 3000)));
+    LeptosOptions::builder()
+        .output_name("wsis")
+        .site_root(std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".into()))
+        .site_pkg_dir("pkg")
+        .site_addr(addr)
+        .build()
+}
+
+#[derive(Clone)]
+struct AppState {
+    leptos_options: LeptosOptions,
+}
+
+impl axum::extract::FromRef<AppState> for LeptosOptions {
+    fn from_ref(s: &AppState) -> Self {
+        s.leptos_options.clone()
+    }
+}
+
+/// The whole application as an axum router (the tests start exactly this).
+pub fn router(services: Services, options: LeptosOptions) -> Router {
+    let routes = generate_route_list(App);
+    let state = AppState { leptos_options: options.clone() };
+    let ctx = {
+        let s = services.clone();
+        move || provide_context(s.clone())
+    };
+    let pkg_dir = format!("{}/{}", options.site_root, options.site_pkg_dir);
+    let static_files = Router::new()
+        .nest_service("/pkg", ServeDir::new(pkg_dir))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=300, must-revalidate"),
+        ));
+    let api_ctx = ctx.clone();
+    Router::new()
+        .route(
+            "/api/{*fn_name}",
+            get(move |req: Request<Body>| handle_server_fns_with_context(api_ctx.clone(), req))
+                .post({
+                    let c = ctx.clone();
+                    move |req: Request<Body>| handle_server_fns_with_context(c.clone(), req)
+                }),
+        )
+        .route("/healthz", get(|| async { "ok" }))
+        .leptos_routes_with_context(&state, routes, ctx.clone(), {
+            let o = options.clone();
+            move || shell(o.clone())
+        })
+        .merge(static_files)
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(ctx, shell))
+        .layer(middleware::from_fn_with_state(services.clone(), request_context))
+        .layer(middleware::from_fn_with_state(Arc::new(services.config.public_url.clone()), same_origin))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Refuses state-changing requests whose `Origin` (or, without it, `Referer`) is another
+/// site. Requests without either come from non-browser clients and cannot be forged by a
+/// page elsewhere.
+async fn same_origin(State(public_url): State<Arc<String>>, req: Request<Body>, next: Next) -> Response {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(req).await;
+    }
+    let h = req.headers();
+    let claimed = h
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+        .map(|s| s.to_string())
+        .or_else(|| h.get(header::REFERER).and_then(|v| v.to_str().ok()).map(origin_of));
+    match claimed {
+        Some(o) if o != "null" && o.trim_end_matches('/') != public_url.as_str() => {
+            tracing::warn!(origin = %o, "cross-origin request refused");
+            (StatusCode::FORBIDDEN, "Cross-origin requests are refused.").into_response()
+        }
+        Some(o) if o == "null" => (StatusCode::FORBIDDEN, "Cross-origin requests are refused.").into_response(),
+        _ => next.run(req).await,
+    }
+}
+
+fn origin_of(url: &str) -> String {
+    match url.split_once("://") {
+        Some((scheme, rest)) => format!("{scheme}://{}", rest.split('/').next().unwrap_or("")),
+        None => url.to_string(),
+    }
+}
+
+fn cookie_value(req: &Request<Body>, name: &str) -> Option<String> {
+    req.headers().get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|c| {
+        c.split(';').find_map(|kv| {
+            let (k, v) = kv.trim().split_once('=')?;
+            (k == name && !v.is_empty()).then(|| v.to_string())
+        })
+    })
+}
+
+/// Resolves the session cookie and the client once per request for the server functions.
+async fn request_context(State(s): State<Services>, mut req: Request<Body>, next: Next) -> Response {
+    let token = cookie_value(&req, SESSION_COOKIE).filter(|t| t.len() <= 128);
+    let account = match &token {
+        Some(t) => wsis::db::auth::account_for_session(&s.db, t).await.ok().flatten(),
+        None => None,
+    };
+    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_default();
+    let client_addr = if s.config.trust_forwarded_for {
+        req.headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .map(|v| v.trim().to_string())
+            .unwrap_or(peer)
+    } else {
+        peer
+    };
+    let user_agent = req.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("").chars().take(300).collect();
+    let session_token = if account.is_some() { token } else { None };
+    req.extensions_mut().insert(RequestContext { account, session_token, client_addr, user_agent });
+    next.run(req).await
+}
+
+/// Connects, migrates and (unless told not to) loads the demo data.
+pub async fn prepare(config: &wsis::db::Config, demo: bool) -> Result<sea_orm::DatabaseConnection, String> {
+    let db = wsis::db::connect(&config.database_url).await.map_err(|e| format!("cannot open the database: {e}"))?;
+    wsis::db::migrate(&db).await.map_err(|e| format!("migration failed: {e}"))?;
+    if demo {
+        let created = wsis::db::seed::load_demo(&db, chrono::Utc::now()).await.map_err(|e| format!("demo data: {e}"))?;
+        if created {
+            tracing::info!("demo data loaded");
+        }
+    }
+    Ok(db)
+}
+
+/// Serves until SIGTERM or Ctrl-C, letting in-flight requests finish.
+pub async fn serve(listener: tokio::net::TcpListener, app: Router) -> std::io::Result<()> {
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

@@ -1,0 +1,192 @@
+//! Accounts: e-mail addresses, password policy and roles.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Role {
+    Expert,
+    Admin,
+    Announcer,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::Admin, Role::Expert, Role::Announcer];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Role::Expert => "expert",
+            Role::Admin => "admin",
+            Role::Announcer => "announcer",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.key() == s.trim())
+    }
+}
+
+/// Roles as stored: a comma-separated list of keys, sorted.
+pub fn roles_to_string(roles: &[Role]) -> String {
+    let mut r = roles.to_vec();
+    r.sort();
+    r.dedup();
+    r.iter().map(|r| r.key()).collect::<Vec<_>>().join(",")
+}
+
+pub fn roles_from_string(s: &str) -> Vec<Role> {
+    let mut r: Vec<Role> = s.split(',').filter_map(Role::parse).collect();
+    r.sort();
+    r.dedup();
+    r
+}
+
+/// A syntactically plausible, normalised (trimmed, lower-case) e-mail address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(input: &str) -> Result<Self, String> {
+        let s = input.trim().to_lowercase();
+        let bad = || Err(format!("“{}” is not a valid e-mail address.", input.trim()));
+        if s.is_empty() {
+            return Err("Please enter your e-mail address.".into());
+        }
+        if s.len() > 254 {
+            return Err("The e-mail address is too long.".into());
+        }
+        let Some((local, domain)) = s.split_once('@') else { return bad() };
+        if local.is_empty()
+            || local.len() > 64
+            || domain.len() < 3
+            || !domain.contains('.')
+            || domain.starts_with('.')
+            || domain.ends_with('.')
+            || domain.contains("..")
+            || s.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';' | '"'))
+            || domain.contains('@')
+        {
+            return bad();
+        }
+        Ok(Email(s))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+pub const PASSWORD_MIN_CHARS: usize = 10;
+pub const PASSWORD_MAX_CHARS: usize = 200;
+
+/// Passwords found at the top of every leaked-password list.
+const COMMON_PASSWORDS: &[&str] = &[
+    "1234567890", "12345678910", "123456789a", "0123456789", "1q2w3e4r5t", "1qaz2wsx3edc",
+    "qwertyuiop", "qwerty1234", "qwerty12345", "password12", "password123", "password1234",
+    "passw0rd123", "iloveyou12", "abcdefghij", "abc1234567", "aaaaaaaaaa", "1111111111",
+    "0000000000", "9876543210", "letmein123", "welcome123", "football12", "baseball12",
+    "sunshine12", "princess12", "dragon1234", "monkey1234", "trustno1234", "superman12",
+    "administrator", "changeme123", "qazwsxedcrfv", "zaq12wsxcde", "asdfghjkl1", "zxcvbnm123",
+    "wsisprizes2026", "wsisprizes",
+];
+
+/// Checks the password policy; returns the message to show when it fails.
+pub fn check_password(password: &str) -> Result<(), String> {
+    let n = password.chars().count();
+    if n < PASSWORD_MIN_CHARS {
+        return Err(format!("The password needs at least {PASSWORD_MIN_CHARS} characters."));
+    }
+    if n > PASSWORD_MAX_CHARS {
+        return Err(format!("The password may have at most {PASSWORD_MAX_CHARS} characters."));
+    }
+    let lower = password.to_lowercase();
+    if COMMON_PASSWORDS.contains(&lower.as_str()) || password.chars().all(|c| Some(c) == password.chars().next()) {
+        return Err("This password is too common; please choose another.".into());
+    }
+    Ok(())
+}
+
+/// Checks a free-text field: required or not, and its maximum length in characters.
+pub fn check_text(label: &str, value: &str, required: bool, max_chars: usize) -> Result<String, String> {
+    let v = value.trim();
+    if required && v.is_empty() {
+        return Err(format!("{label} is required."));
+    }
+    if v.chars().count() > max_chars {
+        return Err(format!("{label} may have at most {max_chars} characters."));
+    }
+    if v.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
+        return Err(format!("{label} contains characters that are not allowed."));
+    }
+    Ok(v.to_string())
+}
+
+/// Who is signed in, as the pages see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionUser {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub organisation: String,
+    pub country: String,
+    pub confirmed: bool,
+    pub roles: Vec<Role>,
+}
+
+impl SessionUser {
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+}
+
+/// An account as listed on the admin page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountRow {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub organisation: String,
+    pub country: String,
+    pub confirmed: bool,
+    pub roles: Vec<Role>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails() {
+        assert_eq!(Email::parse("  Ana@Example.ORG ").unwrap().as_str(), "ana@example.org");
+        for bad in ["", "ana", "ana@", "@x.org", "ana@x", "a b@x.org", "ana@@x.org", "ana@x..org", "<a>@x.org"] {
+            assert!(Email::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn password_policy() {
+        assert!(check_password("short").is_err());
+        assert!(check_password("password123").is_err());
+        assert!(check_password("PASSWORD123").is_err());
+        assert!(check_password("zzzzzzzzzzzz").is_err());
+        assert!(check_password("correct horse battery").is_ok());
+        assert!(check_password(&"x".repeat(201)).is_err());
+    }
+
+    #[test]
+    fn roles_round_trip() {
+        let s = roles_to_string(&[Role::Announcer, Role::Admin, Role::Admin]);
+        assert_eq!(s, "admin,announcer");
+        assert_eq!(roles_from_string(&s), vec![Role::Admin, Role::Announcer]);
+        assert_eq!(roles_from_string(""), vec![]);
+        assert_eq!(roles_from_string("admin,bogus"), vec![Role::Admin]);
+    }
+
+    #[test]
+    fn text_fields() {
+        assert!(check_text("Name", "  ", true, 10).is_err());
+        assert_eq!(check_text("Name", " Ana ", true, 10).unwrap(), "Ana");
+        assert!(check_text("Name", "abcdefghijk", true, 10).is_err());
+        assert!(check_text("Name", "a\u{0}b", true, 10).is_err());
+    }
+}

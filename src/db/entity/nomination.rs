@@ -1,0 +1,39 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "nomination")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    #[sea_orm(unique)]
+    pub uuid: Uuid,
+    pub edition_id: i32,
+    pub category_id: i32,
+    /// The submitting account; demo nominees have none.
+    pub account_id: Option<i32>,
+    pub title: String,
+    pub short_description: String,
+    pub action_line_linkage: String,
+    /// SDG numbers, comma-separated.
+    pub sdgs: String,
+    pub impact_qualitative: String,
+    pub impact_quantitative: String,
+    pub partnerships: String,
+    pub challenges: String,
+    pub organisation: String,
+    pub stakeholder_type: String,
+    pub country: String,
+    pub region: String,
+    pub website: String,
+    pub contact: String,
+    pub status: String,
+    pub rejection_reason: Option<String>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    pub submitted_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

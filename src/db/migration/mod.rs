@@ -1,0 +1,18 @@
+//! Migrations, applied at boot; the same files run on SQLite and PostgreSQL.
+
+use sea_orm_migration::prelude::*;
+
+mod m20261101_000001_initial;
+mod m20261101_000002_seed_categories;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261101_000001_initial::Migration),
+            Box::new(m20261101_000002_seed_categories::Migration),
+        ]
+    }
+}

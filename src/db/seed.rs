@@ -1,0 +1,298 @@
+//! Demo data: an edition whose voting is open now, ~20 nominees per category, and one
+//! account per role. Loading it twice changes nothing.
+
+use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
+use chrono_tz::Europe::Zurich;
+use rand::rngs::StdRng;
+use rand::seq::IndexedRandom;
+use rand::{Rng, SeedableRng};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
+use uuid::Uuid;
+
+use super::auth::ensure_account;
+use super::entity::{edition, nomination, tally};
+use crate::account::Role;
+use crate::category::CATEGORIES;
+use crate::nomination::{word_count, Region, StakeholderType};
+use crate::AppError;
+
+pub const DEMO_PASSWORD: &str = "wsis-demo-2026";
+
+/// (e-mail, display name, roles) of the demo accounts; all share [`DEMO_PASSWORD`].
+pub const DEMO_ACCOUNTS: [(&str, &str, &[Role]); 5] = [
+    ("admin@wsis.example", "Ada Admin", &[Role::Admin]),
+    ("expert@wsis.example", "Emeka Expert", &[Role::Expert]),
+    ("announcer@wsis.example", "Ana Announcer", &[Role::Announcer]),
+    ("voter@wsis.example", "Vera Voter", &[]),
+    ("submitter@wsis.example", "Sami Submitter", &[]),
+];
+
+pub const NOMINEES_PER_CATEGORY: usize = 20;
+
+const ADJECTIVES: &[&str] = &[
+    "Digital", "Connected", "Open", "Smart", "Inclusive", "Rural", "Mobile", "Community", "Green", "Resilient",
+    "Secure", "Shared", "National", "Regional", "Youth", "Women's", "Accessible", "Sustainable", "Local", "Citizen",
+];
+const NOUNS: &[&str] = &[
+    "Villages", "Classrooms", "Clinics", "Farmers", "Libraries", "Markets", "Cities", "Schools", "Islands",
+    "Archives", "Newsrooms", "Cooperatives", "Health Workers", "Small Businesses", "Coastlines", "Communities",
+    "Universities", "Courts", "Ministries", "Families",
+];
+const SUFFIXES: &[&str] = &[
+    "Network", "Platform", "Initiative", "Programme", "Gateway", "Hub", "Portal", "Alliance", "Project", "Lab",
+    "Academy", "Observatory", "Toolkit", "Service", "Map",
+];
+const ORG_KINDS: &[(&str, StakeholderType)] = &[
+    ("Ministry of Digital Affairs", StakeholderType::Government),
+    ("National ICT Agency", StakeholderType::Government),
+    ("Telecom Regulatory Authority", StakeholderType::Government),
+    ("Connect Foundation", StakeholderType::CivilSociety),
+    ("Open Knowledge Association", StakeholderType::CivilSociety),
+    ("Women in Tech Network", StakeholderType::CivilSociety),
+    ("Technologies Ltd", StakeholderType::PrivateSector),
+    ("Mobile Solutions Group", StakeholderType::PrivateSector),
+    ("Data Systems Inc.", StakeholderType::PrivateSector),
+    ("University of Technology", StakeholderType::Academia),
+    ("Institute of Information Science", StakeholderType::Academia),
+    ("Regional Development Bank", StakeholderType::InternationalOrganisation),
+    ("Regional Telecommunity", StakeholderType::InternationalOrganisation),
+];
+const COUNTRIES: &[(&str, Region)] = &[
+    ("Kenya", Region::Africa), ("Nigeria", Region::Africa), ("Rwanda", Region::Africa), ("Senegal", Region::Africa),
+    ("Ghana", Region::Africa), ("Brazil", Region::Americas), ("Mexico", Region::Americas), ("Colombia", Region::Americas),
+    ("Canada", Region::Americas), ("Jamaica", Region::Americas), ("Egypt", Region::ArabStates), ("Jordan", Region::ArabStates),
+    ("Oman", Region::ArabStates), ("Tunisia", Region::ArabStates), ("United Arab Emirates", Region::ArabStates),
+    ("India", Region::AsiaPacific), ("Indonesia", Region::AsiaPacific), ("Philippines", Region::AsiaPacific),
+    ("Bangladesh", Region::AsiaPacific), ("Fiji", Region::AsiaPacific), ("Kazakhstan", Region::Cis),
+    ("Uzbekistan", Region::Cis), ("Armenia", Region::Cis), ("Kyrgyzstan", Region::Cis), ("Poland", Region::Europe),
+    ("Portugal", Region::Europe), ("Estonia", Region::Europe), ("Switzerland", Region::Europe), ("Greece", Region::Europe),
+];
+const SENTENCES: &[&str] = &[
+    "The project brings affordable connectivity and digital services to people who were left offline.",
+    "It was designed together with local communities, who now run most of its activities themselves.",
+    "Training sessions have reached thousands of participants, more than half of them women and girls.",
+    "Open standards and open-source software keep costs low and let other countries replicate the model.",
+    "A partnership between government, private companies and civil society funds its operations.",
+    "Services are offered in local languages so that older people and new users can take part.",
+    "Data is protected by design, and users keep control over the information they share.",
+    "Independent evaluations show measurable gains in income, school results and access to health care.",
+    "The team publishes its results every year and shares its methods with peers in the region.",
+    "Solar-powered equipment keeps the service running where the electricity grid is unreliable.",
+    "Young volunteers act as digital ambassadors and help their neighbours use online public services.",
+    "The initiative contributes directly to several Sustainable Development Goals.",
+    "Its second phase extends the service to remote islands and mountain districts.",
+    "Small businesses use the platform to reach new customers and receive payments safely.",
+    "Teachers received devices, connectivity and a curriculum to build digital skills in class.",
+    "A helpline and community centres support people who face online harassment or fraud.",
+    "Local content produced by the community preserves languages and cultural heritage.",
+    "The project follows the WSIS Action Lines and reports its progress to the WSIS Stocktaking.",
+];
+
+/// A demo description of 150–200 words.
+fn description(rng: &mut StdRng, title: &str, country: &str) -> String {
+    let target = rng.random_range(155..=195);
+    let mut text = format!("{title} is a project from {country}.");
+    while word_count(&text) < target {
+        let s = SENTENCES.choose(rng).copied().unwrap_or(SENTENCES[0]);
+        let candidate = format!("{text} {s}");
+        if word_count(&candidate) > 200 {
+            break;
+        }
+        text = candidate;
+    }
+    text
+}
+
+fn geneva_day(now: DateTime<Utc>, days: i64, hour: u32) -> DateTime<Utc> {
+    let date = (now.with_timezone(&Zurich) + Duration::days(days)).date_naive();
+    let local = date.and_time(NaiveTime::from_hms_opt(hour, 0, 0).unwrap_or_default());
+    Zurich.from_local_datetime(&local).earliest().map(|t| t.with_timezone(&Utc)).unwrap_or(now)
+}
+
+/// A schedule around `now` in which voting is open: phases close at 23:00 Geneva time.
+pub fn demo_edition(year: i32, now: DateTime<Utc>) -> edition::ActiveModel {
+    edition::ActiveModel {
+        uuid: Set(Uuid::new_v4()),
+        year: Set(year),
+        title: Set(format!("WSIS Prizes {year}")),
+        time_zone: Set(crate::time::GENEVA_TZ.into()),
+        submission_opens: Set(geneva_day(now, -150, 9)),
+        submission_closes: Set(geneva_day(now, -60, 23)),
+        screening_opens: Set(geneva_day(now, -59, 9)),
+        screening_closes: Set(geneva_day(now, -31, 23)),
+        voting_opens: Set(geneva_day(now, -30, 9)),
+        voting_closes: Set(geneva_day(now, 30, 23)),
+        review_opens: Set(geneva_day(now, 31, 9)),
+        review_closes: Set(geneva_day(now, 45, 23)),
+        announcement_at: Set(geneva_day(now, 50, 18)),
+        champions_per_category: Set(5),
+        complete_ballot: Set(false),
+        submissions_per_entity: Set(1),
+        max_winners_per_category: Set(1),
+        experts_see_scores: Set(true),
+        publish_vote_counts: Set(true),
+        results_released_at: Set(None),
+        champions_computed_at: Set(None),
+        is_current: Set(true),
+        created_at: Set(now),
+        ..Default::default()
+    }
+}
+
+/// Generated nominees for one edition (deterministic for a given seed).
+pub fn demo_nominations(edition_id: i32, seed: u64, per_category: usize, now: DateTime<Utc>) -> Vec<nomination::ActiveModel> {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let mut out = Vec::with_capacity(CATEGORIES.len() * per_category);
+    let mut used_titles = std::collections::HashSet::new();
+    for c in CATEGORIES.iter() {
+        for _ in 0..per_category {
+            let title = loop {
+                let t = format!(
+                    "{} {} {}",
+                    ADJECTIVES.choose(&mut rng).unwrap_or(&"Digital"),
+                    NOUNS.choose(&mut rng).unwrap_or(&"Villages"),
+                    SUFFIXES.choose(&mut rng).unwrap_or(&"Network")
+                );
+                if used_titles.insert(t.clone()) {
+                    break t;
+                }
+            };
+            let (country, region) = *COUNTRIES.choose(&mut rng).unwrap_or(&COUNTRIES[0]);
+            let (kind, stakeholder) = *ORG_KINDS.choose(&mut rng).unwrap_or(&ORG_KINDS[0]);
+            let organisation = format!("{country} {kind}");
+            let mut sdgs: Vec<u8> = (0..rng.random_range(1..=4)).map(|_| rng.random_range(1..=17)).collect();
+            sdgs.sort_unstable();
+            sdgs.dedup();
+            let people = rng.random_range(2..400) * 1000;
+            out.push(nomination::ActiveModel {
+                uuid: Set(Uuid::from_u128(rng.random())),
+                edition_id: Set(edition_id),
+                category_id: Set(c.position as i32),
+                account_id: Set(None),
+                short_description: Set(description(&mut rng, &title, country)),
+                title: Set(title),
+                action_line_linkage: Set(format!("The project implements Action Line {} ({}).", c.action_line, c.name)),
+                sdgs: Set(crate::nomination::format_sdgs(&sdgs)),
+                impact_qualitative: Set("Participants report more confidence in using digital services and better access to public information.".into()),
+                impact_quantitative: Set(format!("{people} people reached; {} local partners trained.", people / 400)),
+                partnerships: Set("Local government, a national operator, two universities and community organisations.".into()),
+                challenges: Set("Keeping devices maintained in remote areas; the next phase trains local technicians.".into()),
+                organisation: Set(organisation),
+                stakeholder_type: Set(stakeholder.key().into()),
+                country: Set(country.into()),
+                region: Set(region.key().into()),
+                website: Set(format!("https://example.org/projects/{}", out.len() + 1)),
+                contact: Set(format!("contact{}@example.org", out.len() + 1)),
+                status: Set("nominee".into()),
+                rejection_reason: Set(None),
+                created_at: Set(now),
+                updated_at: Set(now),
+                submitted_at: Set(Some(now)),
+                ..Default::default()
+            });
+        }
+    }
+    out
+}
+
+/// Inserts nominations and their zero counters.
+pub async fn insert_nominations(db: &impl ConnectionTrait, rows: Vec<nomination::ActiveModel>) -> Result<(), AppError> {
+    for chunk in rows.chunks(100) {
+        nomination::Entity::insert_many(chunk.to_vec()).exec_without_returning(db).await?;
+    }
+    Ok(())
+}
+
+/// Creates a zero counter for every nominee of an edition that lacks one.
+pub async fn ensure_tally_rows(db: &impl ConnectionTrait, edition_id: i32) -> Result<(), AppError> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let noms = nomination::Entity::find().filter(nomination::Column::EditionId.eq(edition_id)).all(db).await?;
+    let existing: std::collections::HashSet<i32> = tally::Entity::find()
+        .filter(tally::Column::EditionId.eq(edition_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|t| t.nomination_id)
+        .collect();
+    let rows: Vec<tally::ActiveModel> = noms
+        .iter()
+        .filter(|n| !existing.contains(&n.id))
+        .map(|n| tally::ActiveModel {
+            nomination_id: Set(n.id),
+            edition_id: Set(edition_id),
+            category_id: Set(n.category_id),
+            valid_votes: Set(0),
+        })
+        .collect();
+    for chunk in rows.chunks(200) {
+        tally::Entity::insert_many(chunk.to_vec()).exec_without_returning(db).await?;
+    }
+    Ok(())
+}
+
+/// Loads the demo data if the database has no edition yet; always ensures the demo
+/// accounts exist. Returns whether an edition was created.
+pub async fn load_demo(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<bool, AppError> {
+    for (email, name, roles) in DEMO_ACCOUNTS {
+        ensure_account(db, email, DEMO_PASSWORD, name, "WSIS Prizes demo", "Switzerland", roles).await?;
+    }
+    if edition::Entity::find().one(db).await?.is_some() {
+        return Ok(false);
+    }
+    let year = now.with_timezone(&Zurich).format("%Y").to_string().parse().unwrap_or(2026);
+    let e = demo_edition(year, now).insert(db).await?;
+    insert_nominations(db, demo_nominations(e.id, year as u64, NOMINEES_PER_CATEGORY, now)).await?;
+    ensure_tally_rows(db, e.id).await?;
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn descriptions_are_within_word_limits() {
+        let rows = demo_nominations(1, 7, 20, Utc::now());
+        assert_eq!(rows.len(), 360);
+        for r in rows {
+            let d = r.short_description.clone().unwrap();
+            let n = word_count(&d);
+            assert!((150..=200).contains(&n), "{n} words: {d}");
+        }
+    }
+
+    #[test]
+    fn demo_schedule_has_voting_open_now() {
+        let now = Utc::now();
+        let e = demo_edition(2026, now);
+        let m = edition::Model {
+            id: 1,
+            uuid: e.uuid.clone().unwrap(),
+            year: 2026,
+            title: String::new(),
+            time_zone: String::new(),
+            submission_opens: e.submission_opens.clone().unwrap(),
+            submission_closes: e.submission_closes.clone().unwrap(),
+            screening_opens: e.screening_opens.clone().unwrap(),
+            screening_closes: e.screening_closes.clone().unwrap(),
+            voting_opens: e.voting_opens.clone().unwrap(),
+            voting_closes: e.voting_closes.clone().unwrap(),
+            review_opens: e.review_opens.clone().unwrap(),
+            review_closes: e.review_closes.clone().unwrap(),
+            announcement_at: e.announcement_at.clone().unwrap(),
+            champions_per_category: 5,
+            complete_ballot: false,
+            submissions_per_entity: 1,
+            max_winners_per_category: 1,
+            experts_see_scores: true,
+            publish_vote_counts: true,
+            results_released_at: None,
+            champions_computed_at: None,
+            is_current: true,
+            created_at: now,
+        };
+        let v = super::super::catalog::edition_view(&m);
+        assert_eq!(v.schedule.validate(), Ok(()));
+        assert_eq!(v.phase_at(now), crate::phase::Phase::Open(crate::phase::PhaseKind::Voting));
+    }
+}

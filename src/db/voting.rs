@@ -1,0 +1,353 @@
+//! Casting votes, the voter's ballot and receipts, and the tally.
+
+use std::collections::HashMap;
+
+use chrono::Utc;
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect,
+    Set, TransactionTrait,
+};
+use uuid::Uuid;
+
+use super::auth::keyed_hash;
+use super::catalog::BALLOT_STATUSES;
+use super::entity::{account, category, edition, nomination, tally, vote};
+use super::Services;
+use crate::category::CATEGORIES;
+use crate::nomination::NominationStatus;
+use crate::phase::{Phase, PhaseKind};
+use crate::tally::{rank, CategoryTally};
+use crate::vote::{format_receipt, normalise_receipt, BallotLine, MyVote, ReceiptStatus};
+use crate::AppError;
+
+pub const ALREADY_VOTED: &str = "You have already voted in this category. Votes are final.";
+
+/// The receipt shown to the voter: a keyed hash of the vote's id, 80 bits in hex.
+pub fn receipt_for(secret: &[u8], vote_uuid: Uuid) -> String {
+    keyed_hash(secret, format!("receipt:{vote_uuid}").as_bytes())[..20].to_string()
+}
+
+/// A keyed hash of where the vote came from; the raw address is never stored.
+pub fn origin_hash(secret: &[u8], client_addr: &str, user_agent: &str) -> String {
+    keyed_hash(secret, format!("origin:{client_addr}|{user_agent}").as_bytes())[..32].to_string()
+}
+
+/// Records one vote after every check; the unique index on (edition, category, account)
+/// settles races, so concurrent requests store exactly one vote.
+pub async fn cast_vote(
+    s: &Services,
+    voter: &account::Model,
+    nominee: Uuid,
+    origin: &str,
+) -> Result<MyVote, AppError> {
+    if voter.confirmed_at.is_none() {
+        return Err(AppError::forbidden("Please confirm your e-mail address before voting: open the link we sent you."));
+    }
+    let n = super::catalog::nomination_by_uuid(&s.db, nominee)
+        .await?
+        .ok_or_else(|| AppError::NotFound("There is no nominee with this id.".into()))?;
+    let status = NominationStatus::parse(&n.status);
+    if !status.is_some_and(|st| st.on_ballot()) {
+        return Err(AppError::invalid("This project is not a nominee: only nominees can receive votes."));
+    }
+    let e = edition::Entity::find_by_id(n.edition_id).one(&s.db).await?.ok_or(AppError::Internal)?;
+    let current = super::catalog::current_edition(&s.db).await?;
+    if current.as_ref().map(|c| c.id) != Some(e.id) {
+        return Err(AppError::Closed(format!("This nominee belongs to the {} edition, whose voting is over.", e.year)));
+    }
+    let view = super::catalog::edition_view(&e);
+    let now = Utc::now();
+    match view.phase_at(now) {
+        Phase::Open(PhaseKind::Voting) => {}
+        Phase::Upcoming | Phase::Open(PhaseKind::Submission | PhaseKind::Screening) | Phase::Between { after: PhaseKind::Submission | PhaseKind::Screening } => {
+            return Err(AppError::Closed(format!(
+                "Voting has not opened yet: it opens on {} (Geneva time).",
+                crate::time::geneva_label(e.voting_opens)
+            )))
+        }
+        _ => {
+            return Err(AppError::Closed(format!(
+                "Voting closed on {} (Geneva time).",
+                crate::time::geneva_label(e.voting_closes)
+            )))
+        }
+    }
+    let id = Uuid::new_v4();
+    let receipt = receipt_for(&s.config.secret, id);
+    let row = vote::ActiveModel {
+        uuid: Set(id),
+        edition_id: Set(e.id),
+        category_id: Set(n.category_id),
+        account_id: Set(voter.id),
+        nomination_id: Set(n.id),
+        cast_at: Set(now),
+        origin_hash: Set(origin.to_string()),
+        receipt: Set(receipt.clone()),
+        valid: Set(true),
+        invalidated_reason: Set(None),
+        ..Default::default()
+    };
+    let (edition_id, category_id, nomination_id) = (e.id, n.category_id, n.id);
+    let txn = s.db.begin().await?;
+    // The insert comes first so that SQLite takes the write lock at once (a read first
+    // would make a concurrent writer fail instead of wait).
+    match row.insert(&txn).await {
+        Ok(_) => {}
+        Err(err) if matches!(err.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) => {
+            let _ = txn.rollback().await;
+            return Err(AppError::Conflict(ALREADY_VOTED.into()));
+        }
+        Err(err) => return Err(err.into()),
+    }
+    bump_tally(&txn, edition_id, category_id, nomination_id, 1).await?;
+    txn.commit().await?;
+    let cat = CATEGORIES.iter().find(|c| c.position as i32 == category_id).ok_or(AppError::Internal)?;
+    Ok(MyVote {
+        category_code: cat.code.into(),
+        category_name: cat.name.into(),
+        category_slug: cat.slug.into(),
+        nominee_id: n.uuid,
+        nominee_title: n.title,
+        cast_at: now,
+        receipt: format_receipt(&receipt),
+        valid: true,
+    })
+}
+
+/// Adds `delta` to a nominee's counter, creating the row when missing.
+pub async fn bump_tally(db: &impl ConnectionTrait, edition_id: i32, category_id: i32, nomination_id: i32, delta: i64) -> Result<(), AppError> {
+    tally::Entity::insert(tally::ActiveModel {
+        nomination_id: Set(nomination_id),
+        edition_id: Set(edition_id),
+        category_id: Set(category_id),
+        valid_votes: Set(delta.clamp(0, i64::MAX)),
+    })
+    .on_conflict(
+        OnConflict::column(tally::Column::NominationId)
+            .value(tally::Column::ValidVotes, Expr::col((tally::Entity, tally::Column::ValidVotes)).add(delta))
+            .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
+
+/// The voter's ballot in an edition: every category, with their choice where they voted.
+pub async fn ballot(db: &impl ConnectionTrait, edition_id: i32, voter: Option<i32>) -> Result<Vec<BallotLine>, AppError> {
+    let summaries = super::catalog::category_summaries(db, edition_id).await?;
+    let mut choices: HashMap<i32, (Uuid, String)> = HashMap::new();
+    if let Some(account_id) = voter {
+        let votes = vote::Entity::find()
+            .filter(vote::Column::EditionId.eq(edition_id))
+            .filter(vote::Column::AccountId.eq(account_id))
+            .all(db)
+            .await?;
+        let ids: Vec<i32> = votes.iter().map(|v| v.nomination_id).collect();
+        let noms: HashMap<i32, nomination::Model> = nomination::Entity::find()
+            .filter(nomination::Column::Id.is_in(ids))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|n| (n.id, n))
+            .collect();
+        for v in votes {
+            if let Some(n) = noms.get(&v.nomination_id) {
+                choices.insert(v.category_id, (n.uuid, n.title.clone()));
+            }
+        }
+    }
+    Ok(CATEGORIES
+        .iter()
+        .zip(summaries)
+        .map(|(c, s)| {
+            let choice = choices.get(&(c.position as i32));
+            BallotLine {
+                category_slug: s.slug,
+                category_code: s.code,
+                category_name: s.name,
+                nominees: s.nominees,
+                choice: choice.map(|c| c.0),
+                choice_title: choice.map(|c| c.1.clone()),
+            }
+        })
+        .collect())
+}
+
+pub async fn my_votes(db: &impl ConnectionTrait, voter: i32) -> Result<Vec<MyVote>, AppError> {
+    let votes = vote::Entity::find().filter(vote::Column::AccountId.eq(voter)).order_by_asc(vote::Column::CategoryId).all(db).await?;
+    let ids: Vec<i32> = votes.iter().map(|v| v.nomination_id).collect();
+    let noms: HashMap<i32, nomination::Model> =
+        nomination::Entity::find().filter(nomination::Column::Id.is_in(ids)).all(db).await?.into_iter().map(|n| (n.id, n)).collect();
+    Ok(votes
+        .into_iter()
+        .filter_map(|v| {
+            let n = noms.get(&v.nomination_id)?;
+            let c = CATEGORIES.iter().find(|c| c.position as i32 == v.category_id)?;
+            Some(MyVote {
+                category_code: c.code.into(),
+                category_name: c.name.into(),
+                category_slug: c.slug.into(),
+                nominee_id: n.uuid,
+                nominee_title: n.title.clone(),
+                cast_at: v.cast_at,
+                receipt: format_receipt(&v.receipt),
+                valid: v.valid,
+            })
+        })
+        .collect())
+}
+
+/// The public receipt check: which category counts this receipt, never for whom.
+pub async fn check_receipt(db: &impl ConnectionTrait, input: &str) -> Result<ReceiptStatus, AppError> {
+    let Some(r) = normalise_receipt(input) else {
+        return Err(AppError::invalid("A receipt has 20 letters and digits, like 1A2B-3C4D-5E6F-7A8B-9C0D."));
+    };
+    let Some(v) = vote::Entity::find().filter(vote::Column::Receipt.eq(r)).one(db).await? else {
+        return Ok(ReceiptStatus::Unknown);
+    };
+    let e = edition::Entity::find_by_id(v.edition_id).one(db).await?.ok_or(AppError::Internal)?;
+    let c = category::Entity::find_by_id(v.category_id).one(db).await?.ok_or(AppError::Internal)?;
+    Ok(if v.valid {
+        ReceiptStatus::Counted { edition_year: e.year, category_code: c.code, category_name: c.name }
+    } else {
+        ReceiptStatus::NotCounted { edition_year: e.year, category_code: c.code }
+    })
+}
+
+
+/// The tally of an edition, read from the counters (cheap at millions of votes).
+pub async fn tally(db: &impl ConnectionTrait, edition_id: i32) -> Result<Vec<CategoryTally>, AppError> {
+    let counters = tally::Entity::find().filter(tally::Column::EditionId.eq(edition_id)).all(db).await?;
+    let noms: HashMap<i32, (Uuid, String, i32)> = nomination::Entity::find()
+        .filter(nomination::Column::EditionId.eq(edition_id))
+        .filter(nomination::Column::Status.is_in(BALLOT_STATUSES))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|n| (n.id, (n.uuid, n.title, n.category_id)))
+        .collect();
+    let counts: HashMap<i32, i64> = counters.iter().map(|t| (t.nomination_id, t.valid_votes)).collect();
+    Ok(CATEGORIES
+        .iter()
+        .map(|c| {
+            let list: Vec<((Uuid, String), u64)> = noms
+                .iter()
+                .filter(|(_, (_, _, cat))| *cat == c.position as i32)
+                .map(|(id, (u, t, _))| ((*u, t.clone()), counts.get(id).copied().map_or(0, |n| u64::try_from(n).unwrap_or(0))))
+                .collect();
+            let total = list.iter().map(|(_, v)| v).sum();
+            CategoryTally { slug: c.slug.into(), code: c.code.into(), total, lines: rank(&list) }
+        })
+        .collect())
+}
+
+#[derive(Debug, FromQueryResult)]
+struct RecountRow {
+    nomination_id: i32,
+    n: i64,
+}
+
+/// Counts valid votes per nominee from the vote table itself.
+pub async fn recount(db: &impl ConnectionTrait, edition_id: i32) -> Result<HashMap<i32, i64>, AppError> {
+    Ok(vote::Entity::find()
+        .select_only()
+        .column(vote::Column::NominationId)
+        .column_as(Expr::col(vote::Column::Id).count(), "n")
+        .filter(vote::Column::EditionId.eq(edition_id))
+        .filter(vote::Column::Valid.eq(true))
+        .group_by(vote::Column::NominationId)
+        .into_model::<RecountRow>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.nomination_id, r.n))
+        .collect())
+}
+
+/// Counter values per nominee (zeros omitted), to compare with [`recount`].
+pub async fn counters(db: &impl ConnectionTrait, edition_id: i32) -> Result<HashMap<i32, i64>, AppError> {
+    Ok(tally::Entity::find()
+        .filter(tally::Column::EditionId.eq(edition_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|t| t.valid_votes != 0)
+        .map(|t| (t.nomination_id, t.valid_votes))
+        .collect())
+}
+
+/// Rewrites the counters from a recount, in one transaction; returns how many changed.
+pub async fn rebuild_counters(s: &Services, actor: Option<i32>, edition_id: i32) -> Result<usize, AppError> {
+    let txn = s.db.begin().await?;
+    let fresh = recount(&txn, edition_id).await?;
+    let old = counters(&txn, edition_id).await?;
+    let mut changed = 0;
+    let noms = nomination::Entity::find().filter(nomination::Column::EditionId.eq(edition_id)).all(&txn).await?;
+    for n in noms {
+        let want = fresh.get(&n.id).copied().unwrap_or(0);
+        if old.get(&n.id).copied().unwrap_or(0) != want {
+            changed += 1;
+            tally::Entity::insert(tally::ActiveModel {
+                nomination_id: Set(n.id),
+                edition_id: Set(edition_id),
+                category_id: Set(n.category_id),
+                valid_votes: Set(want),
+            })
+            .on_conflict(OnConflict::column(tally::Column::NominationId).update_column(tally::Column::ValidVotes).to_owned())
+            .exec_without_returning(&txn)
+            .await?;
+        }
+    }
+    super::audit::record(&txn, actor, "tally.recount", &format!("edition:{edition_id}"), None, Some(format!("{{\"changed\":{changed}}}"))).await?;
+    txn.commit().await?;
+    Ok(changed)
+}
+
+/// Marks one vote invalid (or valid again) with a reason, keeping the counters exact.
+pub async fn set_vote_validity(s: &Services, actor: i32, vote_uuid: Uuid, valid: bool, reason: &str) -> Result<(), AppError> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(AppError::invalid("Please give a reason; it goes to the audit log."));
+    }
+    let txn = s.db.begin().await?;
+    let v = vote::Entity::find()
+        .filter(vote::Column::Uuid.eq(vote_uuid))
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::NotFound("No such vote.".into()))?;
+    if v.valid == valid {
+        return Err(AppError::Conflict(if valid { "This vote is already valid." } else { "This vote is already invalidated." }.into()));
+    }
+    let res = vote::Entity::update_many()
+        .col_expr(vote::Column::Valid, Expr::value(valid))
+        .col_expr(vote::Column::InvalidatedReason, Expr::value(if valid { None } else { Some(reason.to_string()) }))
+        .filter(vote::Column::Id.eq(v.id))
+        .filter(vote::Column::Valid.eq(!valid))
+        .exec(&txn)
+        .await?;
+    if res.rows_affected == 1 {
+        bump_tally(&txn, v.edition_id, v.category_id, v.nomination_id, if valid { 1 } else { -1 }).await?;
+    }
+    super::audit::record(
+        &txn,
+        Some(actor),
+        if valid { "vote.restore" } else { "vote.invalidate" },
+        &vote_uuid.to_string(),
+        Some(format!("{{\"valid\":{}}}", v.valid)),
+        Some(serde_json_like(valid, reason)),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+fn serde_json_like(valid: bool, reason: &str) -> String {
+    format!("{{\"valid\":{valid},\"reason\":{:?}}}", reason)
+}
+
+/// Total votes stored in an edition (valid or not).
+pub async fn vote_count(db: &impl ConnectionTrait, edition_id: i32) -> Result<u64, AppError> {
+    use sea_orm::PaginatorTrait;
+    Ok(vote::Entity::find().filter(vote::Column::EditionId.eq(edition_id)).count(db).await?)
+}

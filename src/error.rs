@@ -1,0 +1,109 @@
+//! The one error type of the platform: what a server function answers when it refuses.
+//!
+//! Messages are safe to show; database details are logged on the server and never sent.
+
+use http::StatusCode;
+use serde::{Deserialize, Serialize};
+use server_fn::codec::JsonEncoding;
+use server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// No session, or it expired.
+    #[error("Please sign in first.")]
+    Unauthenticated,
+    /// Signed in but the account lacks something (a role, a confirmed address).
+    #[error("{0}")]
+    Forbidden(String),
+    /// The input is wrong; the message names what.
+    #[error("{0}")]
+    Invalid(String),
+    /// Several fields are wrong: (field, message) pairs.
+    #[error("Please correct the highlighted fields.")]
+    Fields(Vec<(String, String)>),
+    #[error("{0}")]
+    NotFound(String),
+    /// The request conflicts with what is stored (already voted, duplicate title …).
+    #[error("{0}")]
+    Conflict(String),
+    /// The edition's phase or deadline does not allow this now.
+    #[error("{0}")]
+    Closed(String),
+    #[error("Too many attempts. Please wait a few minutes and try again.")]
+    TooManyRequests,
+    #[error("Something went wrong on our side. Please try again.")]
+    Internal,
+    /// Transport-level failure of a server function call.
+    #[error("{0}")]
+    ServerFn(String),
+}
+
+impl AppError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::Invalid(_) | AppError::Fields(_) | AppError::ServerFn(_) => StatusCode::BAD_REQUEST,
+            AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Closed(_) => StatusCode::FORBIDDEN,
+            AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn invalid(msg: impl Into<String>) -> Self {
+        AppError::Invalid(msg.into())
+    }
+
+    pub fn forbidden(msg: impl Into<String>) -> Self {
+        AppError::Forbidden(msg.into())
+    }
+
+    /// The message of one field, for forms that show errors beside inputs.
+    pub fn field(&self, name: &str) -> Option<String> {
+        match self {
+            AppError::Fields(list) => list.iter().find(|(f, _)| f == name).map(|(_, m)| m.clone()),
+            _ => None,
+        }
+    }
+
+    /// A full human sentence, including every field message.
+    pub fn describe(&self) -> String {
+        match self {
+            AppError::Fields(list) => list.iter().map(|(_, m)| m.as_str()).collect::<Vec<_>>().join(" "),
+            other => other.to_string(),
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(m) | ServerFnErrorErr::Deserialization(m) => {
+                AppError::Invalid(format!("The request is malformed: {m}"))
+            }
+            other => AppError::ServerFn(other.to_string()),
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sea_orm::DbErr> for AppError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        tracing::error!(error = %e, "database error");
+        AppError::Internal
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sea_orm::TransactionError<AppError>> for AppError {
+    fn from(e: sea_orm::TransactionError<AppError>) -> Self {
+        match e {
+            sea_orm::TransactionError::Connection(db) => db.into(),
+            sea_orm::TransactionError::Transaction(app) => app,
+        }
+    }
+}

@@ -1,0 +1,21 @@
+//! The shared domain of the WSIS Prizes platform.
+//!
+//! Everything in this crate outside the `ssr` feature compiles to WebAssembly and is used
+//! by the browser and the server alike: the types that cross the wire and the pipeline's
+//! rules as pure functions. Persistence (SeaORM entities, migrations, queries, demo data)
+//! sits behind `ssr` so the browser build never links a database driver.
+
+pub mod account;
+pub mod category;
+pub mod edition;
+pub mod error;
+pub mod nomination;
+pub mod phase;
+pub mod tally;
+pub mod time;
+pub mod vote;
+
+pub use error::AppError;
+
+#[cfg(feature = "ssr")]
+pub mod db;

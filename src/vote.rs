@@ -1,0 +1,65 @@
+//! Votes as the voter sees them: progress, choices and receipts.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// One category on the voter's ballot.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BallotLine {
+    pub category_slug: String,
+    pub category_code: String,
+    pub category_name: String,
+    pub nominees: u64,
+    /// The nominee the voter chose, if any.
+    pub choice: Option<Uuid>,
+    pub choice_title: Option<String>,
+}
+
+/// One vote on the "My votes" page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyVote {
+    pub category_code: String,
+    pub category_name: String,
+    pub category_slug: String,
+    pub nominee_id: Uuid,
+    pub nominee_title: String,
+    pub cast_at: DateTime<Utc>,
+    pub receipt: String,
+    pub valid: bool,
+}
+
+/// What a public receipt check answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ReceiptStatus {
+    Counted { edition_year: i32, category_code: String, category_name: String },
+    NotCounted { edition_year: i32, category_code: String },
+    Unknown,
+}
+
+/// Receipts are shown in groups of four upper-case hex digits.
+pub fn format_receipt(hex: &str) -> String {
+    hex.to_uppercase().as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).to_string()).collect::<Vec<_>>().join("-")
+}
+
+/// Accepts a receipt as typed (any case, with or without dashes/spaces).
+pub fn normalise_receipt(input: &str) -> Option<String> {
+    let s: String = input.chars().filter(|c| !c.is_whitespace() && *c != '-').collect::<String>().to_lowercase();
+    if s.len() == 20 && s.chars().all(|c| c.is_ascii_hexdigit()) { Some(s) } else { None }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn receipt_format_round_trip() {
+        let r = "0123456789abcdef0123";
+        let shown = format_receipt(r);
+        assert_eq!(shown, "0123-4567-89AB-CDEF-0123");
+        assert_eq!(normalise_receipt(&shown).as_deref(), Some(r));
+        assert_eq!(normalise_receipt(" 0123 4567 89ab cdef 0123 ").as_deref(), Some(r));
+        assert_eq!(normalise_receipt("xyz"), None);
+        assert_eq!(normalise_receipt("0123-4567"), None);
+    }
+}
