@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::phase::{Phase, Schedule};
+use crate::phase::{Milestone, Phase, PhaseKind, Schedule, Window};
 
 /// Rules that varied between editions, kept per edition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -84,9 +84,453 @@ impl EditionView {
     }
 }
 
+// ---------------------------------------------------------------------------------------
+// Changing an edition: which changes are refused, and what the secretariat does next.
+
+/// The nine instants of a schedule in pipeline order (unsorted by time, so that two
+/// schedules can be compared instant by instant).
+pub fn schedule_instants(s: &Schedule) -> [(Milestone, DateTime<Utc>); 9] {
+    [
+        (Milestone::Opens(PhaseKind::Submission), s.submission.opens),
+        (Milestone::Closes(PhaseKind::Submission), s.submission.closes),
+        (Milestone::Opens(PhaseKind::Screening), s.screening.opens),
+        (Milestone::Closes(PhaseKind::Screening), s.screening.closes),
+        (Milestone::Opens(PhaseKind::Voting), s.voting.opens),
+        (Milestone::Closes(PhaseKind::Voting), s.voting.closes),
+        (Milestone::Opens(PhaseKind::Review), s.review.opens),
+        (Milestone::Closes(PhaseKind::Review), s.review.closes),
+        (Milestone::Announcement, s.announcement),
+    ]
+}
+
+/// "the closing of the voting phase", for messages.
+pub fn milestone_phrase(m: Milestone) -> String {
+    match m {
+        Milestone::Opens(k) => format!("opening of the {} phase", k.key()),
+        Milestone::Closes(k) => format!("closing of the {} phase", k.key()),
+        Milestone::Announcement => "announcement".to_string(),
+    }
+}
+
+/// Why a change to an edition is refused: a rule that already shaped results, or a
+/// deadline that already passed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum ChangeRefused {
+    #[error("champions per category cannot change any more: the champions were computed with {0} per category")]
+    ChampionsComputed(u32),
+    #[error("the complete-ballot rule cannot change any more: voting opened on {}", crate::time::geneva_label(*.0))]
+    VotingOpened(DateTime<Utc>),
+    #[error(
+        "the {} ({}) has passed and cannot move unless it is reopened with a reason",
+        milestone_phrase(*.milestone),
+        crate::time::geneva_label(*.at)
+    )]
+    DeadlinePassed { milestone: Milestone, at: DateTime<Utc> },
+    #[error("reopening a deadline needs a reason, which goes to the audit log")]
+    ReasonRequired,
+}
+
+/// A change of rules is refused when it would rewrite something that already happened:
+/// the number of champions once they are computed, the complete-ballot rule once voting
+/// opened (votes already cast were counted under it).
+pub fn check_rules_change(
+    current: &EditionRules,
+    proposed: &EditionRules,
+    schedule: &Schedule,
+    champions_computed: bool,
+    now: DateTime<Utc>,
+) -> Result<(), ChangeRefused> {
+    if champions_computed && proposed.champions_per_category != current.champions_per_category {
+        return Err(ChangeRefused::ChampionsComputed(current.champions_per_category));
+    }
+    if now >= schedule.voting.opens && proposed.complete_ballot != current.complete_ballot {
+        return Err(ChangeRefused::VotingOpened(schedule.voting.opens));
+    }
+    Ok(())
+}
+
+/// A change of schedule may move any instant still in the future. An instant already
+/// passed (at or before `now`) moves only on an explicit reopen, `reopen = Some(reason)`,
+/// with a non-empty reason. Returns the passed instants that the change moves.
+pub fn check_schedule_change(
+    current: &Schedule,
+    proposed: &Schedule,
+    now: DateTime<Utc>,
+    reopen: Option<&str>,
+) -> Result<Vec<Milestone>, ChangeRefused> {
+    if reopen.is_some_and(|r| r.trim().is_empty()) {
+        return Err(ChangeRefused::ReasonRequired);
+    }
+    let mut moved = Vec::new();
+    for ((m, old), (_, new)) in schedule_instants(current).into_iter().zip(schedule_instants(proposed)) {
+        if old <= now && new != old {
+            if reopen.is_none() {
+                return Err(ChangeRefused::DeadlinePassed { milestone: m, at: old });
+            }
+            moved.push(m);
+        }
+    }
+    Ok(moved)
+}
+
+/// A starting schedule for a new edition of `year`, in Geneva time, to be adjusted by the
+/// secretariat: deadlines at 23:00, openings at 09:00, the announcement in the evening.
+pub fn default_schedule(year: i32) -> Option<Schedule> {
+    let at = |md: &str, hm: &str| crate::time::parse_geneva(&format!("{year:04}-{md}T{hm}")).ok();
+    let win = |o: &str, c: &str| Some(Window { opens: at(o, "09:00")?, closes: at(c, "23:00")? });
+    Some(Schedule {
+        submission: win("01-05", "02-20")?,
+        screening: win("02-21", "03-01")?,
+        voting: win("03-02", "04-10")?,
+        review: win("04-12", "04-30")?,
+        announcement: at("05-05", "18:00")?,
+    })
+}
+
+/// What the schedule form posts: nine Geneva wall-clock times (`YYYY-MM-DDTHH:MM`), keyed
+/// like [`Milestone::key`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScheduleForm {
+    pub submission_opens: String,
+    pub submission_closes: String,
+    pub screening_opens: String,
+    pub screening_closes: String,
+    pub voting_opens: String,
+    pub voting_closes: String,
+    pub review_opens: String,
+    pub review_closes: String,
+    pub announcement: String,
+}
+
+impl ScheduleForm {
+    /// Every field parsed as Geneva time; the errors name their fields.
+    pub fn parse(&self) -> Result<Schedule, Vec<(String, String)>> {
+        let mut errors = Vec::new();
+        let mut field = |name: &str, value: &str| match crate::time::parse_geneva(value) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                let mut m = e.to_string();
+                if value.trim().is_empty() {
+                    m = "a date and time is required (YYYY-MM-DDTHH:MM)".to_string();
+                }
+                errors.push((name.to_string(), sentence(&format!("{}: {m}", name.replace('_', " ")))));
+                None
+            }
+        };
+        let parsed = [
+            field("submission_opens", &self.submission_opens),
+            field("submission_closes", &self.submission_closes),
+            field("screening_opens", &self.screening_opens),
+            field("screening_closes", &self.screening_closes),
+            field("voting_opens", &self.voting_opens),
+            field("voting_closes", &self.voting_closes),
+            field("review_opens", &self.review_opens),
+            field("review_closes", &self.review_closes),
+            field("announcement", &self.announcement),
+        ];
+        match parsed {
+            [Some(a), Some(b), Some(c), Some(d), Some(e), Some(f), Some(g), Some(h), Some(i)] => Ok(Schedule {
+                submission: Window { opens: a, closes: b },
+                screening: Window { opens: c, closes: d },
+                voting: Window { opens: e, closes: f },
+                review: Window { opens: g, closes: h },
+                announcement: i,
+            }),
+            _ => Err(errors),
+        }
+    }
+
+    /// The form's values for a stored schedule.
+    pub fn from_schedule(s: &Schedule) -> Self {
+        let v = crate::time::geneva_input_value;
+        ScheduleForm {
+            submission_opens: v(s.submission.opens),
+            submission_closes: v(s.submission.closes),
+            screening_opens: v(s.screening.opens),
+            screening_closes: v(s.screening.closes),
+            voting_opens: v(s.voting.opens),
+            voting_closes: v(s.voting.closes),
+            review_opens: v(s.review.opens),
+            review_closes: v(s.review.closes),
+            announcement: v(s.announcement),
+        }
+    }
+}
+
+/// What the rules form posts: numbers as typed, check boxes as booleans (absent = false).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RulesForm {
+    pub champions_per_category: String,
+    pub complete_ballot: bool,
+    pub submissions_per_entity: String,
+    pub max_winners_per_category: String,
+    pub experts_see_scores: bool,
+    pub publish_vote_counts: bool,
+}
+
+impl RulesForm {
+    /// Parsed and validated rules; the errors name their fields.
+    pub fn parse(&self) -> Result<EditionRules, Vec<(String, String)>> {
+        let mut errors = Vec::new();
+        let mut number = |name: &str, label: &str, value: &str| match value.trim().parse::<u32>() {
+            Ok(n) => n,
+            Err(_) => {
+                errors.push((name.to_string(), format!("{label} must be a whole number.")));
+                0
+            }
+        };
+        let rules = EditionRules {
+            champions_per_category: number("champions_per_category", "Champions per category", &self.champions_per_category),
+            complete_ballot: self.complete_ballot,
+            submissions_per_entity: number("submissions_per_entity", "Submissions per organisation", &self.submissions_per_entity),
+            max_winners_per_category: number("max_winners_per_category", "Winners per category", &self.max_winners_per_category),
+            experts_see_scores: self.experts_see_scores,
+            publish_vote_counts: self.publish_vote_counts,
+        };
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        rules.validate().map_err(|e| {
+            let field = match e {
+                RulesError::Champions => "champions_per_category",
+                RulesError::Submissions => "submissions_per_entity",
+                RulesError::Winners => "max_winners_per_category",
+            };
+            vec![(field.to_string(), sentence(&e.to_string()))]
+        })?;
+        Ok(rules)
+    }
+}
+
+/// "the voting phase …" → "The voting phase ….": messages of the domain's errors are
+/// clauses; the pages show sentences.
+pub fn sentence(clause: &str) -> String {
+    let mut c = clause.chars();
+    let mut out = match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect::<String>(),
+        None => String::new(),
+    };
+    if !out.ends_with('.') {
+        out.push('.');
+    }
+    out
+}
+
+/// The next thing the secretariat has to do, derived from the phase.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NextAction {
+    /// Before submissions open: check the schedule and the rules.
+    PrepareEdition,
+    /// Submissions are open: answer submitters, watch the deadline.
+    FollowSubmissions,
+    /// Submissions closed: screen them into nominees.
+    ScreenSubmissions,
+    /// Screening closed, voting not open yet: check the ballot.
+    CheckBallot,
+    /// Voting is open: watch the vote and audit suspicious votes.
+    MonitorVoting,
+    /// Voting closed and champions not computed yet.
+    ComputeChampions,
+    /// Champions computed: experts review them.
+    FollowReview,
+    /// Review closed: release the results.
+    ReleaseResults,
+    /// Results out: prepare the next edition.
+    PrepareNextEdition,
+}
+
+impl NextAction {
+    pub fn key(self) -> &'static str {
+        match self {
+            NextAction::PrepareEdition => "prepare_edition",
+            NextAction::FollowSubmissions => "follow_submissions",
+            NextAction::ScreenSubmissions => "screen_submissions",
+            NextAction::CheckBallot => "check_ballot",
+            NextAction::MonitorVoting => "monitor_voting",
+            NextAction::ComputeChampions => "compute_champions",
+            NextAction::FollowReview => "follow_review",
+            NextAction::ReleaseResults => "release_results",
+            NextAction::PrepareNextEdition => "prepare_next_edition",
+        }
+    }
+}
+
+pub fn next_action(phase: Phase, champions_computed: bool, results_released: bool) -> NextAction {
+    use PhaseKind::*;
+    match phase {
+        Phase::Upcoming => NextAction::PrepareEdition,
+        Phase::Open(Submission) => NextAction::FollowSubmissions,
+        Phase::Between { after: Submission } | Phase::Open(Screening) => NextAction::ScreenSubmissions,
+        Phase::Between { after: Screening } => NextAction::CheckBallot,
+        Phase::Open(Voting) => NextAction::MonitorVoting,
+        Phase::Between { after: Voting } | Phase::Open(Review) if !champions_computed => NextAction::ComputeChampions,
+        Phase::Between { after: Voting } | Phase::Open(Review) => NextAction::FollowReview,
+        Phase::Between { after: Review } if !results_released => NextAction::ReleaseResults,
+        Phase::Between { after: Review } | Phase::Announced => NextAction::PrepareNextEdition,
+    }
+}
+
+/// Figures for the secretariat's dashboard.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EditionCounts {
+    /// Nominations past the draft stage.
+    pub submissions: u64,
+    /// Nominations on the ballot (nominee, champion or winner).
+    pub nominees: u64,
+    pub votes: u64,
+    pub reviews: u64,
+}
+
+/// One audit-log entry about an edition.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EditionChange {
+    pub at: DateTime<Utc>,
+    pub action: String,
+    pub actor: Option<String>,
+    /// The reason given for a reopen.
+    pub reason: Option<String>,
+}
+
+/// An edition as the secretariat's editor sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EditionDetail {
+    pub now: DateTime<Utc>,
+    pub edition: EditionView,
+    pub champions_computed_at: Option<DateTime<Utc>>,
+    pub history: Vec<EditionChange>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::phase::Window;
+    use chrono::{Duration, TimeZone};
+
+    fn t(m: u32, d: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, m, d, 22, 0, 0).unwrap()
+    }
+
+    fn schedule() -> Schedule {
+        Schedule {
+            submission: Window { opens: t(1, 5), closes: t(2, 20) },
+            screening: Window { opens: t(2, 21), closes: t(3, 1) },
+            voting: Window { opens: t(3, 1), closes: t(4, 10) },
+            review: Window { opens: t(4, 12), closes: t(4, 30) },
+            announcement: t(5, 5),
+        }
+    }
+
+    #[test]
+    fn edition_champions_fixed_once_computed() {
+        let s = schedule();
+        let cur = EditionRules::default();
+        let more = EditionRules { champions_per_category: 6, ..cur };
+        assert_eq!(check_rules_change(&cur, &more, &s, false, t(4, 20)), Ok(()));
+        assert_eq!(check_rules_change(&cur, &more, &s, true, t(4, 20)), Err(ChangeRefused::ChampionsComputed(5)));
+        // other rules may still change after the champions are computed
+        let other = EditionRules { publish_vote_counts: false, ..cur };
+        assert_eq!(check_rules_change(&cur, &other, &s, true, t(4, 20)), Ok(()));
+    }
+
+    #[test]
+    fn edition_complete_ballot_fixed_once_voting_opened() {
+        let s = schedule();
+        let cur = EditionRules::default();
+        let complete = EditionRules { complete_ballot: true, ..cur };
+        let before = s.voting.opens - Duration::seconds(1);
+        assert_eq!(check_rules_change(&cur, &complete, &s, false, before), Ok(()));
+        assert_eq!(check_rules_change(&cur, &complete, &s, false, s.voting.opens), Err(ChangeRefused::VotingOpened(s.voting.opens)));
+        assert_eq!(check_rules_change(&cur, &complete, &s, false, t(12, 1)), Err(ChangeRefused::VotingOpened(s.voting.opens)));
+        let other = EditionRules { submissions_per_entity: 2, ..cur };
+        assert_eq!(check_rules_change(&cur, &other, &s, false, t(12, 1)), Ok(()));
+    }
+
+    #[test]
+    fn edition_future_instants_move_freely() {
+        let s = schedule();
+        let mut p = s;
+        p.voting.closes = t(4, 11);
+        p.announcement = t(5, 6);
+        assert_eq!(check_schedule_change(&s, &p, t(3, 15), None), Ok(vec![]));
+        assert_eq!(check_schedule_change(&s, &s, t(12, 1), None), Ok(vec![]), "an unchanged schedule is never refused");
+    }
+
+    #[test]
+    fn edition_passed_deadline_needs_reopen_with_reason() {
+        let s = schedule();
+        let now = t(4, 11);
+        let mut p = s;
+        p.voting.closes = t(4, 11) + Duration::hours(2);
+        assert_eq!(
+            check_schedule_change(&s, &p, now, None),
+            Err(ChangeRefused::DeadlinePassed { milestone: Milestone::Closes(PhaseKind::Voting), at: s.voting.closes })
+        );
+        assert_eq!(check_schedule_change(&s, &p, now, Some("  ")), Err(ChangeRefused::ReasonRequired));
+        assert_eq!(
+            check_schedule_change(&s, &p, now, Some("Outage on 10 April")),
+            Ok(vec![Milestone::Closes(PhaseKind::Voting)])
+        );
+        // the instant itself counts as passed: at the deadline the window is closed
+        assert!(check_schedule_change(&s, &p, s.voting.closes, None).is_err());
+        assert_eq!(check_schedule_change(&s, &p, s.voting.closes - Duration::seconds(1), None), Ok(vec![]));
+        let msg = sentence(&check_schedule_change(&s, &p, now, None).unwrap_err().to_string());
+        assert!(msg.starts_with("The closing of the voting phase (2026-04-11 00:00 CEST) has passed"), "{msg}");
+    }
+
+    #[test]
+    fn edition_default_schedule_validates() {
+        for year in [2026, 2027, 2028, 2100] {
+            let s = default_schedule(year).unwrap();
+            assert_eq!(s.validate(), Ok(()));
+            assert_eq!(crate::time::geneva_local(s.submission.closes), format!("{year}-02-20 23:00"));
+        }
+    }
+
+    #[test]
+    fn edition_schedule_form_round_trip_and_errors() {
+        let s = schedule();
+        let f = ScheduleForm::from_schedule(&s);
+        assert_eq!(f.parse(), Ok(s));
+        let bad = ScheduleForm { voting_opens: "tomorrow".into(), announcement: String::new(), ..f };
+        let errs = bad.parse().unwrap_err();
+        let fields: Vec<&str> = errs.iter().map(|(f, _)| f.as_str()).collect();
+        assert_eq!(fields, ["voting_opens", "announcement"]);
+    }
+
+    #[test]
+    fn edition_rules_form_parses_and_validates() {
+        let f = RulesForm {
+            champions_per_category: "5".into(),
+            complete_ballot: true,
+            submissions_per_entity: " 2 ".into(),
+            max_winners_per_category: "1".into(),
+            experts_see_scores: false,
+            publish_vote_counts: true,
+        };
+        let r = f.parse().unwrap();
+        assert!(r.complete_ballot && !r.experts_see_scores);
+        assert_eq!(r.submissions_per_entity, 2);
+        let bad = RulesForm { champions_per_category: "five".into(), ..f.clone() };
+        assert_eq!(bad.parse().unwrap_err()[0].0, "champions_per_category");
+        let bad = RulesForm { max_winners_per_category: "9".into(), ..f };
+        assert_eq!(bad.parse().unwrap_err()[0].0, "max_winners_per_category");
+    }
+
+    #[test]
+    fn edition_next_action_follows_the_phase() {
+        let s = schedule();
+        let at = |now| next_action(s.phase_at(now), false, false);
+        assert_eq!(at(t(1, 1)), NextAction::PrepareEdition);
+        assert_eq!(at(t(1, 10)), NextAction::FollowSubmissions);
+        assert_eq!(at(t(2, 25)), NextAction::ScreenSubmissions);
+        assert_eq!(at(t(3, 15)), NextAction::MonitorVoting);
+        assert_eq!(at(t(4, 11)), NextAction::ComputeChampions);
+        assert_eq!(next_action(s.phase_at(t(4, 20)), true, false), NextAction::FollowReview);
+        assert_eq!(next_action(s.phase_at(t(5, 1)), true, false), NextAction::ReleaseResults);
+        assert_eq!(next_action(s.phase_at(t(5, 1)), true, true), NextAction::PrepareNextEdition);
+        assert_eq!(next_action(s.phase_at(t(6, 1)), true, true), NextAction::PrepareNextEdition);
+        assert_eq!(next_action(Phase::Between { after: PhaseKind::Screening }, false, false), NextAction::CheckBallot);
+    }
 
     #[test]
     fn default_rules_are_the_recent_editions() {

@@ -7,6 +7,7 @@
 
 pub mod account;
 pub mod category;
+pub mod champion;
 pub mod edition;
 pub mod error;
 pub mod nomination;

@@ -72,8 +72,13 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/account") view=pages::account::AccountPage ssr=SsrMode::Async/>
                         <Route path=path!("/my-votes") view=pages::my_votes::MyVotesPage ssr=SsrMode::Async/>
                         <Route path=path!("/receipt") view=pages::receipt::ReceiptPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin") view=pages::editions::AdminDashboardPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/editions/new") view=pages::editions::NewEditionPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/editions/:year") view=pages::editions::EditionPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/accounts") view=pages::admin::AccountsPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/tally") view=pages::admin::TallyPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/audit") view=pages::audit::AuditPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/champions") view=pages::audit::ChampionsPage ssr=SsrMode::Async/>
                     </Routes>
                 </main>
                 <components::footer::Footer/>

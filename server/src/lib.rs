@@ -68,11 +68,10 @@ pub fn router(services: Services, options: LeptosOptions) -> Router {
     Router::new()
         .route(
             "/api/{*fn_name}",
-            get(move |req: Request<Body>| handle_server_fns_with_context(api_ctx.clone(), req))
-                .post({
-                    let c = ctx.clone();
-                    move |req: Request<Body>| handle_server_fns_with_context(c.clone(), req)
-                }),
+            get(move |req: Request<Body>| server_fn(api_ctx.clone(), req)).post({
+                let c = ctx.clone();
+                move |req: Request<Body>| server_fn(c.clone(), req)
+            }),
         )
         .route("/healthz", get(|| async { "ok" }))
         .leptos_routes_with_context(&state, routes, ctx.clone(), {
@@ -81,10 +80,32 @@ pub fn router(services: Services, options: LeptosOptions) -> Router {
         })
         .merge(static_files)
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(ctx, shell))
+        .layer(middleware::from_fn(api_status))
         .layer(middleware::from_fn_with_state(services.clone(), request_context))
         .layer(middleware::from_fn_with_state(Arc::new(services.config.public_url.clone()), same_origin))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+async fn server_fn(ctx: impl Fn() + Clone + Send + 'static, req: Request<Body>) -> Response {
+    handle_server_fns_with_context(ctx, req).await.into_response()
+}
+
+/// Refusals raised before a server function's body runs (a missing or malformed argument)
+/// come back from Leptos as 500; their encoded `AppError` knows the right status, so the
+/// answer is corrected here.
+async fn api_status(req: Request<Body>, next: Next) -> Response {
+    let is_api = req.uri().path().starts_with("/api/");
+    let res = next.run(req).await;
+    if !is_api || res.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let bytes = axum::body::to_bytes(body, 64 * 1024).await.unwrap_or_default();
+    if let Ok(e) = serde_json::from_slice::<wsis::AppError>(&bytes) {
+        parts.status = e.status();
+    }
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 /// Refuses state-changing requests whose `Origin` (or, without it, `Referer`) is another

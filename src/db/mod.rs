@@ -3,11 +3,14 @@
 pub mod audit;
 pub mod auth;
 pub mod catalog;
+pub mod champions;
 pub mod config;
+pub mod editions;
 pub mod entity;
 pub mod mail;
 pub mod migration;
 pub mod seed;
+pub mod vote_audit;
 pub mod voting;
 
 use std::sync::Arc;

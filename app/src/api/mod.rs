@@ -2,7 +2,9 @@
 //! edition's phase and deadline on the server, calls one service, and maps the error.
 
 pub mod accounts;
+pub mod audit;
 pub mod catalog;
+pub mod editions;
 pub mod voting;
 
 #[cfg(feature = "ssr")]

@@ -54,7 +54,7 @@ pub fn Header() -> impl IntoView {
                                         {roles.into_iter().map(|r| view! { <span class="badge">{r.key()}</span> }).collect_view()}
                                     </span>
                                     {is_admin.then(|| view! {
-                                        <a href="/admin/accounts">{t!(i18n, nav_admin)}</a>
+                                        <a href="/admin">{t!(i18n, nav_admin)}</a>
                                     })}
                                     <ActionForm action=sign_out attr:class="inline">
                                         <button type="submit" class="link-button">{t!(i18n, sign_out)}</button>

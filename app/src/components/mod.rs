@@ -1,5 +1,6 @@
 //! Pieces shared by several pages.
 
+pub mod admin_nav;
 pub mod footer;
 pub mod header;
 pub mod notice;

@@ -8,6 +8,7 @@ use wsis::account::Role;
 
 use crate::api::accounts::{list_accounts, SetRole};
 use crate::api::voting::{get_tally, Recount};
+use crate::components::admin_nav::AdminNav;
 use crate::components::notice::{ErrorBox, QueryNotice};
 use crate::i18n::*;
 
@@ -22,6 +23,7 @@ pub fn AccountsPage() -> impl IntoView {
     );
     view! {
         <Title text=t_string!(i18n, admin_accounts)/>
+        <AdminNav/>
         <h1>{t!(i18n, admin_accounts)}</h1>
         <QueryNotice/>
         {move || set_role.value().get().and_then(|r| r.err()).map(|e| view! { <p class="error" role="alert">{e.describe()}</p> })}
@@ -93,6 +95,7 @@ pub fn TallyPage() -> impl IntoView {
     let data = Resource::new(move || recount.version().get(), |_| get_tally());
     view! {
         <Title text=t_string!(i18n, admin_tally)/>
+        <AdminNav/>
         <h1>{t!(i18n, admin_tally)}</h1>
         <QueryNotice/>
         <ActionForm action=recount attr:class="inline">

@@ -22,6 +22,9 @@ pub fn CategoriesPage() -> impl IntoView {
                         let total = d.lines.len();
                         view! {
                             {d.edition.clone().map(|e| view! { <PhaseBanner edition=e now=d.now/> })}
+                            {d.edition.as_ref().is_some_and(|e| e.rules.complete_ballot).then(|| view! {
+                                <p class="notice" role="note" data-testid="complete-ballot">{t!(i18n, complete_ballot_rule)}</p>
+                            })}
                             {if d.signed_in {
                                 view! {
                                     <p class="progress" data-testid="vote-progress">

@@ -2,9 +2,11 @@
 
 pub mod account;
 pub mod admin;
+pub mod audit;
 pub mod auth;
 pub mod categories;
 pub mod category;
+pub mod editions;
 pub mod home;
 pub mod my_votes;
 pub mod nominee;

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod audit_log;
 pub mod category;
+pub mod champion;
 pub mod edition;
 pub mod email_token;
 pub mod nomination;

@@ -4,6 +4,7 @@ use sea_orm_migration::prelude::*;
 
 mod m20261101_000001_initial;
 mod m20261101_000002_seed_categories;
+mod m20261122_000003_champions;
 
 pub struct Migrator;
 
@@ -13,6 +14,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261101_000001_initial::Migration),
             Box::new(m20261101_000002_seed_categories::Migration),
+            Box::new(m20261122_000003_champions::Migration),
         ]
     }
 }

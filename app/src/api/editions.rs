@@ -1,0 +1,190 @@
+//! Edition management for the secretariat: the dashboard, creating and cloning editions,
+//! their schedule and rules, and which edition is current. Admins only; audit-logged.
+
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use wsis::edition::{EditionCounts, EditionDetail, EditionView, NextAction};
+use wsis::AppError;
+
+/// The current edition at a glance, and every edition.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DashboardData {
+    pub now: DateTime<Utc>,
+    pub current: Option<EditionView>,
+    pub counts: EditionCounts,
+    pub next_action: Option<NextAction>,
+    /// Newest first.
+    pub editions: Vec<EditionView>,
+}
+
+#[cfg(feature = "ssr")]
+fn parse_year(year: &str) -> Result<i32, AppError> {
+    year.trim().parse::<i32>().map_err(|_| AppError::NotFound(format!("There is no edition “{}”.", year.trim())))
+}
+
+#[server(endpoint = "admin_dashboard")]
+pub async fn admin_dashboard() -> Result<DashboardData, AppError> {
+    use crate::api::guard::*;
+    use wsis::account::Role;
+    run(async move {
+        require_role(Role::Admin)?;
+        let s = services()?;
+        let now = Utc::now();
+        let current = wsis::db::catalog::current_edition(&s.db).await?;
+        let (counts, next_action) = match &current {
+            Some(e) => (wsis::db::editions::counts(&s.db, e.id).await?, Some(wsis::db::editions::next_action_for(e, now))),
+            None => (EditionCounts::default(), None),
+        };
+        let editions = wsis::db::catalog::editions(&s.db).await?.iter().map(wsis::db::catalog::edition_view).collect();
+        Ok(DashboardData { now, current: current.as_ref().map(wsis::db::catalog::edition_view), counts, next_action, editions })
+    })
+    .await
+}
+
+/// Every edition, newest first.
+#[server(endpoint = "admin_editions")]
+pub async fn admin_editions() -> Result<Vec<EditionView>, AppError> {
+    use crate::api::guard::*;
+    use wsis::account::Role;
+    run(async move {
+        require_role(Role::Admin)?;
+        let s = services()?;
+        Ok(wsis::db::catalog::editions(&s.db).await?.iter().map(wsis::db::catalog::edition_view).collect())
+    })
+    .await
+}
+
+/// One edition with what the editor needs (champions computed, recent changes).
+#[server(endpoint = "admin_edition")]
+pub async fn admin_edition(year: String) -> Result<EditionDetail, AppError> {
+    use crate::api::guard::*;
+    use wsis::account::Role;
+    run(async move {
+        require_role(Role::Admin)?;
+        let s = services()?;
+        wsis::db::editions::detail(&s.db, parse_year(&year)?).await
+    })
+    .await
+}
+
+/// A new edition with a template schedule in its year and the default rules.
+#[server(endpoint = "admin_create_edition")]
+pub async fn create_edition(year: String, title: String) -> Result<EditionView, AppError> {
+    use crate::api::guard::*;
+    use wsis::account::Role;
+    run(async move {
+        let me = require_role(Role::Admin)?;
+        let s = services()?;
+        let e = wsis::db::editions::create(&s, &me, &year, &title).await?;
+        done(Some(&format!("/admin/editions/{}", e.year)), Some("Edition created. Set its schedule and rules."));
+        Ok(e)
+    })
+    .await
+}
+
+/// A copy of an edition (`source`, a year; empty: the latest) one year later.
+#[server(endpoint = "admin_clone_edition")]
+pub async fn clone_edition(#[server(default)] source: String) -> Result<EditionView, AppError> {
+    use crate::api::guard::*;
+    use wsis::account::Role;
+    run(async move {
+        let me = require_role(Role::Admin)?;
+        let s = services()?;
+        let source = match source.trim() {
+            "" => None,
+            y => Some(parse_year(y)?),
+        };
+        let e = wsis::db::editions::clone_edition(&s, &me, source).await?;
+        done(Some(&format!("/admin/editions/{}", e.year)), Some("Edition cloned: check its schedule."));
+        Ok(e)
+    })
+    .await
+}
+
+/// Sets the nine instants of an edition's schedule, given in Geneva time
+/// (`YYYY-MM-DDTHH:MM`). A passed instant moves only with `reopen=true` and a `reason`.
+#[server(endpoint = "admin_set_schedule")]
+#[allow(clippy::too_many_arguments)]
+pub async fn set_schedule(
+    year: String,
+    submission_opens: String,
+    submission_closes: String,
+    screening_opens: String,
+    screening_closes: String,
+    voting_opens: String,
+    voting_closes: String,
+    review_opens: String,
+    review_closes: String,
+    announcement: String,
+    #[server(default)] reopen: bool,
+    #[server(default)] reason: String,
+) -> Result<EditionView, AppError> {
+    use crate::api::guard::*;
+    use wsis::account::Role;
+    run(async move {
+        let me = require_role(Role::Admin)?;
+        let s = services()?;
+        let form = wsis::edition::ScheduleForm {
+            submission_opens,
+            submission_closes,
+            screening_opens,
+            screening_closes,
+            voting_opens,
+            voting_closes,
+            review_opens,
+            review_closes,
+            announcement,
+        };
+        let e = wsis::db::editions::set_schedule(&s, &me, parse_year(&year)?, &form, reopen, &reason).await?;
+        done(None, Some("Schedule saved."));
+        Ok(e)
+    })
+    .await
+}
+
+/// Sets an edition's rules. Check boxes that are not sent count as unticked.
+#[server(endpoint = "admin_set_rules")]
+pub async fn set_rules(
+    year: String,
+    champions_per_category: String,
+    #[server(default)] complete_ballot: bool,
+    submissions_per_entity: String,
+    max_winners_per_category: String,
+    #[server(default)] experts_see_scores: bool,
+    #[server(default)] publish_vote_counts: bool,
+) -> Result<EditionView, AppError> {
+    use crate::api::guard::*;
+    use wsis::account::Role;
+    run(async move {
+        let me = require_role(Role::Admin)?;
+        let s = services()?;
+        let form = wsis::edition::RulesForm {
+            champions_per_category,
+            complete_ballot,
+            submissions_per_entity,
+            max_winners_per_category,
+            experts_see_scores,
+            publish_vote_counts,
+        };
+        let e = wsis::db::editions::set_rules(&s, &me, parse_year(&year)?, &form).await?;
+        done(None, Some("Rules saved."));
+        Ok(e)
+    })
+    .await
+}
+
+/// Makes an edition the current one (the others stop being current).
+#[server(endpoint = "admin_make_current")]
+pub async fn make_current(year: String) -> Result<EditionView, AppError> {
+    use crate::api::guard::*;
+    use wsis::account::Role;
+    run(async move {
+        let me = require_role(Role::Admin)?;
+        let s = services()?;
+        let e = wsis::db::editions::make_current(&s, &me, parse_year(&year)?).await?;
+        done(None, Some("This edition is now the current one."));
+        Ok(e)
+    })
+    .await
+}

@@ -1,0 +1,189 @@
+//! Vote audit and champions pages (admins).
+
+use leptos::prelude::*;
+use leptos::server::ServerAction;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+use wsis::time::geneva_label;
+
+use crate::api::audit::{account_votes, get_audit_signals, champions, ComputeChampions, ExcludeTied, SetAccountValidity, SetVoteValidity};
+use crate::components::admin_nav::AdminNav;
+use crate::components::notice::{ErrorBox, QueryNotice};
+use crate::i18n::*;
+
+#[component]
+pub fn AuditPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let q = use_query_map();
+    let set_vote = ServerAction::<SetVoteValidity>::new();
+    let set_account = ServerAction::<SetAccountValidity>::new();
+    let version = move || set_vote.version().get() + set_account.version().get();
+    let signals = Resource::new(version, |_| get_audit_signals());
+    let email = move || q.read().get("email").unwrap_or_default();
+    let votes = Resource::new(move || (email(), version()), |(e, _)| async move {
+        if e.trim().is_empty() { None } else { Some(account_votes(e).await) }
+    });
+    let errors = move || {
+        set_vote.value().get().and_then(|r| r.err()).or_else(|| set_account.value().get().and_then(|r| r.err()))
+            .map(|e| view! { <p class="error" role="alert">{e.describe()}</p> })
+    };
+    view! {
+        <Title text=t_string!(i18n, admin_audit)/>
+        <AdminNav/>
+        <h1>{t!(i18n, admin_audit)}</h1>
+        <QueryNotice/>
+        {errors}
+        <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
+            {move || Suspend::new(async move {
+                match signals.await {
+                    Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                    Ok(s) => {
+                        let max = s.votes_per_hour.iter().map(|(_, n)| *n).max().unwrap_or(1).max(1);
+                        view! {
+                            <p data-testid="audit-totals">{t!(i18n, audit_totals, total = s.total_votes, invalid = s.invalid_votes)}</p>
+                            <section>
+                                <h2>{t!(i18n, votes_per_hour)}</h2>
+                                <ol class="tally bars">
+                                    {s.votes_per_hour.into_iter().map(|(h, n)| view! {
+                                        <li><span class="rank"></span><span class="name">{geneva_label(h)}</span>
+                                        <span class="bar" style=format!("inline-size:{}%", n * 100 / max)></span><span class="count">{n}</span></li>
+                                    }).collect_view()}
+                                </ol>
+                            </section>
+                            <section>
+                                <h2>{t!(i18n, audit_bursts)}</h2>
+                                <table class="table"><tbody>
+                                    {s.bursts.into_iter().map(|b| view! {
+                                        <tr><td>{b.category_code}</td><td lang="en">{b.title}</td><td>{geneva_label(b.window_start)}</td><td>{b.votes}</td></tr>
+                                    }).collect_view()}
+                                </tbody></table>
+                            </section>
+                            <section>
+                                <h2>{t!(i18n, audit_shared_origins)}</h2>
+                                <table class="table"><tbody>
+                                    {s.shared_origins.into_iter().map(|o| view! {
+                                        <tr><td><code>{o.origin}</code></td><td>{o.accounts}" "{t!(i18n, accounts_word)}</td><td>{o.votes}" "{t!(i18n, votes_word)}</td></tr>
+                                    }).collect_view()}
+                                </tbody></table>
+                            </section>
+                            <section>
+                                <h2>{t!(i18n, audit_fast_accounts)}</h2>
+                                <table class="table"><tbody>
+                                    {s.fast_accounts.into_iter().map(|a| view! {
+                                        <tr>
+                                            <td><a href=format!("/admin/audit?email={}", a.email)>{a.email.clone()}</a></td>
+                                            <td>{geneva_label(a.created_at)}</td><td>{geneva_label(a.first_vote_at)}</td><td>{a.votes}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody></table>
+                            </section>
+                        }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+        <section>
+            <h2>{t!(i18n, audit_account_votes)}</h2>
+            <form method="get" class="filters" role="search">
+                <label>{t!(i18n, email)}<input type="email" name="email" value=email/></label>
+                <button type="submit">{t!(i18n, search)}</button>
+            </form>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match votes.await {
+                        None => None,
+                        Some(Err(e)) => Some(view! { <p class="error" role="alert">{e.describe()}</p> }.into_any()),
+                        Some(Ok((account, list))) => Some(view! {
+                            <ActionForm action=set_account attr:class="inline">
+                                <input type="hidden" name="account" value=account.to_string()/>
+                                <input type="hidden" name="valid" value="false"/>
+                                <label>{t!(i18n, reason)}" "<input type="text" name="reason" required/></label>
+                                <button type="submit" class="button small" data-testid="invalidate-account">{t!(i18n, invalidate_all)}</button>
+                            </ActionForm>
+                            <table class="table" data-testid="account-votes">
+                                <tbody>
+                                    {list.into_iter().map(|v| view! {
+                                        <tr>
+                                            <td>{v.category_code}</td>
+                                            <td lang="en">{v.nominee_title}</td>
+                                            <td>{geneva_label(v.cast_at)}</td>
+                                            <td><code>{v.origin}</code></td>
+                                            <td>{if v.valid { t_string!(i18n, valid).to_string() } else { format!("{} — {}", t_string!(i18n, invalid), v.reason.unwrap_or_default()) }}</td>
+                                            <td>
+                                                <ActionForm action=set_vote attr:class="inline">
+                                                    <input type="hidden" name="vote" value=v.id.to_string()/>
+                                                    <input type="hidden" name="valid" value=(!v.valid).to_string()/>
+                                                    <input type="text" name="reason" required aria-label=move || t_string!(i18n, reason)/>
+                                                    <button type="submit" class="chip">{if v.valid { t_string!(i18n, invalidate) } else { t_string!(i18n, restore) }}</button>
+                                                </ActionForm>
+                                            </td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        }.into_any()),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+pub fn ChampionsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let compute = ServerAction::<ComputeChampions>::new();
+    let exclude = ServerAction::<ExcludeTied>::new();
+    let data = Resource::new(move || compute.version().get() + exclude.version().get(), |_| champions());
+    view! {
+        <Title text=t_string!(i18n, admin_champions)/>
+        <AdminNav/>
+        <h1>{t!(i18n, admin_champions)}</h1>
+        <QueryNotice/>
+        <p class="hint">{t!(i18n, champions_intro)}</p>
+        <ActionForm action=compute attr:class="inline">
+            <button type="submit" class="button" data-testid="compute-champions">{t!(i18n, compute_champions)}</button>
+        </ActionForm>
+        {move || compute.value().get().and_then(|r| r.err()).or_else(|| exclude.value().get().and_then(|r| r.err()))
+            .map(|e| view! { <p class="error" role="alert">{e.describe()}</p> })}
+        <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                    Ok(v) => view! {
+                        <p>{match v.computed_at {
+                            Some(t) => format!("{}: {}", t_string!(i18n, computed_at), geneva_label(t)),
+                            None => t_string!(i18n, not_computed).to_string(),
+                        }}</p>
+                        {v.categories.into_iter().filter(|c| !c.lines.is_empty()).map(|c| {
+                            let tie = c.unresolved_tie();
+                            view! {
+                                <section class="tally">
+                                    <h2>{c.code.clone()}{tie.then(|| view! { " — " <span class="error">{t!(i18n, tie_at_cutoff)}</span> })}</h2>
+                                    <ol>
+                                        {c.lines.into_iter().map(|l| {
+                                            let id = l.nominee.to_string();
+                                            view! {
+                                                <li>
+                                                    <span lang="en">{l.title}</span>" — "{l.votes}" "{t!(i18n, votes_word)}
+                                                    {l.excluded_reason.clone().map(|r| view! { " — " {t!(i18n, left_out)}": "{r} })}
+                                                    {(l.tied_at_cutoff && l.excluded_reason.is_none() && tie).then(|| view! {
+                                                        <ActionForm action=exclude attr:class="inline">
+                                                            <input type="hidden" name="nominee" value=id/>
+                                                            <input type="text" name="reason" required aria-label=move || t_string!(i18n, reason)/>
+                                                            <button type="submit" class="chip">{t!(i18n, leave_out)}</button>
+                                                        </ActionForm>
+                                                    })}
+                                                </li>
+                                            }
+                                        }).collect_view()}
+                                    </ol>
+                                </section>
+                            }
+                        }).collect_view()}
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

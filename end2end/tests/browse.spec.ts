@@ -1,0 +1,41 @@
+import { test, expect } from "@playwright/test";
+import { hydrated } from "./helpers";
+
+test("home → category → nominee after hydration", async ({ page }) => {
+  await page.goto("/");
+  await hydrated(page);
+  await expect(page).toHaveTitle(/WSIS Prizes/);
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("WSIS Prizes");
+  await expect(page.getByTestId("current-phase")).toContainText("Public voting");
+  await expect(page.getByTestId("countdown")).toBeVisible();
+
+  await page.getByRole("link", { name: "Categories" }).first().click();
+  await expect(page).toHaveURL(/\/categories$/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Categories");
+  await expect(page.locator(".category-grid > li")).toHaveCount(18);
+
+  await page.getByRole("link", { name: "C7 e-health" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("C7 e-health");
+  const cards = page.getByTestId("nominee-card");
+  await expect(cards).toHaveCount(20);
+  const first = cards.first().getByRole("heading").getByRole("link");
+  const title = (await first.textContent())!.trim();
+  await first.click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(title);
+  await expect(page).toHaveTitle(new RegExp(title));
+  await expect(page.getByRole("heading", { name: "Short description" })).toBeVisible();
+});
+
+test("category search filters nominees in place", async ({ page }) => {
+  await page.goto("/categories/c1");
+  await hydrated(page);
+  await page.getByLabel("Search").fill("zzzz-nothing");
+  await page.getByRole("button", { name: "Filter" }).click();
+  await expect(page.getByTestId("result-count")).toHaveText("0 nominees shown");
+});
+
+test("unknown nominee shows a readable page", async ({ page }) => {
+  const res = await page.goto("/nominees/00000000-0000-0000-0000-000000000000");
+  expect(res?.status()).toBe(404);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Not found");
+});

@@ -1,0 +1,58 @@
+import { expect, Page } from "@playwright/test";
+import * as fs from "fs";
+import * as path from "path";
+
+export const DEMO_PASSWORD = "wsis-demo-2026";
+
+/** Waits until the browser build has hydrated the page. */
+export async function hydrated(page: Page) {
+  await expect(page.locator("body[data-hydrated='true']")).toHaveCount(1);
+}
+
+/** The newest link in the outbox for a recipient that contains `needle`. */
+export async function outboxLink(to: string, needle: string): Promise<string> {
+  const dir = process.env.OUTBOX_DIR;
+  if (!dir) throw new Error("OUTBOX_DIR is not set");
+  for (let i = 0; i < 50; i++) {
+    const files = fs.existsSync(dir) ? fs.readdirSync(dir).sort().reverse() : [];
+    for (const f of files) {
+      const text = fs.readFileSync(path.join(dir, f), "utf8");
+      if (text.split("\n").some((l) => l.toLowerCase() === `to: ${to.toLowerCase()}`)) {
+        const link = text.split(/\s+/).find((w) => w.startsWith("http") && w.includes(needle));
+        if (link) return link;
+      }
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`no mail to ${to} with ${needle}`);
+}
+
+export function uniqueEmail(prefix: string): string {
+  return `${prefix}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.org`;
+}
+
+/** Signs up, confirms from the outbox and signs in, all in the browser (JS on). */
+export async function newConfirmedVoter(page: Page): Promise<string> {
+  const email = uniqueEmail("voter");
+  await page.goto("/signup");
+  await hydrated(page);
+  await page.getByLabel("E-mail address").fill(email);
+  await page.getByLabel("Password").fill("correct horse battery");
+  await page.getByLabel("Display name").fill("Playwright Voter");
+  await page.getByLabel("Organisation").fill("Test Org");
+  await page.getByLabel("Country").fill("Kenya");
+  await page.getByTestId("sign-up-submit").click();
+  await expect(page.getByTestId("form-ok")).toContainText("confirmation link");
+  const link = await outboxLink(email, "/confirm?token=");
+  await page.goto(link.replace(/^https?:\/\/[^/]+/, ""));
+  await hydrated(page);
+  await page.getByTestId("confirm-submit").click();
+  await expect(page.getByTestId("form-ok")).toContainText("confirmed");
+  await page.goto("/signin");
+  await hydrated(page);
+  await page.getByLabel("E-mail address").fill(email);
+  await page.getByLabel("Password").fill("correct horse battery");
+  await page.getByTestId("sign-in-submit").click();
+  await expect(page.getByTestId("signed-in-as")).toContainText("Playwright Voter");
+  return email;
+}

@@ -1,0 +1,38 @@
+import { test, expect } from "@playwright/test";
+import { DEMO_PASSWORD } from "./helpers";
+
+test("pages work without JavaScript", async ({ page }) => {
+  await page.goto("/");
+  await expect(page.getByTestId("current-phase")).toContainText("Public voting");
+  await page.getByRole("link", { name: "Categories" }).first().click();
+  await expect(page.locator(".category-grid > li")).toHaveCount(18);
+  await page.getByRole("link", { name: "C2", exact: true }).click();
+  await expect(page.getByTestId("nominee-card")).toHaveCount(20);
+  const first = page.getByTestId("nominee-card").first().getByRole("heading").getByRole("link");
+  const title = (await first.textContent())!.trim();
+  await first.click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(title);
+});
+
+test("sign in and vote with plain form posts", async ({ page }) => {
+  await page.goto("/signin");
+  await page.getByLabel("E-mail address").fill("submitter@wsis.example");
+  await page.getByLabel("Password").fill(DEMO_PASSWORD);
+  await page.getByTestId("sign-in-submit").click();
+  await expect(page.getByTestId("signed-in-as")).toContainText("Sami Submitter");
+
+  await page.goto("/categories/c9");
+  await page.getByRole("link", { name: "Vote for this project" }).first().click();
+  await expect(page.getByRole("heading", { name: "Confirm your vote" })).toBeVisible();
+  await page.getByTestId("confirm-vote").click();
+  await expect(page).toHaveURL(/\/categories\/c9/);
+  await expect(page.getByText("Your vote is recorded")).toBeVisible();
+  await expect(page.getByTestId("my-choice")).toBeVisible();
+
+  // a refused form post comes back with the message
+  await page.goto("/signin");
+  await page.getByLabel("E-mail address").fill("submitter@wsis.example");
+  await page.getByLabel("Password").fill("not the password");
+  await page.getByTestId("sign-in-submit").click();
+  await expect(page.getByRole("alert")).toContainText("not right");
+});

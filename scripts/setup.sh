@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Installs what building and testing need, skipping whatever is already there.
+# Sourced by run.sh and test.sh; safe to run again (a second run installs nothing).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export PATH="$HOME/.cargo/bin:$PATH"
+# One build directory outside the clone, shared by every checkout and by CI.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/wsis-prizes/target}"
+mkdir -p "$CARGO_TARGET_DIR"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else "$@"; fi; }
+
+APT_UPDATED=0
+apt_install() {
+  if ! command -v apt-get >/dev/null; then
+    echo "please install: $*" >&2; return 1
+  fi
+  if [ "$APT_UPDATED" = 0 ]; then as_root apt-get update -qq; APT_UPDATED=1; fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+# The linker named in .cargo/config.toml.
+command -v mold >/dev/null || { say "installing mold"; apt_install mold; }
+
+# rust-toolchain.toml names the toolchain and the wasm target; rustup adds them on first use.
+(cd "$ROOT" && rustup show active-toolchain >/dev/null 2>&1 || true)
+(cd "$ROOT" && rustup target list --installed 2>/dev/null | grep -q wasm32-unknown-unknown) \
+  || (cd "$ROOT" && rustup target add wasm32-unknown-unknown)
+
+if [ "$(cargo leptos --version 2>/dev/null || true)" != "cargo-leptos 0.3.10" ]; then
+  say "installing cargo-leptos 0.3.10 (about 13 minutes on 2 cores, once)"
+  cargo install cargo-leptos --version 0.3.10 --locked
+fi
+
+WB_VERSION="$(grep -A1 '^name = "wasm-bindgen"$' "$ROOT/Cargo.lock" | sed -n 's/^version = "\(.*\)"/\1/p')"
+if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $WB_VERSION" ]; then
+  say "installing wasm-bindgen-cli $WB_VERSION (matching Cargo.lock)"
+  cargo install wasm-bindgen-cli --version "=$WB_VERSION"
+fi
+
+# Release builds run wasm-opt; Debian's binaryen breaks hydration, npm's works.
+need_wasm_opt() {
+  if [ ! -x "$ROOT/end2end/node_modules/.bin/wasm-opt" ]; then
+    say "installing wasm-opt (npm binaryen)"
+    (cd "$ROOT/end2end" && npm install --no-audit --no-fund --silent >/dev/null)
+  fi
+  export PATH="$ROOT/end2end/node_modules/.bin:$PATH"
+}
+
+need_browser() {
+  command -v chromium >/dev/null || { say "installing Chromium"; apt_install chromium; }
+  if [ ! -d "$ROOT/end2end/node_modules/@playwright/test" ]; then
+    say "installing Playwright (no browser download)"
+    (cd "$ROOT/end2end" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --no-audit --no-fund --silent >/dev/null)
+  fi
+}

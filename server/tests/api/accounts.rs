@@ -1,0 +1,272 @@
+use chrono::{Duration, Utc};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, PaginatorTrait};
+use sea_orm::sea_query::Expr;
+use wsis::db::entity::{account, email_token, session};
+use wsis::db::mail::find_link;
+
+use crate::helpers::{each_backend, TestApp, DEMO_PASSWORD, VOTER_PASSWORD};
+
+async fn sign_up(app: &TestApp, c: &reqwest::Client, email: &str) -> (u16, serde_json::Value) {
+    app.call(
+        c,
+        "sign_up",
+        &[
+            ("email", email),
+            ("password", "a long enough secret"),
+            ("display_name", "Nadia N."),
+            ("organisation", "Open Data Kenya"),
+            ("country", "Kenya"),
+        ],
+    )
+    .await
+}
+
+fn token_of(link: &str) -> String {
+    link.split("token=").nth(1).unwrap().to_string()
+}
+
+#[tokio::test]
+async fn sign_up_confirm_sign_in() {
+    each_backend(|app| async move {
+        let c = app.client();
+        let (status, body) = sign_up(&app, &c, "Nadia@Example.org").await;
+        assert_eq!(status, 200, "{body}");
+        let mails = app.outbox_for("nadia@example.org");
+        assert_eq!(mails.len(), 1);
+        let link = find_link(&mails[0], "/confirm?token=").expect("confirmation link");
+        assert!(link.starts_with(&app.base));
+
+        // not confirmed yet: signing in works, voting does not
+        let c = app.sign_in("nadia@example.org", "a long enough secret").await;
+        let nominee = app.nominees_in(3).await[0].uuid.to_string();
+        let (status, body) = app.call(&c, "cast_vote", &[("nominee", &nominee)]).await;
+        assert_eq!(status, 403, "{body}");
+        assert!(body.to_string().contains("confirm"), "{body}");
+
+        let (status, body) = app.call(&c, "confirm_email", &[("token", &token_of(&link))]).await;
+        assert_eq!(status, 200, "{body}");
+        let (status, me) = app.call(&c, "current_user", &[]).await;
+        assert_eq!(status, 200);
+        assert_eq!(me["email"], "nadia@example.org");
+        assert_eq!(me["confirmed"], true);
+        let (status, body) = app.call(&c, "cast_vote", &[("nominee", &nominee)]).await;
+        assert_eq!(status, 200, "{body}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn links_work_once_and_expire() {
+    each_backend(|app| async move {
+        let c = app.client();
+        sign_up(&app, &c, "once@example.org").await;
+        let link = find_link(&app.outbox_for("once@example.org")[0], "/confirm?token=").unwrap();
+        let token = token_of(&link);
+        assert_eq!(app.call(&c, "confirm_email", &[("token", &token)]).await.0, 200);
+        let (status, body) = app.call(&c, "confirm_email", &[("token", &token)]).await;
+        assert_eq!(status, 400);
+        assert!(body.to_string().contains("already used"), "{body}");
+
+        // an expired link
+        sign_up(&app, &c, "late@example.org").await;
+        let link = find_link(&app.outbox_for("late@example.org")[0], "/confirm?token=").unwrap();
+        email_token::Entity::update_many()
+            .col_expr(email_token::Column::ExpiresAt, Expr::value(Utc::now() - Duration::minutes(1)))
+            .exec(&app.db)
+            .await
+            .unwrap();
+        let (status, body) = app.call(&c, "confirm_email", &[("token", &token_of(&link))]).await;
+        assert_eq!(status, 400);
+        assert!(body.to_string().contains("expired"), "{body}");
+        let a = account::Entity::find().filter(account::Column::Email.eq("late@example.org")).one(&app.db).await.unwrap().unwrap();
+        assert!(a.confirmed_at.is_none(), "expired link confirmed nothing");
+
+        // a malformed token
+        let (status, _) = app.call(&c, "confirm_email", &[("token", "nonsense")]).await;
+        assert_eq!(status, 400);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn same_answer_for_known_and_unknown_addresses() {
+    each_backend(|app| async move {
+        let c = app.client();
+        let (s1, b1) = sign_up(&app, &c, "voter@wsis.example").await;
+        let (s2, b2) = sign_up(&app, &c, "brand-new@example.org").await;
+        assert_eq!((s1, &b1), (s2, &b2));
+        let before = account::Entity::find().filter(account::Column::Email.eq("voter@wsis.example")).one(&app.db).await.unwrap().unwrap();
+        assert_eq!(before.display_name, "Vera Voter", "existing account unchanged");
+        let (s1, b1) = app.call(&c, "request_password_reset", &[("email", "voter@wsis.example")]).await;
+        let (s2, b2) = app.call(&c, "request_password_reset", &[("email", "nobody@example.org")]).await;
+        assert_eq!((s1, &b1), (s2, &b2));
+        assert_eq!(s1, 200);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn bad_input_is_refused_with_field_messages() {
+    each_backend(|app| async move {
+        let c = app.client();
+        let long = "x".repeat(500);
+        let (status, body) = app
+            .call(&c, "sign_up", &[("email", "not-an-email"), ("password", "short"), ("display_name", &long), ("country", "")])
+            .await;
+        assert_eq!(status, 400, "{body}");
+        let text = body.to_string();
+        assert!(text.contains("not a valid e-mail"), "{text}");
+        assert!(text.contains("at least 10"), "{text}");
+        assert!(text.contains("at most 100"), "{text}");
+        assert!(text.contains("Country is required"), "{text}");
+        let (status, body) = app
+            .call(&c, "sign_up", &[("email", "ok@example.org"), ("password", "password123"), ("display_name", "A"), ("country", "Peru")])
+            .await;
+        assert_eq!(status, 400);
+        assert!(body.to_string().contains("too common"));
+        // a missing argument is a 400 too, never a 500
+        let (status, body) = app.call(&c, "sign_up", &[("email", "ok@example.org")]).await;
+        assert_eq!(status, 400, "{body}");
+        assert_eq!(account::Entity::find().filter(account::Column::Email.eq("ok@example.org")).count(&app.db).await.unwrap(), 0);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn password_reset_changes_password_and_ends_sessions() {
+    each_backend(|app| async move {
+        app.voter("reset@example.org").await;
+        let old = app.sign_in("reset@example.org", VOTER_PASSWORD).await;
+        let c = app.client();
+        app.call(&c, "request_password_reset", &[("email", "reset@example.org")]).await;
+        let link = find_link(&app.outbox_for("reset@example.org")[0], "/reset?token=").unwrap();
+        let (status, body) = app.call(&c, "reset_password", &[("token", &token_of(&link)), ("password", "a brand new passphrase")]).await;
+        assert_eq!(status, 200, "{body}");
+        let (_, me) = app.call(&old, "current_user", &[]).await;
+        assert!(me.is_null(), "old session ended: {me}");
+        let (status, _) = app.call(&c, "sign_in", &[("email", "reset@example.org"), ("password", VOTER_PASSWORD)]).await;
+        assert_eq!(status, 400);
+        app.sign_in("reset@example.org", "a brand new passphrase").await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn wrong_passwords_are_throttled() {
+    each_backend(|app| async move {
+        app.voter("target@example.org").await;
+        let c = app.client();
+        for _ in 0..5 {
+            let (status, body) = app.call(&c, "sign_in", &[("email", "target@example.org"), ("password", "wrong password!")]).await;
+            assert_eq!(status, 400);
+            assert_eq!(body["Invalid"], "The e-mail address or the password is not right.");
+        }
+        let (status, _) = app.call(&c, "sign_in", &[("email", "target@example.org"), ("password", VOTER_PASSWORD)]).await;
+        assert_eq!(status, 429, "even the right password waits now");
+        // the refusal for an unknown address reads exactly like a wrong password
+        let (status, body) = app.call(&c, "sign_in", &[("email", "ghost@example.org"), ("password", "wrong password!")]).await;
+        assert_eq!(status, 400);
+        assert_eq!(body["Invalid"], "The e-mail address or the password is not right.");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn cross_origin_posts_are_refused() {
+    each_backend(|app| async move {
+        let c = app.client();
+        for (header, value) in [("origin", "http://evil.example"), ("referer", "http://evil.example/page")] {
+            let r = c
+                .post(app.url("/api/sign_up"))
+                .header(header, value)
+                .form(&[("email", "csrf@example.org"), ("password", "a long enough secret"), ("display_name", "X"), ("country", "Peru")])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 403);
+        }
+        assert_eq!(account::Entity::find().filter(account::Column::Email.eq("csrf@example.org")).count(&app.db).await.unwrap(), 0);
+        // same origin passes
+        let r = c
+            .post(app.url("/api/current_user"))
+            .header("origin", app.base.clone())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn roles_are_checked_on_the_server() {
+    each_backend(|app| async move {
+        let anon = app.client();
+        let (status, _) = app.call(&anon, "admin_list_accounts", &[]).await;
+        assert_eq!(status, 401);
+        let voter = app.sign_in("voter@wsis.example", DEMO_PASSWORD).await;
+        let (status, body) = app.call(&voter, "admin_list_accounts", &[]).await;
+        assert_eq!(status, 403, "{body}");
+        let target = account::Entity::find().filter(account::Column::Email.eq("voter@wsis.example")).one(&app.db).await.unwrap().unwrap();
+        let (status, _) = app.call(&voter, "admin_set_role", &[("account", &target.uuid.to_string()), ("role", "admin"), ("granted", "true")]).await;
+        assert_eq!(status, 403);
+
+        let admin = app.sign_in("admin@wsis.example", DEMO_PASSWORD).await;
+        let (status, rows) = app.call(&admin, "admin_list_accounts", &[("role", "admin")]).await;
+        assert_eq!(status, 200);
+        assert_eq!(rows.as_array().unwrap().len(), 1);
+        let (status, row) = app.call(&admin, "admin_set_role", &[("account", &target.uuid.to_string()), ("role", "expert"), ("granted", "true")]).await;
+        assert_eq!(status, 200, "{row}");
+        assert_eq!(row["roles"], serde_json::json!(["Expert"]));
+        let (_, me) = app.call(&voter, "current_user", &[]).await;
+        assert_eq!(me["roles"], serde_json::json!(["Expert"]));
+        let audit = wsis::db::entity::audit_log::Entity::find()
+            .filter(wsis::db::entity::audit_log::Column::Action.eq("account.role_granted"))
+            .count(&app.db)
+            .await
+            .unwrap();
+        assert_eq!(audit, 1);
+        let (status, _) = app.call(&admin, "admin_set_role", &[("account", &target.uuid.to_string()), ("role", "wizard"), ("granted", "true")]).await;
+        assert_eq!(status, 400);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn session_is_invalid_after_sign_out_and_rotated_at_sign_in() {
+    each_backend(|app| async move {
+        let c = app.sign_in("voter@wsis.example", DEMO_PASSWORD).await;
+        let sessions_before = session::Entity::find().count(&app.db).await.unwrap();
+        // signing in again from the same browser replaces the session
+        let (status, _) = app.call(&c, "sign_in", &[("email", "voter@wsis.example"), ("password", DEMO_PASSWORD)]).await;
+        assert_eq!(status, 200);
+        assert_eq!(session::Entity::find().count(&app.db).await.unwrap(), sessions_before);
+        let (_, me) = app.call(&c, "current_user", &[]).await;
+        assert_eq!(me["email"], "voter@wsis.example");
+        let (status, _) = app.call(&c, "sign_out", &[]).await;
+        assert_eq!(status, 200);
+        assert_eq!(session::Entity::find().count(&app.db).await.unwrap(), sessions_before - 1);
+        let (_, me) = app.call(&c, "current_user", &[]).await;
+        assert!(me.is_null());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn session_cookie_is_http_only_and_lax() {
+    each_backend(|app| async move {
+        let r = reqwest::Client::new()
+            .post(app.url("/api/sign_in"))
+            .form(&[("email", "voter@wsis.example"), ("password", DEMO_PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        let cookie = r.headers().get("set-cookie").unwrap().to_str().unwrap().to_string();
+        assert!(cookie.contains("HttpOnly"));
+        assert!(cookie.contains("SameSite=Lax"));
+        assert!(!cookie.contains("Secure"), "plain http public URL");
+        let token = cookie.split(';').next().unwrap().split('=').nth(1).unwrap();
+        assert!(token.len() >= 32, "at least 128 bits");
+    })
+    .await;
+}

@@ -1,0 +1,142 @@
+use chrono::{Duration, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use wsis::db::entity::{edition, vote};
+
+use crate::helpers::{each_backend, TestApp, DEMO_PASSWORD};
+
+async fn close_voting(app: &TestApp) {
+    edition::Entity::update_many()
+        .col_expr(edition::Column::VotingCloses, Expr::value(Utc::now() - Duration::minutes(1)))
+        .exec(&app.db)
+        .await
+        .unwrap();
+}
+
+/// Casts `spec[i]` votes for the i-th nominee of category 1 from fresh voters.
+async fn votes_for(app: &TestApp, spec: &[usize]) -> Vec<uuid::Uuid> {
+    let noms = app.nominees_in(1).await;
+    let mut k = 0;
+    for (i, n) in spec.iter().enumerate() {
+        for _ in 0..*n {
+            let v = app.voter(&format!("cv{k}@example.org")).await;
+            k += 1;
+            wsis::db::voting::cast_vote(&app.services, &v, noms[i].uuid, "origin-a").await.unwrap();
+        }
+    }
+    noms.iter().map(|n| n.uuid).collect()
+}
+
+#[tokio::test]
+async fn champions_are_the_top_five_with_ties_settled_by_an_admin() {
+    each_backend(|app| async move {
+        let ids = votes_for(&app, &[3, 2, 2, 1, 1, 1]).await;
+        let admin = app.sign_in("admin@wsis.example", DEMO_PASSWORD).await;
+        let (status, body) = app.call(&admin, "admin_compute_champions", &[]).await;
+        assert_eq!(status, 403, "voting still open: {body}");
+        assert!(body.to_string().contains("once voting has closed"));
+
+        let voter = app.sign_in("voter@wsis.example", DEMO_PASSWORD).await;
+        close_voting(&app).await;
+        assert_eq!(app.call(&voter, "admin_compute_champions", &[]).await.0, 403);
+
+        let (status, v) = app.call(&admin, "admin_compute_champions", &[]).await;
+        assert_eq!(status, 200, "{v}");
+        let c1 = &v["categories"][0];
+        assert_eq!(c1["places"], 5);
+        let lines = c1["lines"].as_array().unwrap();
+        assert_eq!(lines.len(), 6, "three certain and three tied for two places");
+        let tied: Vec<_> = lines.iter().filter(|l| l["tied_at_cutoff"] == true).collect();
+        assert_eq!(tied.len(), 3);
+        assert_eq!(lines[0]["nominee"], ids[0].to_string());
+        // every other category has 20 nominees at zero votes: all tied
+        assert_eq!(v["categories"][1]["lines"].as_array().unwrap().len(), 20);
+
+        // a certain champion cannot be left out; a tied one can, with a reason
+        let (status, _) = app.call(&admin, "admin_exclude_tied", &[("nominee", &ids[0].to_string()), ("reason", "x")]).await;
+        assert_eq!(status, 400);
+        let (status, _) = app.call(&admin, "admin_exclude_tied", &[("nominee", &ids[5].to_string()), ("reason", " ")]).await;
+        assert_eq!(status, 400);
+        let (status, v) = app.call(&admin, "admin_exclude_tied", &[("nominee", &ids[5].to_string()), ("reason", "drawn by lot before witnesses")]).await;
+        assert_eq!(status, 200, "{v}");
+        let excluded: Vec<_> = v["categories"][0]["lines"].as_array().unwrap().iter().filter(|l| !l["excluded_reason"].is_null()).cloned().collect();
+        assert_eq!(excluded.len(), 1);
+        // five places are now filled exactly: leaving out another would leave one empty
+        let (status, body) = app.call(&admin, "admin_exclude_tied", &[("nominee", &ids[4].to_string()), ("reason", "no")]).await;
+        assert_eq!(status, 400, "{body}");
+        let e = wsis::db::catalog::current_edition(&app.db).await.unwrap().unwrap();
+        assert!(e.champions_computed_at.is_some());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn complete_ballot_rule_counts_only_full_ballots() {
+    each_backend(|app| async move {
+        let e = wsis::db::catalog::current_edition(&app.db).await.unwrap().unwrap();
+        edition::Entity::update_many().col_expr(edition::Column::CompleteBallot, Expr::value(true)).exec(&app.db).await.unwrap();
+        let full = app.voter("full@example.org").await;
+        let partial = app.voter("partial@example.org").await;
+        for cat in 1..=18 {
+            let n = app.nominees_in(cat).await[0].uuid;
+            wsis::db::voting::cast_vote(&app.services, &full, n, "o").await.unwrap();
+            if cat <= 17 {
+                wsis::db::voting::cast_vote(&app.services, &partial, n, "o").await.unwrap();
+            }
+        }
+        let e = edition::Entity::find_by_id(e.id).one(&app.db).await.unwrap().unwrap();
+        let counted = wsis::db::champions::counted_votes(&app.db, &e).await.unwrap();
+        let first = app.nominees_in(1).await[0].id;
+        assert_eq!(counted.get(&first), Some(&1), "only the complete ballot counts");
+        assert_eq!(counted.values().sum::<i64>(), 18);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn audit_signals_and_invalidating_an_account() {
+    each_backend(|app| async move {
+        votes_for(&app, &[4, 0, 0]).await;
+        let admin = app.sign_in("admin@wsis.example", DEMO_PASSWORD).await;
+        let (status, s) = app.call(&admin, "admin_audit_signals", &[]).await;
+        assert_eq!(status, 200, "{s}");
+        assert_eq!(s["total_votes"], 4);
+        assert_eq!(s["shared_origins"][0]["accounts"], 4, "four accounts share one origin");
+        assert_eq!(s["fast_accounts"].as_array().unwrap().len(), 4, "all voted right after creation");
+        assert_eq!(s["votes_per_hour"].as_array().unwrap().iter().map(|h| h[1].as_u64().unwrap()).sum::<u64>(), 4);
+
+        let voter = app.sign_in("voter@wsis.example", DEMO_PASSWORD).await;
+        assert_eq!(app.call(&voter, "admin_audit_signals", &[]).await.0, 403);
+
+        let (status, r) = app.call(&admin, "admin_account_votes", &[("email", "cv0@example.org")]).await;
+        assert_eq!(status, 200);
+        let account = r[0].as_str().unwrap().to_string();
+        assert_eq!(r[1].as_array().unwrap().len(), 1);
+        let (status, n) = app.call(&admin, "admin_set_account_validity", &[("account", &account), ("valid", "false"), ("reason", "bot")]).await;
+        assert_eq!(status, 200);
+        assert_eq!(n, 1);
+        assert_eq!(vote::Entity::find().filter(vote::Column::Valid.eq(false)).count(&app.db).await.unwrap(), 1);
+        let e = wsis::db::catalog::current_edition(&app.db).await.unwrap().unwrap();
+        assert_eq!(wsis::db::voting::counters(&app.db, e.id).await.unwrap().values().sum::<i64>(), 3);
+
+        // the voter's receipt now says "not counted"; restoring counts it again
+        let v = vote::Entity::find().filter(vote::Column::Valid.eq(false)).one(&app.db).await.unwrap().unwrap();
+        let anon = app.client();
+        let (_, st) = app.call(&anon, "check_receipt", &[("receipt", &v.receipt)]).await;
+        assert!(st.get("NotCounted").is_some(), "{st}");
+        let (status, _) = app.call(&admin, "admin_set_vote_validity", &[("vote", &v.uuid.to_string()), ("valid", "true"), ("reason", "appeal upheld")]).await;
+        assert_eq!(status, 200);
+        let (_, st) = app.call(&anon, "check_receipt", &[("receipt", &v.receipt)]).await;
+        assert!(st.get("Counted").is_some(), "{st}");
+        assert_eq!(wsis::db::voting::counters(&app.db, e.id).await.unwrap().values().sum::<i64>(), 4);
+        let (status, _) = app.call(&admin, "admin_set_vote_validity", &[("vote", &v.uuid.to_string()), ("valid", "true"), ("reason", "again")]).await;
+        assert_eq!(status, 409);
+        let log = wsis::db::entity::audit_log::Entity::find()
+            .filter(wsis::db::entity::audit_log::Column::Action.is_in(["vote.invalidate", "vote.restore"]))
+            .count(&app.db)
+            .await
+            .unwrap();
+        assert_eq!(log, 2);
+    })
+    .await;
+}

@@ -1,0 +1,462 @@
+use chrono::{Duration, Utc};
+use reqwest::header::{ACCEPT, LOCATION, REFERER};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use wsis::db::catalog::edition_view;
+use wsis::db::entity::{audit_log, edition};
+use wsis::edition::ScheduleForm;
+use wsis::phase::Schedule;
+
+use crate::helpers::{each_backend, TestApp, DEMO_PASSWORD};
+
+async fn admin(app: &TestApp) -> reqwest::Client {
+    app.sign_in("admin@wsis.example", DEMO_PASSWORD).await
+}
+
+async fn demo_edition(app: &TestApp) -> edition::Model {
+    edition::Entity::find().filter(edition::Column::IsCurrent.eq(true)).one(&app.db).await.unwrap().expect("a current edition")
+}
+
+async fn reload(app: &TestApp, year: i32) -> edition::Model {
+    edition::Entity::find().filter(edition::Column::Year.eq(year)).one(&app.db).await.unwrap().expect("edition")
+}
+
+async fn audit_entries(app: &TestApp, action: &str) -> Vec<audit_log::Model> {
+    audit_log::Entity::find()
+        .filter(audit_log::Column::Action.eq(action))
+        .order_by_asc(audit_log::Column::Id)
+        .all(&app.db)
+        .await
+        .unwrap()
+}
+
+/// The schedule form's fields for `s`, with `year` and any extra fields.
+fn schedule_fields(year: i32, s: &Schedule, extra: &[(&str, &str)]) -> Vec<(String, String)> {
+    let f = ScheduleForm::from_schedule(s);
+    let mut v: Vec<(String, String)> = vec![
+        ("year".into(), year.to_string()),
+        ("submission_opens".into(), f.submission_opens),
+        ("submission_closes".into(), f.submission_closes),
+        ("screening_opens".into(), f.screening_opens),
+        ("screening_closes".into(), f.screening_closes),
+        ("voting_opens".into(), f.voting_opens),
+        ("voting_closes".into(), f.voting_closes),
+        ("review_opens".into(), f.review_opens),
+        ("review_closes".into(), f.review_closes),
+        ("announcement".into(), f.announcement),
+    ];
+    v.extend(extra.iter().map(|(k, val)| (k.to_string(), val.to_string())));
+    v
+}
+
+fn rules_fields(year: i32, e: &edition::Model, champions: i32, complete_ballot: bool, publish: bool) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = vec![
+        ("year".into(), year.to_string()),
+        ("champions_per_category".into(), champions.to_string()),
+        ("submissions_per_entity".into(), e.submissions_per_entity.to_string()),
+        ("max_winners_per_category".into(), e.max_winners_per_category.to_string()),
+    ];
+    for (name, on) in [("complete_ballot", complete_ballot), ("experts_see_scores", e.experts_see_scores), ("publish_vote_counts", publish)] {
+        if on {
+            v.push((name.into(), "true".into()));
+        }
+    }
+    v
+}
+
+async fn post(app: &TestApp, c: &reqwest::Client, endpoint: &str, fields: &[(String, String)]) -> (u16, serde_json::Value) {
+    let form: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    app.call(c, endpoint, &form).await
+}
+
+#[tokio::test]
+async fn editions_non_admins_are_refused() {
+    each_backend(|app| async move {
+        let e = demo_edition(&app).await;
+        let year = e.year.to_string();
+        let schedule = schedule_fields(e.year, &edition_view(&e).schedule, &[]);
+        let anon = app.client();
+        let voter = app.sign_in("voter@wsis.example", DEMO_PASSWORD).await;
+        let expert = app.sign_in("expert@wsis.example", DEMO_PASSWORD).await;
+        for (who, c, expected) in [("anonymous", &anon, 401), ("voter", &voter, 403), ("expert", &expert, 403)] {
+            for (endpoint, args) in [
+                ("admin_dashboard", vec![]),
+                ("admin_editions", vec![]),
+                ("admin_edition", vec![("year".to_string(), year.clone())]),
+                ("admin_create_edition", vec![("year".to_string(), "2090".to_string()), ("title".to_string(), "X".to_string())]),
+                ("admin_clone_edition", vec![]),
+                ("admin_set_schedule", schedule.clone()),
+                ("admin_set_rules", rules_fields(e.year, &e, 7, false, true)),
+                ("admin_make_current", vec![("year".to_string(), year.clone())]),
+            ] {
+                let (status, body) = post(&app, c, endpoint, &args).await;
+                assert_eq!(status, expected, "[{}] {who} calling {endpoint}: {body}", app.backend);
+            }
+            let (status, _) = app.get(c, "/admin").await;
+            assert_eq!(status, expected, "[{}] {who} opening /admin", app.backend);
+            let (status, _) = app.get(c, &format!("/admin/editions/{year}")).await;
+            assert_eq!(status, expected, "[{}] {who} opening the editor", app.backend);
+        }
+        assert_eq!(edition::Entity::find().count(&app.db).await.unwrap(), 1, "nothing created");
+        assert_eq!(reload(&app, e.year).await, e, "nothing changed");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn editions_dashboard_and_pages_render_for_admins() {
+    each_backend(|app| async move {
+        let e = demo_edition(&app).await;
+        let c = admin(&app).await;
+        let (status, d) = app.call(&c, "admin_dashboard", &[]).await;
+        assert_eq!(status, 200, "{d}");
+        assert_eq!(d["current"]["year"], e.year);
+        assert_eq!(d["counts"]["submissions"], 360);
+        assert_eq!(d["counts"]["nominees"], 360);
+        assert_eq!(d["counts"]["votes"], 0);
+        assert_eq!(d["counts"]["reviews"], 0);
+        assert_eq!(d["next_action"], "MonitorVoting");
+
+        let voter = app.sign_in("voter@wsis.example", DEMO_PASSWORD).await;
+        let n = app.nominees_in(4).await[0].uuid.to_string();
+        assert_eq!(app.call(&voter, "cast_vote", &[("nominee", &n)]).await.0, 200);
+        let (_, d) = app.call(&c, "admin_dashboard", &[]).await;
+        assert_eq!(d["counts"]["votes"], 1);
+
+        let (status, html) = app.get(&c, "/admin").await;
+        assert_eq!(status, 200);
+        assert!(html.contains("<title>Secretariat dashboard"), "has a title");
+        assert!(html.contains("data-testid=\"current-phase\""), "phase banner");
+        assert!(html.contains("class=\"timeline\""), "timeline");
+        assert!(html.contains("data-action=\"monitor_voting\""), "next action");
+        assert!(html.contains(&format!("href=\"/admin/editions/{}\"", e.year)), "link to the editor");
+
+        let (status, html) = app.get(&c, "/admin/editions/new").await;
+        assert_eq!(status, 200);
+        assert!(html.contains("data-testid=\"clone-submit\"") && html.contains("data-testid=\"create-submit\""));
+        assert!(html.contains("<title>New edition"));
+
+        let (status, html) = app.get(&c, &format!("/admin/editions/{}", e.year)).await;
+        assert_eq!(status, 200);
+        assert!(html.contains(&format!("<title>{}", e.title)));
+        assert!(html.contains("type=\"datetime-local\""));
+        assert!(html.contains(&wsis::time::geneva_input_value(e.voting_closes)), "Geneva time in the input");
+        assert!(html.contains(&wsis::time::utc_label(e.voting_closes)), "UTC beside it");
+        assert!(html.contains("data-testid=\"passed-submission_closes\""), "passed instants marked");
+        assert!(!html.contains("data-testid=\"passed-voting_closes\""));
+
+        let (status, _) = app.get(&c, "/admin/editions/1999").await;
+        assert_eq!(status, 404);
+        let (status, _) = app.call(&c, "admin_edition", &[("year", "nope")]).await;
+        assert_eq!(status, 404);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn editions_overlapping_schedule_is_refused_and_edition_unchanged() {
+    each_backend(|app| async move {
+        let e = demo_edition(&app).await;
+        let c = admin(&app).await;
+        let mut s = edition_view(&e).schedule;
+        // both instants are in the future: only the overlap is wrong
+        s.review.opens = s.voting.closes - Duration::days(2);
+        let (status, body) = post(&app, &c, "admin_set_schedule", &schedule_fields(e.year, &s, &[])).await;
+        assert_eq!(status, 400, "{body}");
+        assert!(body.to_string().contains("the Review phase opens before the Voting phase closes"), "{body}");
+        assert_eq!(reload(&app, e.year).await, e);
+
+        let mut s = edition_view(&e).schedule;
+        s.announcement = s.review.closes - Duration::hours(1);
+        let (status, body) = post(&app, &c, "admin_set_schedule", &schedule_fields(e.year, &s, &[])).await;
+        assert_eq!(status, 400, "{body}");
+        assert!(body.to_string().contains("announcement"), "{body}");
+
+        let mut f = schedule_fields(e.year, &edition_view(&e).schedule, &[]);
+        assert_eq!(f[5].0, "voting_opens");
+        f[5].1 = "31/12/2026".into();
+        let (status, body) = post(&app, &c, "admin_set_schedule", &f).await;
+        assert_eq!(status, 400, "{body}");
+        assert_eq!(body["Fields"][0][0], "voting_opens", "{body}");
+
+        assert_eq!(reload(&app, e.year).await, e, "edition unchanged");
+        assert!(audit_entries(&app, "edition.schedule").await.is_empty());
+
+        // a valid change of future instants is saved and audit-logged
+        let mut s = edition_view(&e).schedule;
+        s.review.closes += Duration::days(1);
+        let (status, body) = post(&app, &c, "admin_set_schedule", &schedule_fields(e.year, &s, &[])).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(edition_view(&reload(&app, e.year).await).schedule, s);
+        let log = audit_entries(&app, "edition.schedule").await;
+        assert_eq!(log.len(), 1);
+        let before: Schedule = serde_json::from_str(log[0].before.as_deref().unwrap()).unwrap();
+        let after: Schedule = serde_json::from_str(log[0].after.as_deref().unwrap()).unwrap();
+        assert_eq!((before, after), (edition_view(&e).schedule, s));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn editions_guards_refuse_and_leave_edition_unchanged() {
+    each_backend(|app| async move {
+        let e = demo_edition(&app).await;
+        let c = admin(&app).await;
+
+        // a passed deadline does not move without an explicit reopen
+        let mut s = edition_view(&e).schedule;
+        s.submission.closes -= Duration::hours(1);
+        let (status, body) = post(&app, &c, "admin_set_schedule", &schedule_fields(e.year, &s, &[])).await;
+        assert_eq!(status, 409, "{body}");
+        assert!(body.to_string().contains("closing of the submission phase"), "{body}");
+        assert!(body.to_string().contains("has passed"), "{body}");
+        assert_eq!(reload(&app, e.year).await, e);
+        // a reason given without asking to reopen changes nothing either
+        let (status, body) =
+            post(&app, &c, "admin_set_schedule", &schedule_fields(e.year, &s, &[("reason", "typo in the deadline")])).await;
+        assert_eq!(status, 409, "{body}");
+        // and a reopen needs a reason
+        let (status, body) =
+            post(&app, &c, "admin_set_schedule", &schedule_fields(e.year, &s, &[("reopen", "true"), ("reason", "  ")])).await;
+        assert_eq!(status, 400, "{body}");
+        assert_eq!(body["Fields"][0][0], "reason", "{body}");
+        assert_eq!(reload(&app, e.year).await, e);
+
+        // voting has opened: the complete-ballot rule is fixed
+        let (status, body) = post(&app, &c, "admin_set_rules", &rules_fields(e.year, &e, 5, true, true)).await;
+        assert_eq!(status, 409, "{body}");
+        assert!(body.to_string().contains("complete-ballot"), "{body}");
+        assert_eq!(reload(&app, e.year).await, e);
+
+        // rules out of range
+        let (status, body) = post(&app, &c, "admin_set_rules", &rules_fields(e.year, &e, 0, false, true)).await;
+        assert_eq!(status, 400, "{body}");
+        assert_eq!(body["Fields"][0][0], "champions_per_category", "{body}");
+        assert_eq!(reload(&app, e.year).await, e);
+
+        // champions computed: their number is fixed
+        edition::Entity::update_many()
+            .col_expr(edition::Column::ChampionsComputedAt, Expr::value(Some(Utc::now())))
+            .filter(edition::Column::Id.eq(e.id))
+            .exec(&app.db)
+            .await
+            .unwrap();
+        let computed = reload(&app, e.year).await;
+        let (status, body) = post(&app, &c, "admin_set_rules", &rules_fields(e.year, &e, 6, false, true)).await;
+        assert_eq!(status, 409, "{body}");
+        assert!(body.to_string().contains("champions were computed"), "{body}");
+        assert_eq!(reload(&app, e.year).await, computed);
+        assert!(audit_entries(&app, "edition.rules").await.is_empty(), "refusals are not logged as changes");
+
+        // rules that shaped nothing yet still change, with before and after in the log
+        let (status, body) = post(&app, &c, "admin_set_rules", &rules_fields(e.year, &e, 5, false, false)).await;
+        assert_eq!(status, 200, "{body}");
+        assert!(!reload(&app, e.year).await.publish_vote_counts);
+        let log = audit_entries(&app, "edition.rules").await;
+        assert_eq!(log.len(), 1);
+        let admin_id = wsis::db::auth::find_by_email(&app.db, "admin@wsis.example").await.unwrap().unwrap().id;
+        assert_eq!(log[0].actor_account_id, Some(admin_id));
+        assert_eq!(log[0].subject, format!("edition:{}", e.year));
+        let before: wsis::edition::EditionRules = serde_json::from_str(log[0].before.as_deref().unwrap()).unwrap();
+        let after: wsis::edition::EditionRules = serde_json::from_str(log[0].after.as_deref().unwrap()).unwrap();
+        assert!(before.publish_vote_counts && !after.publish_vote_counts);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn editions_reopen_with_reason_works_and_is_audit_logged() {
+    each_backend(|app| async move {
+        let e = demo_edition(&app).await;
+        let planned = e.voting_closes;
+        // the vote closed a minute ago
+        edition::Entity::update_many()
+            .col_expr(edition::Column::VotingCloses, Expr::value(Utc::now() - Duration::minutes(1)))
+            .filter(edition::Column::Id.eq(e.id))
+            .exec(&app.db)
+            .await
+            .unwrap();
+        let closed = reload(&app, e.year).await;
+        let c = admin(&app).await;
+        let mut s = edition_view(&closed).schedule;
+        s.voting.closes = planned;
+
+        let (status, body) = post(&app, &c, "admin_set_schedule", &schedule_fields(e.year, &s, &[])).await;
+        assert_eq!(status, 409, "{body}");
+        assert!(body.to_string().contains("closing of the voting phase"), "{body}");
+        assert_eq!(reload(&app, e.year).await, closed);
+
+        let reason = "The voting site was unreachable for six hours on the last day.";
+        let (status, body) =
+            post(&app, &c, "admin_set_schedule", &schedule_fields(e.year, &s, &[("reopen", "true"), ("reason", reason)])).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(reload(&app, e.year).await.voting_closes, planned);
+        assert_eq!(body["schedule"]["voting"]["closes"], serde_json::to_value(planned).unwrap());
+
+        let log = audit_entries(&app, "edition.reopen").await;
+        assert_eq!(log.len(), 1, "one reopen entry");
+        let admin_id = wsis::db::auth::find_by_email(&app.db, "admin@wsis.example").await.unwrap().unwrap().id;
+        assert_eq!(log[0].actor_account_id, Some(admin_id));
+        assert_eq!(log[0].subject, format!("edition:{}", e.year));
+        let before: Schedule = serde_json::from_str(log[0].before.as_deref().unwrap()).unwrap();
+        assert_eq!(before, edition_view(&closed).schedule);
+        let after: serde_json::Value = serde_json::from_str(log[0].after.as_deref().unwrap()).unwrap();
+        assert_eq!(after["reason"], reason);
+        assert_eq!(after["reopened"], serde_json::json!(["voting_closes"]));
+        let after_schedule: Schedule = serde_json::from_value(after["schedule"].clone()).unwrap();
+        assert_eq!(after_schedule, s);
+
+        // voting is open again, and the editor shows the reason in its history
+        let voter = app.sign_in("voter@wsis.example", DEMO_PASSWORD).await;
+        let n = app.nominees_in(2).await[0].uuid.to_string();
+        assert_eq!(app.call(&voter, "cast_vote", &[("nominee", &n)]).await.0, 200);
+        let (_, html) = app.get(&c, &format!("/admin/editions/{}", e.year)).await;
+        assert!(html.contains("Deadline reopened") && html.contains("unreachable for six hours"), "history shows the reopen");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn editions_clone_is_valid_one_year_later_with_rules_copied() {
+    each_backend(|app| async move {
+        let e = demo_edition(&app).await;
+        let c = admin(&app).await;
+        // rules that differ from the defaults, set before voting opened
+        edition::Entity::update_many()
+            .col_expr(edition::Column::SubmissionsPerEntity, Expr::value(3))
+            .col_expr(edition::Column::ExpertsSeeScores, Expr::value(false))
+            .col_expr(edition::Column::ChampionsComputedAt, Expr::value(Some(Utc::now())))
+            .filter(edition::Column::Id.eq(e.id))
+            .exec(&app.db)
+            .await
+            .unwrap();
+        let src = reload(&app, e.year).await;
+
+        let (status, body) = app.call(&c, "admin_clone_edition", &[]).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["year"], e.year + 1);
+        let copy = reload(&app, e.year + 1).await;
+        let (sv, cv) = (edition_view(&src), edition_view(&copy));
+        assert_eq!(cv.schedule.validate(), Ok(()));
+        assert_eq!(cv.schedule, sv.schedule.shifted_years(1));
+        assert_eq!(wsis::time::geneva_local(copy.voting_closes)[4..], wsis::time::geneva_local(src.voting_closes)[4..], "same Geneva wall-clock time");
+        assert_eq!(cv.rules, sv.rules);
+        assert_eq!(cv.rules.submissions_per_entity, 3);
+        assert_eq!(copy.title, format!("WSIS Prizes {}", e.year + 1));
+        assert!(!copy.is_current && copy.champions_computed_at.is_none() && copy.results_released_at.is_none());
+        assert_ne!(copy.uuid, src.uuid);
+        assert_eq!(reload(&app, e.year).await, src, "the source is unchanged");
+        let log = audit_entries(&app, "edition.clone").await;
+        assert_eq!(log.len(), 1);
+        assert_eq!(log[0].subject, format!("edition:{}", e.year + 1));
+
+        // the copy's year is taken now
+        let (status, body) = app.call(&c, "admin_clone_edition", &[("source", &e.year.to_string())]).await;
+        assert_eq!(status, 409, "{body}");
+        // a blank edition
+        let (status, body) = app.call(&c, "admin_create_edition", &[("year", "2090"), ("title", "WSIS Prizes 2090")]).await;
+        assert_eq!(status, 200, "{body}");
+        let blank = reload(&app, 2090).await;
+        assert_eq!(edition_view(&blank).schedule.validate(), Ok(()));
+        assert_eq!(edition_view(&blank).rules, wsis::edition::EditionRules::default());
+        let (status, _) = app.call(&c, "admin_create_edition", &[("year", "2090"), ("title", "Again")]).await;
+        assert_eq!(status, 409);
+        let (status, body) = app.call(&c, "admin_create_edition", &[("year", "twenty"), ("title", "")]).await;
+        assert_eq!(status, 400);
+        assert_eq!(body["Fields"].as_array().map(Vec::len), Some(2), "{body}");
+        assert_eq!(edition::Entity::find().count(&app.db).await.unwrap(), 3);
+    })
+    .await;
+}
+
+async fn current_years(app: &TestApp) -> Vec<i32> {
+    edition::Entity::find()
+        .filter(edition::Column::IsCurrent.eq(true))
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.year)
+        .collect()
+}
+
+#[tokio::test]
+async fn editions_make_current_leaves_exactly_one_current() {
+    each_backend(|app| async move {
+        let e = demo_edition(&app).await;
+        let c = admin(&app).await;
+        assert_eq!(app.call(&c, "admin_clone_edition", &[]).await.0, 200);
+        assert_eq!(app.call(&c, "admin_clone_edition", &[]).await.0, 200);
+        let next = (e.year + 1).to_string();
+
+        let (status, body) = app.call(&c, "admin_make_current", &[("year", &next)]).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["is_current"], true);
+        assert_eq!(current_years(&app).await, vec![e.year + 1]);
+        let (_, home) = app.call(&app.client(), "home", &[]).await;
+        assert_eq!(home["edition"]["year"], e.year + 1, "the home page follows");
+        let log = audit_entries(&app, "edition.make_current").await;
+        assert_eq!(log.len(), 1);
+        assert_eq!(log[0].before.as_deref(), Some(format!("{{\"current\":[{}]}}", e.year).as_str()));
+
+        let (status, _) = app.call(&c, "admin_make_current", &[("year", "1990")]).await;
+        assert_eq!(status, 404);
+        assert_eq!(current_years(&app).await, vec![e.year + 1]);
+
+        // concurrent requests for different editions: still exactly one
+        let years = [e.year, e.year + 1, e.year + 2];
+        let calls = (0..12).map(|i| {
+            let (app, c) = (&app, &c);
+            let y = years[i % 3].to_string();
+            async move { app.call(c, "admin_make_current", &[("year", &y)]).await.0 }
+        });
+        for status in futures::future::join_all(calls).await {
+            assert_eq!(status, 200);
+        }
+        assert_eq!(current_years(&app).await.len(), 1, "[{}] exactly one current edition", app.backend);
+
+        assert_eq!(app.call(&c, "admin_make_current", &[("year", &e.year.to_string())]).await.0, 200);
+        assert_eq!(current_years(&app).await, vec![e.year]);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn editions_forms_work_without_javascript() {
+    each_backend(|app| async move {
+        let e = demo_edition(&app).await;
+        let c = reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let status = c
+            .post(app.url("/api/sign_in"))
+            .form(&[("email", "admin@wsis.example"), ("password", DEMO_PASSWORD)])
+            .send()
+            .await
+            .unwrap()
+            .status();
+        assert_eq!(status, 200);
+        let page = app.url(&format!("/admin/editions/{}", e.year));
+        let form_post = |endpoint: &str, fields: Vec<(String, String)>| {
+            c.post(app.url(&format!("/api/{endpoint}"))).header(ACCEPT, "text/html").header(REFERER, page.clone()).form(&fields).send()
+        };
+
+        let mut s = edition_view(&e).schedule;
+        s.review.opens = s.voting.closes - Duration::days(1);
+        let r = form_post("admin_set_schedule", schedule_fields(e.year, &s, &[])).await.unwrap();
+        assert!(r.status().is_redirection(), "{}", r.status());
+        let to = r.headers()[LOCATION].to_str().unwrap().to_string();
+        assert!(to.starts_with(&format!("/admin/editions/{}?error=", e.year)), "{to}");
+        assert_eq!(reload(&app, e.year).await, e);
+
+        let r = form_post("admin_set_rules", rules_fields(e.year, &e, 5, false, false)).await.unwrap();
+        assert!(r.status().is_redirection());
+        let to = r.headers()[LOCATION].to_str().unwrap().to_string();
+        assert!(to.contains("notice=Rules%20saved"), "{to}");
+        assert!(!reload(&app, e.year).await.publish_vote_counts);
+
+        let r = form_post("admin_clone_edition", vec![]).await.unwrap();
+        assert!(r.status().is_redirection());
+        let to = r.headers()[LOCATION].to_str().unwrap().to_string();
+        assert!(to.starts_with(&format!("/admin/editions/{}?notice=", e.year + 1)), "{to}");
+    })
+    .await;
+}

@@ -1,0 +1,82 @@
+use crate::helpers::each_backend;
+use wsis::category::CATEGORIES;
+
+#[tokio::test]
+async fn home_categories_and_category_pages_show_the_demo() {
+    each_backend(|app| async move {
+        let c = app.client();
+        let (status, html) = app.get(&c, "/").await;
+        assert_eq!(status, 200);
+        assert!(html.contains("WSIS Prizes 2026") || html.contains("WSIS Prizes 20"), "edition title on home");
+        assert!(html.contains("Public voting — open"), "current phase shown");
+        assert!(html.contains("<title>"), "has a title");
+        assert!(html.contains("data-testid=\"countdown\""));
+
+        let (status, html) = app.get(&c, "/categories").await;
+        assert_eq!(status, 200);
+        for cat in CATEGORIES.iter() {
+            assert!(html.contains(&format!("/categories/{}", cat.slug)), "{} listed", cat.code);
+        }
+        assert!(html.contains("20 nominees") || html.contains(">20<"), "nominee counts shown");
+
+        let (status, html) = app.get(&c, "/categories/c7-e-health").await;
+        assert_eq!(status, 200);
+        let noms = app.nominees_in(10).await;
+        assert_eq!(noms.len(), 20);
+        for n in &noms {
+            assert!(html.contains(&n.title), "[{}] nominee {} listed", app.backend, n.title);
+        }
+        assert!(html.contains("<h1>C7 e-health"));
+
+        let (status, html) = app.get(&c, &format!("/nominees/{}", noms[0].uuid)).await;
+        assert_eq!(status, 200);
+        assert!(html.contains(&noms[0].organisation));
+        assert!(html.contains("Short description"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn category_filters_narrow_the_list() {
+    each_backend(|app| async move {
+        let c = app.client();
+        let noms = app.nominees_in(1).await;
+        let region = noms[0].region.clone();
+        let (status, html) = app.get(&c, &format!("/categories/c1?region={region}")).await;
+        assert_eq!(status, 200);
+        let expected = noms.iter().filter(|n| n.region == region).count();
+        assert!(html.contains(&format!("{expected} nominees shown")), "filtered count {expected}");
+        let (_, html) = app.get(&c, "/categories/c1?q=zzzz-no-such-text").await;
+        assert!(html.contains("0 nominees shown"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn unknown_and_malformed_ids_are_readable_404s() {
+    each_backend(|app| async move {
+        let c = app.client();
+        let (status, html) = app.get(&c, &format!("/nominees/{}", uuid::Uuid::new_v4())).await;
+        assert_eq!(status, 404);
+        assert!(html.contains("There is no nominee with this id."));
+        let (status, html) = app.get(&c, "/nominees/not-a-uuid").await;
+        assert_eq!(status, 404);
+        assert!(html.contains("Back to the home page"));
+        let (status, _) = app.get(&c, "/categories/c99").await;
+        assert_eq!(status, 404);
+        let (status, html) = app.get(&c, "/no/such/page").await;
+        assert_eq!(status, 404);
+        assert!(html.contains("There is no page at this address."));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn health_endpoint_answers() {
+    each_backend(|app| async move {
+        let r = reqwest::get(app.url("/healthz")).await.unwrap();
+        assert_eq!(r.status(), 200);
+        assert_eq!(r.text().await.unwrap(), "ok");
+    })
+    .await;
+}

@@ -1,0 +1,204 @@
+use chrono::{Duration, Utc};
+use rand::{Rng, SeedableRng};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use wsis::db::entity::{edition, vote};
+
+use crate::helpers::{each_backend, DEMO_PASSWORD, VOTER_PASSWORD};
+
+#[tokio::test]
+async fn vote_then_my_votes_and_receipt() {
+    each_backend(|app| async move {
+        let c = app.sign_in("voter@wsis.example", DEMO_PASSWORD).await;
+        let n = &app.nominees_in(5).await[3];
+        let (status, v) = app.call(&c, "cast_vote", &[("nominee", &n.uuid.to_string())]).await;
+        assert_eq!(status, 200, "{v}");
+        assert_eq!(v["category_code"], "C5");
+        let receipt = v["receipt"].as_str().unwrap().to_string();
+        assert_eq!(receipt.len(), 24);
+
+        let (status, mine) = app.call(&c, "my_votes", &[]).await;
+        assert_eq!(status, 200);
+        assert_eq!(mine.as_array().unwrap().len(), 1);
+        assert_eq!(mine[0]["receipt"], receipt.as_str());
+        assert_eq!(mine[0]["nominee_title"], n.title.as_str());
+
+        // anyone can check a receipt; it names the category, not the nominee
+        let anon = app.client();
+        let (status, r) = app.call(&anon, "check_receipt", &[("receipt", &receipt.to_lowercase())]).await;
+        assert_eq!(status, 200);
+        assert_eq!(r["Counted"]["category_code"], "C5");
+        assert!(!r.to_string().contains(&n.title), "receipt check reveals no choice");
+        let (_, r) = app.call(&anon, "check_receipt", &[("receipt", "0000-0000-0000-0000-0000")]).await;
+        assert_eq!(r, serde_json::json!("Unknown"));
+        let (status, _) = app.call(&anon, "check_receipt", &[("receipt", "hello")]).await;
+        assert_eq!(status, 400);
+
+        // the ballot shows progress and the choice; the category page shows no vote button
+        let (_, b) = app.call(&c, "ballot", &[]).await;
+        assert_eq!(b["voted"], 1);
+        let (_, html) = app.get(&c, "/categories/c5").await;
+        assert!(html.contains("data-testid=\"my-choice\""));
+        assert!(!html.contains("?confirm=1"), "no vote buttons after voting");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn refusals_store_nothing() {
+    each_backend(|app| async move {
+        let anon = app.client();
+        let noms = app.nominees_in(2).await;
+        let id = noms[0].uuid.to_string();
+        let (status, body) = app.call(&anon, "cast_vote", &[("nominee", &id)]).await;
+        assert_eq!(status, 401, "{body}");
+
+        let c = app.sign_in("voter@wsis.example", DEMO_PASSWORD).await;
+        let (status, _) = app.call(&c, "cast_vote", &[("nominee", &uuid::Uuid::new_v4().to_string())]).await;
+        assert_eq!(status, 404);
+        let (status, body) = app.call(&c, "cast_vote", &[("nominee", "not-a-uuid")]).await;
+        assert_eq!(status, 400, "{body}");
+
+        assert_eq!(app.call(&c, "cast_vote", &[("nominee", &id)]).await.0, 200);
+        let (status, body) = app.call(&c, "cast_vote", &[("nominee", &noms[1].uuid.to_string())]).await;
+        assert_eq!(status, 409);
+        assert!(body.to_string().contains("already voted"), "{body}");
+
+        // voting closed: the edition's deadline passed
+        edition::Entity::update_many()
+            .col_expr(edition::Column::VotingCloses, Expr::value(Utc::now() - Duration::minutes(1)))
+            .exec(&app.db)
+            .await
+            .unwrap();
+        let (status, body) = app.call(&c, "cast_vote", &[("nominee", &app.nominees_in(3).await[0].uuid.to_string())]).await;
+        assert_eq!(status, 403, "{body}");
+        assert!(body.to_string().contains("Voting closed"), "{body}");
+        assert_eq!(vote::Entity::find().count(&app.db).await.unwrap(), 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn concurrent_votes_of_one_account_store_exactly_one() {
+    each_backend(|app| async move {
+        app.voter("burst@example.org").await;
+        let c = app.sign_in("burst@example.org", VOTER_PASSWORD).await;
+        let noms = app.nominees_in(7).await;
+        let mut tasks = Vec::new();
+        for i in 0..200 {
+            let c = c.clone();
+            let url = app.url("/api/cast_vote");
+            let id = noms[i % noms.len()].uuid.to_string();
+            tasks.push(tokio::spawn(async move {
+                c.post(url).form(&[("nominee", id)]).send().await.unwrap().status().as_u16()
+            }));
+        }
+        let mut ok = 0;
+        let mut already = 0;
+        for t in tasks {
+            match t.await.unwrap() {
+                200 => ok += 1,
+                409 => already += 1,
+                other => panic!("unexpected status {other}"),
+            }
+        }
+        assert_eq!((ok, already), (1, 199), "[{}]", app.backend);
+        assert_eq!(vote::Entity::find().filter(vote::Column::CategoryId.eq(7)).count(&app.db).await.unwrap(), 1);
+        let e = wsis::db::catalog::current_edition(&app.db).await.unwrap().unwrap();
+        assert_eq!(wsis::db::voting::counters(&app.db, e.id).await.unwrap().values().sum::<i64>(), 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn counters_equal_recount_after_random_votes_invalidations_and_restores() {
+    each_backend(|app| async move {
+        let e = wsis::db::catalog::current_edition(&app.db).await.unwrap().unwrap();
+        let admin = wsis::db::auth::find_by_email(&app.db, "admin@wsis.example").await.unwrap().unwrap();
+        let mut rng = rand::rngs::StdRng::seed_from_u64(42);
+        let mut voters = Vec::new();
+        for i in 0..60 {
+            voters.push(app.voter(&format!("v{i}@example.org")).await);
+        }
+        let mut cast = Vec::new();
+        let by_cat: Vec<Vec<uuid::Uuid>> = {
+            let mut v = Vec::new();
+            for cat in 1..=18 {
+                v.push(app.nominees_in(cat).await.iter().map(|n| n.uuid).collect());
+            }
+            v
+        };
+        for _ in 0..1500 {
+            let voter = &voters[rng.random_range(0..voters.len())];
+            let cat = rng.random_range(0..18);
+            let nominee = by_cat[cat][rng.random_range(0..by_cat[cat].len())];
+            match wsis::db::voting::cast_vote(&app.services, voter, nominee, "test").await {
+                Ok(_) => {}
+                Err(wsis::AppError::Conflict(_)) => continue,
+                Err(other) => panic!("{other:?}"),
+            }
+            let stored = vote::Entity::find()
+                .filter(vote::Column::AccountId.eq(voter.id))
+                .filter(vote::Column::CategoryId.eq(cat as i32 + 1))
+                .one(&app.db)
+                .await
+                .unwrap()
+                .unwrap();
+            cast.push(stored.uuid);
+        }
+        assert!(cast.len() > 500, "enough votes: {}", cast.len());
+        for _ in 0..300 {
+            let v = cast[rng.random_range(0..cast.len())];
+            let valid = rng.random_bool(0.4);
+            let _ = wsis::db::voting::set_vote_validity(&app.services, admin.id, v, valid, "audit test").await;
+        }
+        let counters = wsis::db::voting::counters(&app.db, e.id).await.unwrap();
+        let recount = wsis::db::voting::recount(&app.db, e.id).await.unwrap();
+        assert_eq!(counters, recount, "[{}]", app.backend);
+        let invalid = vote::Entity::find().filter(vote::Column::Valid.eq(false)).count(&app.db).await.unwrap();
+        assert!(invalid > 0, "some votes invalidated");
+        assert_eq!(recount.values().sum::<i64>() as u64 + invalid, cast.len() as u64);
+        // the admin recount finds nothing to correct
+        assert_eq!(wsis::db::voting::rebuild_counters(&app.services, Some(admin.id), e.id).await.unwrap(), 0);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn tally_is_hidden_until_release() {
+    each_backend(|app| async move {
+        let c = app.sign_in("voter@wsis.example", DEMO_PASSWORD).await;
+        let n = app.nominees_in(4).await[0].clone();
+        app.call(&c, "cast_vote", &[("nominee", &n.uuid.to_string())]).await;
+        let anon = app.client();
+        let (status, body) = app.call(&anon, "tally", &[]).await;
+        assert_eq!(status, 403);
+        assert!(!body.to_string().contains(&n.title));
+        let (status, _) = app.call(&c, "tally", &[]).await;
+        assert_eq!(status, 403);
+        let expert = app.sign_in("expert@wsis.example", DEMO_PASSWORD).await;
+        assert_eq!(app.call(&expert, "tally", &[]).await.0, 403);
+        // pages never show counts: the category page says nothing about votes
+        let (_, html) = app.get(&anon, "/categories/c4").await;
+        assert!(!html.contains("valid votes"));
+        let (status, html) = app.get(&anon, "/admin/tally").await;
+        assert_eq!(status, 403);
+        assert!(!html.contains(&n.title));
+
+        let admin = app.sign_in("admin@wsis.example", DEMO_PASSWORD).await;
+        let (status, t) = app.call(&admin, "tally", &[]).await;
+        assert_eq!(status, 200);
+        assert_eq!(t[3]["code"], "C4");
+        assert_eq!(t[3]["total"], 1);
+        assert_eq!(t[3]["lines"][0]["votes"], 1);
+
+        // released: everyone sees it
+        edition::Entity::update_many()
+            .col_expr(edition::Column::ResultsReleasedAt, Expr::value(Some(Utc::now() - Duration::seconds(1))))
+            .exec(&app.db)
+            .await
+            .unwrap();
+        assert_eq!(app.call(&anon, "tally", &[]).await.0, 200);
+    })
+    .await;
+}
