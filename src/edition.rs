@@ -103,6 +103,28 @@ pub fn schedule_instants(s: &Schedule) -> [(Milestone, DateTime<Utc>); 9] {
     ]
 }
 
+/// The proposed schedule with every instant that the form shows unchanged (same Geneva
+/// wall-clock minute) kept exactly as stored: the form has minute precision, and an
+/// instant in the repeated autumn hour reads back as its first occurrence, so resending an
+/// untouched form must not move anything.
+pub fn keep_untouched(current: &Schedule, proposed: &Schedule) -> Schedule {
+    let shown = crate::time::geneva_input_value;
+    let mut kept = schedule_instants(proposed).map(|(_, t)| t);
+    for (i, (_, old)) in schedule_instants(current).into_iter().enumerate() {
+        if shown(old) == shown(kept[i]) {
+            kept[i] = old;
+        }
+    }
+    let [a, b, c, d, e, f, g, h, i] = kept;
+    Schedule {
+        submission: Window { opens: a, closes: b },
+        screening: Window { opens: c, closes: d },
+        voting: Window { opens: e, closes: f },
+        review: Window { opens: g, closes: h },
+        announcement: i,
+    }
+}
+
 /// "the closing of the voting phase", for messages.
 pub fn milestone_phrase(m: Milestone) -> String {
     match m {
@@ -475,6 +497,21 @@ mod tests {
         assert_eq!(check_schedule_change(&s, &p, s.voting.closes - Duration::seconds(1), None), Ok(vec![]));
         let msg = sentence(&check_schedule_change(&s, &p, now, None).unwrap_err().to_string());
         assert!(msg.starts_with("The closing of the voting phase (2026-04-11 00:00 CEST) has passed"), "{msg}");
+    }
+
+    #[test]
+    fn edition_untouched_form_moves_nothing() {
+        let mut s = schedule();
+        s.voting.closes += Duration::seconds(42);
+        // 02:30 CET on 25 October 2026, the second 02:30 of that night
+        s.announcement = Utc.with_ymd_and_hms(2026, 10, 25, 1, 30, 0).unwrap();
+        let resent = ScheduleForm::from_schedule(&s).parse().unwrap();
+        assert_ne!(resent, s, "the form alone would move both instants");
+        assert_eq!(keep_untouched(&s, &resent), s);
+        assert_eq!(check_schedule_change(&s, &keep_untouched(&s, &resent), t(12, 31), None), Ok(vec![]));
+        let mut moved = resent;
+        moved.voting.closes += Duration::minutes(1);
+        assert_eq!(keep_untouched(&s, &moved).voting.closes, moved.voting.closes);
     }
 
     #[test]

@@ -22,7 +22,7 @@ use super::{audit, Services};
 use crate::account::check_text;
 use crate::edition::{
     check_rules_change, check_schedule_change, ChangeRefused, default_schedule, next_action, sentence, EditionChange, EditionCounts,
-    EditionDetail, EditionRules, EditionView, NextAction, RulesForm, ScheduleForm,
+    keep_untouched, EditionDetail, EditionRules, EditionView, NextAction, RulesForm, ScheduleForm,
 };
 use crate::phase::Schedule;
 use crate::AppError;
@@ -189,13 +189,17 @@ pub async fn set_schedule(
     reason: &str,
 ) -> Result<EditionView, AppError> {
     let proposed = form.parse().map_err(AppError::Fields)?;
-    proposed.validate().map_err(|e| AppError::invalid(format!("This schedule is refused: {e}.")))?;
     let reason = reason.trim();
     if reason.chars().count() > 500 {
         return Err(AppError::Fields(vec![("reason".into(), "The reason may have at most 500 characters.".into())]));
     }
     let (txn, e) = begin_locked(s, year).await?;
     let current = edition_view(&e);
+    let proposed = keep_untouched(&current.schedule, &proposed);
+    if let Err(e) = proposed.validate() {
+        let _ = txn.rollback().await;
+        return Err(AppError::invalid(format!("This schedule is refused: {e}.")));
+    }
     let moved = match check_schedule_change(&current.schedule, &proposed, Utc::now(), reopen.then_some(reason)) {
         Ok(m) => m,
         Err(refused) => {

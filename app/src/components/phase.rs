@@ -69,8 +69,10 @@ pub fn Countdown(now: DateTime<Utc>, until: DateTime<Utc>) -> impl IntoView {
     Effect::new(move |_| {
         #[cfg(feature = "hydrate")]
         {
-            set_clock.set(Utc::now());
-            let handle = set_interval_with_handle(move || set_clock.set(Utc::now()), std::time::Duration::from_secs(1));
+            // the browser's clock: std's clock does not exist in wasm32-unknown-unknown
+            let browser_now = || DateTime::<Utc>::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default();
+            set_clock.set(browser_now());
+            let handle = set_interval_with_handle(move || set_clock.set(browser_now()), std::time::Duration::from_secs(1));
             on_cleanup(move || {
                 if let Ok(h) = handle {
                     h.clear();

@@ -16,6 +16,7 @@ use crate::api::editions::{
     admin_dashboard, admin_edition, admin_editions, DashboardData, CloneEdition, CreateEdition, MakeCurrent, SetRules,
     SetSchedule,
 };
+use crate::components::admin_nav::AdminNav;
 use crate::components::notice::{ErrorBox, QueryNotice};
 use crate::components::phase::{milestone_name, phase_status, PhaseBanner, Timeline};
 use crate::i18n::*;
@@ -35,6 +36,17 @@ fn next_action_text(i18n: I18nContext<Locale>, a: NextAction) -> String {
     .to_string()
 }
 
+/// Where the next action is done, when the platform has a page for it.
+fn next_action_href(a: NextAction, year: i32) -> Option<String> {
+    match a {
+        NextAction::PrepareEdition => Some(format!("/admin/editions/{year}")),
+        NextAction::MonitorVoting => Some("/admin/audit".into()),
+        NextAction::ComputeChampions => Some("/admin/champions".into()),
+        NextAction::PrepareNextEdition => Some("/admin/editions/new".into()),
+        _ => None,
+    }
+}
+
 fn action_label(i18n: I18nContext<Locale>, action: &str) -> String {
     match action {
         "edition.create" => t_string!(i18n, history_create).to_string(),
@@ -43,6 +55,7 @@ fn action_label(i18n: I18nContext<Locale>, action: &str) -> String {
         "edition.reopen" => t_string!(i18n, history_reopen).to_string(),
         "edition.rules" => t_string!(i18n, history_rules).to_string(),
         "edition.make_current" => t_string!(i18n, history_make_current).to_string(),
+        "champions.compute" => t_string!(i18n, history_champions).to_string(),
         other => other.to_string(),
     }
 }
@@ -71,19 +84,6 @@ where
         action.value().get().and_then(|r| r.err()).and_then(|e| e.field(&name)).map(|m| {
             view! { <span class="field-error" id=format!("{name}-error")>{m}</span> }.into_any()
         })
-    }
-}
-
-#[component]
-fn AdminNav() -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <nav class="breadcrumb" aria-label=move || t_string!(i18n, breadcrumb)>
-            <a href="/admin">{t!(i18n, admin_dashboard)}</a>" · "
-            <a href="/admin/editions/new">{t!(i18n, admin_new_edition)}</a>" · "
-            <a href="/admin/accounts">{t!(i18n, admin_accounts)}</a>" · "
-            <a href="/admin/tally">{t!(i18n, admin_tally)}</a>
-        </nav>
     }
 }
 
@@ -125,6 +125,7 @@ fn Dashboard(d: DashboardData) -> impl IntoView {
                     {d.next_action.map(|a| view! {
                         <p class="next-action" data-testid="next-action" data-action=a.key()>
                             <strong>{t!(i18n, next_action)}": "</strong>{next_action_text(i18n, a)}
+                            {next_action_href(a, year).map(|href| view! { " "<a href=href>{t!(i18n, next_action_open)}</a> })}
                         </p>
                     })}
                     <dl class="fields" data-testid="counts">
@@ -314,16 +315,17 @@ fn EditionEditor(
             let id = format!("instant-{name}");
             view! {
                 <label for=id.clone()>{milestone_name(i18n, m)}</label>
-                <span class="instant">
+                <div>
                     <input type="datetime-local" id=id name=name.clone() required value=value_of(m)
                         aria-describedby=format!("{name}-utc")/>
                     " "
-                    <span class="utc hint" id=format!("{name}-utc")>
+                    <span class="hint" id=format!("{name}-utc")>
                         {geneva_label(at)}" · "{utc_label(at)}
                         {passed.then(|| view! { " · "<strong data-testid=format!("passed-{name}")>{t!(i18n, instant_passed)}</strong> })}
                     </span>
-                </span>
-                {field_error(schedule, name)}
+                    " "
+                    {field_error(schedule, name)}
+                </div>
             }
         })
         .collect_view();
@@ -342,60 +344,72 @@ fn EditionEditor(
     view! {
         <Title text=e.title.clone()/>
         <h1>{e.title.clone()}" ("{e.year}")"</h1>
-        <p data-testid="is-current">{current_box}</p>
-        <PhaseBanner edition=e.clone() now=now/>
+        <div data-testid="is-current">{current_box}</div>
+        // The phase only: the banner's live countdown is for the public pages.
+        <p class="phase-now">
+            <span class="phase-label">{t!(i18n, current_phase)}": "</span>
+            <strong data-testid="current-phase">{phase_status(i18n, e.phase_at(now))}</strong>
+        </p>
 
         <section aria-labelledby="schedule-heading">
             <h2 id="schedule-heading">{t!(i18n, schedule_heading)}</h2>
             <p class="hint">{t!(i18n, schedule_intro)}</p>
-            <ActionForm action=schedule attr:class="form" attr:data-testid="schedule-form">
+            // Two columns (label, field) from the shared `.fields` grid.
+            <ActionForm action=schedule attr:class="fields" attr:data-testid="schedule-form">
                 <input type="hidden" name="year" value=year/>
                 {inputs}
-                <fieldset>
-                    <legend>{t!(i18n, reopen_legend)}</legend>
-                    <p class="hint">{t!(i18n, reopen_intro)}</p>
-                    <label><input type="checkbox" name="reopen" value="true"/>" "{t!(i18n, reopen_label)}</label>
-                    <label>{t!(i18n, reopen_reason)}<textarea name="reason" maxlength="500" rows="2"></textarea></label>
-                    {field_error(schedule, "reason")}
-                </fieldset>
-                <button type="submit" class="button" data-testid="schedule-submit">{t!(i18n, save_schedule)}</button>
+                <label for="reopen">{t!(i18n, reopen_legend)}</label>
+                <div>
+                    <input type="checkbox" id="reopen" name="reopen" value="true" aria-describedby="reopen-hint"/>
+                    " "<span class="hint" id="reopen-hint">{t!(i18n, reopen_label)}" — "{t!(i18n, reopen_intro)}</span>
+                </div>
+                <label for="reason">{t!(i18n, reopen_reason)}</label>
+                <div>
+                    <textarea id="reason" name="reason" maxlength="500" rows="2" cols="50"></textarea>
+                    " "{field_error(schedule, "reason")}
+                </div>
+                <span></span>
+                <div><button type="submit" class="button" data-testid="schedule-submit">{t!(i18n, save_schedule)}</button></div>
             </ActionForm>
         </section>
 
         <section aria-labelledby="rules-heading">
             <h2 id="rules-heading">{t!(i18n, rules_heading)}</h2>
-            <ActionForm action=rules attr:class="form" attr:data-testid="rules-form">
+            <ActionForm action=rules attr:class="fields" attr:data-testid="rules-form">
                 <input type="hidden" name="year" value=year/>
-                <label>{t!(i18n, rule_champions)}
-                    <input type="number" name="champions_per_category" min="1" max="20" required
+                <label for="champions_per_category">{t!(i18n, rule_champions)}</label>
+                <div>
+                    <input type="number" id="champions_per_category" name="champions_per_category" min="1" max="20" required
                         value=r.champions_per_category readonly=champions_fixed/>
-                </label>
-                {champions_fixed.then(|| view! { <span class="hint">{t!(i18n, rule_champions_fixed)}</span> })}
-                {field_error(rules, "champions_per_category")}
-                // A disabled box is not posted: the hidden field keeps the fixed value.
-                {(voting_opened && r.complete_ballot).then(|| view! { <input type="hidden" name="complete_ballot" value="true"/> })}
-                <label>
-                    <input type="checkbox" name="complete_ballot" value="true" checked=r.complete_ballot disabled=voting_opened/>
-                    " "{t!(i18n, rule_complete_ballot)}
-                </label>
-                {voting_opened.then(|| view! { <span class="hint">{t!(i18n, rule_complete_ballot_fixed)}</span> })}
-                <label>{t!(i18n, rule_submissions)}
-                    <input type="number" name="submissions_per_entity" min="1" max="10" required value=r.submissions_per_entity/>
-                </label>
-                {field_error(rules, "submissions_per_entity")}
-                <label>{t!(i18n, rule_winners)}
-                    <input type="number" name="max_winners_per_category" min="1" max="5" required value=r.max_winners_per_category/>
-                </label>
-                {field_error(rules, "max_winners_per_category")}
-                <label>
-                    <input type="checkbox" name="experts_see_scores" value="true" checked=r.experts_see_scores/>
-                    " "{t!(i18n, rule_experts_see_scores)}
-                </label>
-                <label>
-                    <input type="checkbox" name="publish_vote_counts" value="true" checked=r.publish_vote_counts/>
-                    " "{t!(i18n, rule_publish_vote_counts)}
-                </label>
-                <button type="submit" class="button" data-testid="rules-submit">{t!(i18n, save_rules)}</button>
+                    " "{champions_fixed.then(|| view! { <span class="hint">{t!(i18n, rule_champions_fixed)}</span> })}
+                    {field_error(rules, "champions_per_category")}
+                </div>
+                <label for="complete_ballot">{t!(i18n, rule_complete_ballot)}</label>
+                <div>
+                    // A disabled box is not posted: the hidden field keeps the fixed value.
+                    {(voting_opened && r.complete_ballot).then(|| view! { <input type="hidden" name="complete_ballot" value="true"/> })}
+                    <input type="checkbox" id="complete_ballot" name="complete_ballot" value="true"
+                        checked=r.complete_ballot disabled=voting_opened/>
+                    " "{voting_opened.then(|| view! { <span class="hint">{t!(i18n, rule_complete_ballot_fixed)}</span> })}
+                </div>
+                <label for="submissions_per_entity">{t!(i18n, rule_submissions)}</label>
+                <div>
+                    <input type="number" id="submissions_per_entity" name="submissions_per_entity" min="1" max="10" required
+                        value=r.submissions_per_entity/>
+                    " "{field_error(rules, "submissions_per_entity")}
+                </div>
+                <label for="max_winners_per_category">{t!(i18n, rule_winners)}</label>
+                <div>
+                    <input type="number" id="max_winners_per_category" name="max_winners_per_category" min="1" max="5" required
+                        value=r.max_winners_per_category/>
+                    " "{field_error(rules, "max_winners_per_category")}
+                </div>
+                <label for="experts_see_scores">{t!(i18n, rule_experts_see_scores)}</label>
+                <div><input type="checkbox" id="experts_see_scores" name="experts_see_scores" value="true" checked=r.experts_see_scores/></div>
+                <label for="publish_vote_counts">{t!(i18n, rule_publish_vote_counts)}</label>
+                <div><input type="checkbox" id="publish_vote_counts" name="publish_vote_counts" value="true" checked=r.publish_vote_counts/></div>
+                <span></span>
+                <div><button type="submit" class="button" data-testid="rules-submit">{t!(i18n, save_rules)}</button></div>
             </ActionForm>
         </section>
 

@@ -278,6 +278,12 @@ async fn editions_reopen_with_reason_works_and_is_audit_logged() {
             .unwrap();
         let closed = reload(&app, e.year).await;
         let c = admin(&app).await;
+        // the editor's form, sent back untouched, moves nothing (it shows minutes only)
+        let (status, body) = post(&app, &c, "admin_set_schedule", &schedule_fields(e.year, &edition_view(&closed).schedule, &[])).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(reload(&app, e.year).await, closed);
+        assert!(audit_entries(&app, "edition.schedule").await.is_empty(), "no change, no entry");
+
         let mut s = edition_view(&closed).schedule;
         s.voting.closes = planned;
 
