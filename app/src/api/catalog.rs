@@ -91,7 +91,7 @@ pub struct CategoryData {
 }
 
 #[server(endpoint = "category")]
-pub async fn get_category(slug: String, filter: NomineeFilter) -> Result<CategoryData, AppError> {
+pub async fn get_category(slug: String, #[server(default)] filter: NomineeFilter) -> Result<CategoryData, AppError> {
     use crate::api::guard::*;
     run(async move {
         let s = services()?;

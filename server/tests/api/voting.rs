@@ -202,3 +202,76 @@ async fn tally_is_hidden_until_release() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn refuses_non_nominees_other_editions_and_votes_before_opening() {
+    use sea_orm::{ActiveModelTrait, Set};
+    use wsis::db::entity::nomination;
+    each_backend(|app| async move {
+        let c = app.sign_in("voter@wsis.example", DEMO_PASSWORD).await;
+        // a rejected project is not on the ballot
+        let n = app.nominees_in(6).await[0].clone();
+        let mut am: nomination::ActiveModel = n.clone().into();
+        am.status = Set("rejected".into());
+        am.update(&app.db).await.unwrap();
+        let (status, body) = app.call(&c, "cast_vote", &[("nominee", &n.uuid.to_string())]).await;
+        assert_eq!(status, 400, "{body}");
+        assert!(body.to_string().contains("not a nominee"));
+        // and its page is not public
+        let (status, _) = app.get(&c, &format!("/nominees/{}", n.uuid)).await;
+        assert_eq!(status, 404);
+
+        // a nominee of another (past) edition
+        let past = wsis::db::seed::demo_edition(2019, Utc::now() - Duration::days(365 * 7));
+        let mut past = past;
+        past.is_current = Set(false);
+        let past = past.insert(&app.db).await.unwrap();
+        wsis::db::seed::insert_nominations(&app.db, wsis::db::seed::demo_nominations(past.id, 2019, 1, Utc::now())).await.unwrap();
+        let old = nomination::Entity::find().filter(nomination::Column::EditionId.eq(past.id)).one(&app.db).await.unwrap().unwrap();
+        let (status, body) = app.call(&c, "cast_vote", &[("nominee", &old.uuid.to_string())]).await;
+        assert_eq!(status, 403, "{body}");
+        assert!(body.to_string().contains("2019 edition"), "{body}");
+
+        // voting that has not opened yet
+        edition::Entity::update_many()
+            .col_expr(edition::Column::VotingOpens, Expr::value(Utc::now() + Duration::hours(1)))
+            .filter(edition::Column::IsCurrent.eq(true))
+            .exec(&app.db)
+            .await
+            .unwrap();
+        let (status, body) = app.call(&c, "cast_vote", &[("nominee", &app.nominees_in(7).await[0].uuid.to_string())]).await;
+        assert_eq!(status, 403, "{body}");
+        assert!(body.to_string().contains("not opened yet"), "{body}");
+        assert_eq!(vote::Entity::find().count(&app.db).await.unwrap(), 0);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn public_answers_carry_no_counts_before_release() {
+    each_backend(|app| async move {
+        let c = app.sign_in("voter@wsis.example", DEMO_PASSWORD).await;
+        let n = app.nominees_in(8).await[0].clone();
+        app.call(&c, "cast_vote", &[("nominee", &n.uuid.to_string())]).await;
+        let anon = app.client();
+        let id = n.uuid.to_string();
+        for (endpoint, args) in [
+            ("home", vec![]),
+            ("ballot", vec![]),
+            ("category", vec![("slug", "c7-e-business")]),
+            ("nominee", vec![("id", id.as_str())]),
+        ] {
+            for client in [&anon, &c] {
+                let (status, body) = app.call(client, endpoint, &args).await;
+                assert_eq!(status, 200, "{endpoint}: {body}");
+                let text = body.to_string();
+                assert!(!text.contains("votes\":") && !text.contains("valid_votes") && !text.contains("\"rank\""), "{endpoint} leaks counts: {text}");
+            }
+        }
+        for page in ["/", "/categories", "/categories/c7-e-business", &format!("/nominees/{}", n.uuid), "/my-votes"] {
+            let (_, html) = app.get(&c, page).await;
+            assert!(!html.contains("valid votes"), "{page}");
+        }
+    })
+    .await;
+}
