@@ -208,6 +208,362 @@ pub fn excerpt(text: &str, words: usize) -> String {
     s
 }
 
+// ---------------------------------------------------------------------------------------
+// Submitting a project: the form's fields, their rules, and eligibility.
+
+/// The project form as sent by the browser: every field a string, so that a draft may be
+/// saved with any of them empty. `sdgs` holds the ticked goals (each entry may itself be a
+/// comma-separated list, for API callers).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NominationInput {
+    pub category: String,
+    pub title: String,
+    pub short_description: String,
+    pub action_line_linkage: String,
+    pub sdgs: Vec<String>,
+    pub impact_qualitative: String,
+    pub impact_quantitative: String,
+    pub partnerships: String,
+    pub challenges: String,
+    pub organisation: String,
+    pub stakeholder_type: String,
+    pub country: String,
+    pub region: String,
+    pub website: String,
+    pub contact: String,
+}
+
+pub const TITLE_MAX: usize = 200;
+pub const LONG_TEXT_MAX: usize = 3000;
+
+/// A project description that passed every field rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidNomination {
+    pub category: u8,
+    pub title: String,
+    pub short_description: String,
+    pub action_line_linkage: String,
+    pub sdgs: Vec<u8>,
+    pub impact_qualitative: String,
+    pub impact_quantitative: String,
+    pub partnerships: String,
+    pub challenges: String,
+    pub organisation: String,
+    pub stakeholder_type: StakeholderType,
+    pub country: String,
+    pub region: Region,
+    pub website: String,
+    pub contact: String,
+}
+
+type FieldErrors = Vec<(String, String)>;
+
+fn field<T>(errors: &mut FieldErrors, name: &str, r: Result<T, String>) -> Option<T> {
+    r.map_err(|m| errors.push((name.to_string(), m))).ok()
+}
+
+/// The category named by its slug, code or position (1–18).
+pub fn parse_category(input: &str) -> Option<u8> {
+    let s = input.trim();
+    if let Ok(n) = s.parse::<u8>() {
+        return (1..=18).contains(&n).then_some(n);
+    }
+    crate::category::by_slug(s).or_else(|| crate::category::by_code(s)).map(|c| c.position)
+}
+
+pub fn parse_sdg_list(items: &[String]) -> Result<Vec<u8>, String> {
+    let mut all = parse_sdgs(&items.join(","))?;
+    all.dedup();
+    Ok(all)
+}
+
+pub fn check_website(input: &str) -> Result<String, String> {
+    let v = crate::account::check_text("The website", input, true, 500)?;
+    let rest = v.strip_prefix("https://").or_else(|| v.strip_prefix("http://"));
+    match rest {
+        Some(host) if !host.is_empty() && host.contains('.') && !v.chars().any(char::is_whitespace) => Ok(v),
+        _ => Err(format!("“{v}” is not a web address: it should start with https://.")),
+    }
+}
+
+pub fn check_contact(input: &str) -> Result<String, String> {
+    crate::account::Email::parse(input)
+        .map(|e| e.as_str().to_string())
+        .map_err(|_| "The contact must be an e-mail address (name@example.org).".to_string())
+}
+
+/// What a draft must already satisfy: known category and choices, no overlong or
+/// malformed text. Empty fields are allowed.
+pub fn check_draft(input: &NominationInput) -> Result<u8, FieldErrors> {
+    let mut e = Vec::new();
+    let cat = parse_category(&input.category);
+    if cat.is_none() {
+        e.push(("category".into(), "Please choose one of the 18 categories.".into()));
+    }
+    let texts: [(&str, &str, &str, usize); 11] = [
+        ("title", "The title", &input.title, TITLE_MAX),
+        ("short_description", "The short description", &input.short_description, LONG_TEXT_MAX),
+        ("action_line_linkage", "The linkage with the Action Line", &input.action_line_linkage, LONG_TEXT_MAX),
+        ("impact_qualitative", "The qualitative impact", &input.impact_qualitative, LONG_TEXT_MAX),
+        ("impact_quantitative", "The quantitative impact", &input.impact_quantitative, LONG_TEXT_MAX),
+        ("partnerships", "The partnerships", &input.partnerships, LONG_TEXT_MAX),
+        ("challenges", "The challenges and future perspectives", &input.challenges, LONG_TEXT_MAX),
+        ("organisation", "The organisation", &input.organisation, 200),
+        ("country", "The country", &input.country, 100),
+        ("website", "The website", &input.website, 500),
+        ("contact", "The contact", &input.contact, 254),
+    ];
+    for (name, label, value, max) in texts {
+        field(&mut e, name, crate::account::check_text(label, value, false, max));
+    }
+    field(&mut e, "sdgs", parse_sdg_list(&input.sdgs));
+    if !input.stakeholder_type.trim().is_empty() && StakeholderType::parse(input.stakeholder_type.trim()).is_none() {
+        e.push(("stakeholder_type".into(), "Please choose a stakeholder type from the list.".into()));
+    }
+    if !input.region.trim().is_empty() && Region::parse(input.region.trim()).is_none() {
+        e.push(("region".into(), "Please choose a region from the list.".into()));
+    }
+    match cat {
+        Some(c) if e.is_empty() => Ok(c),
+        _ => Err(e),
+    }
+}
+
+/// Every rule a submission must pass; each failing field is named.
+pub fn check_submission(input: &NominationInput) -> Result<ValidNomination, FieldErrors> {
+    use crate::account::check_text;
+    let mut e = Vec::new();
+    let category = field(&mut e, "category", parse_category(&input.category).ok_or_else(|| "Please choose one of the 18 categories.".to_string()));
+    let title = field(&mut e, "title", check_text("The title", &input.title, true, TITLE_MAX));
+    let short = field(&mut e, "short_description", check_text("The short description", &input.short_description, true, LONG_TEXT_MAX))
+        .and_then(|t| field(&mut e, "short_description", ShortDescription::parse(&t)));
+    let long = |e: &mut FieldErrors, name: &str, label: &str, v: &str| field(e, name, check_text(label, v, true, LONG_TEXT_MAX));
+    let linkage = long(&mut e, "action_line_linkage", "The linkage with the Action Line", &input.action_line_linkage);
+    let sdgs = field(&mut e, "sdgs", parse_sdg_list(&input.sdgs).and_then(|v| {
+        if v.is_empty() { Err("Please choose at least one Sustainable Development Goal.".to_string()) } else { Ok(v) }
+    }));
+    let qual = long(&mut e, "impact_qualitative", "The qualitative impact", &input.impact_qualitative);
+    let quant = long(&mut e, "impact_quantitative", "The quantitative impact", &input.impact_quantitative);
+    let partnerships = long(&mut e, "partnerships", "The partnerships", &input.partnerships);
+    let challenges = long(&mut e, "challenges", "The challenges and future perspectives", &input.challenges);
+    let organisation = field(&mut e, "organisation", check_text("The organisation", &input.organisation, true, 200));
+    let stakeholder = field(&mut e, "stakeholder_type", StakeholderType::parse(input.stakeholder_type.trim()).ok_or_else(|| "Please choose a stakeholder type.".to_string()));
+    let country = field(&mut e, "country", check_text("The country", &input.country, true, 100));
+    let region = field(&mut e, "region", Region::parse(input.region.trim()).ok_or_else(|| "Please choose a region.".to_string()));
+    let website = field(&mut e, "website", check_website(&input.website));
+    let contact = field(&mut e, "contact", check_contact(&input.contact));
+    if !e.is_empty() {
+        return Err(e);
+    }
+    match (category, title, short, linkage, sdgs, qual, quant, partnerships, challenges, organisation, stakeholder, country, region, website, contact) {
+        (Some(category), Some(title), Some(short), Some(linkage), Some(sdgs), Some(qual), Some(quant), Some(partnerships), Some(challenges), Some(organisation), Some(stakeholder_type), Some(country), Some(region), Some(website), Some(contact)) => {
+            Ok(ValidNomination {
+                category,
+                title,
+                short_description: short.as_str().to_string(),
+                action_line_linkage: linkage,
+                sdgs,
+                impact_qualitative: qual,
+                impact_quantitative: quant,
+                partnerships,
+                challenges,
+                organisation,
+                stakeholder_type,
+                country,
+                region,
+                website,
+                contact,
+            })
+        }
+        _ => Err(vec![("form".into(), "The form is incomplete.".into())]),
+    }
+}
+
+/// Names compared as people read them: case, surrounding and repeated spaces ignored.
+pub fn same_name(a: &str, b: &str) -> bool {
+    normalise_name(a) == normalise_name(b)
+}
+
+pub fn normalise_name(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+/// A project already in the database, as eligibility sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PriorEntry {
+    pub edition_year: i32,
+    pub category: u8,
+    pub title: String,
+    pub organisation: String,
+    pub status: NominationStatus,
+}
+
+/// Eligibility of a submission among the projects already submitted: the organisation's
+/// quota per category in this edition, a title already submitted in this edition, and a
+/// project that won in an earlier edition. `prior` excludes the submission itself and
+/// drafts; each refusal names its field and says why.
+pub fn check_eligibility(
+    candidate: &ValidNomination,
+    edition_year: i32,
+    submissions_per_entity: u32,
+    prior: &[PriorEntry],
+) -> Result<(), FieldErrors> {
+    let mut e = Vec::new();
+    let same_edition = prior.iter().filter(|p| p.edition_year == edition_year && p.status != NominationStatus::Draft);
+    let quota_used = same_edition
+        .clone()
+        .filter(|p| p.category == candidate.category && same_name(&p.organisation, &candidate.organisation))
+        .count();
+    if quota_used >= submissions_per_entity as usize {
+        let code = crate::category::CATEGORIES.get(usize::from(candidate.category).saturating_sub(1)).map_or("", |c| c.code);
+        e.push((
+            "organisation".into(),
+            format!(
+                "{} has already submitted {quota_used} project(s) in category {code} this year; the limit is {submissions_per_entity} per organisation and category.",
+                candidate.organisation
+            ),
+        ));
+    }
+    if same_edition.clone().any(|p| same_name(&p.title, &candidate.title)) {
+        e.push(("title".into(), format!("A project titled “{}” has already been submitted this year.", candidate.title)));
+    }
+    if let Some(w) = prior
+        .iter()
+        .filter(|p| p.edition_year < edition_year && p.status == NominationStatus::Winner)
+        .find(|p| same_name(&p.title, &candidate.title))
+    {
+        e.push((
+            "title".into(),
+            format!("“{}” already won the WSIS Prizes {}; winning projects cannot be submitted again.", w.title, w.edition_year),
+        ));
+    }
+    if e.is_empty() { Ok(()) } else { Err(e) }
+}
+
+/// Standard reasons for refusing a submission at screening (key, text).
+pub const REJECTION_REASONS: [(&str, &str); 6] = [
+    ("incomplete", "The description is incomplete or does not describe a project."),
+    ("category", "The project does not fit the chosen category."),
+    ("not-implemented", "The project has not yet been implemented."),
+    ("promotional", "The description promotes a product rather than describing a project."),
+    ("ineligible", "The organisation or project does not meet the eligibility criteria."),
+    ("other", "Other reason."),
+];
+
+/// The reason stored and e-mailed for a rejection: the chosen standard reason and the
+/// screener's words. At least one of them is needed.
+pub fn rejection_text(reason_key: &str, free_text: &str) -> Result<String, String> {
+    let free = crate::account::check_text("The reason", free_text, false, 1000)?;
+    let standard = REJECTION_REASONS.iter().find(|(k, _)| *k == reason_key.trim()).filter(|(k, _)| *k != "other").map(|(_, t)| *t);
+    match (standard, free.is_empty()) {
+        (None, true) => Err("Please give a reason for the rejection.".into()),
+        (Some(s), true) => Ok(s.to_string()),
+        (None, false) => Ok(free),
+        (Some(s), false) => Ok(format!("{s} {free}")),
+    }
+}
+
+/// A screening decision: accept as nominee, or reject.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Decision {
+    Nominee,
+    Rejected,
+}
+
+impl Decision {
+    pub fn key(self) -> &'static str {
+        match self {
+            Decision::Nominee => "nominee",
+            Decision::Rejected => "rejected",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim() {
+            "nominee" | "accept" => Some(Decision::Nominee),
+            "rejected" | "reject" => Some(Decision::Rejected),
+            _ => None,
+        }
+    }
+
+    pub fn status(self) -> NominationStatus {
+        match self {
+            Decision::Nominee => NominationStatus::Nominee,
+            Decision::Rejected => NominationStatus::Rejected,
+        }
+    }
+}
+
+/// One project as its submitter (or a screener) sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubmissionView {
+    pub id: Uuid,
+    pub edition_year: i32,
+    pub category_slug: String,
+    pub category_code: String,
+    pub category_name: String,
+    pub input: NominationInput,
+    pub status: NominationStatus,
+    pub rejection_reason: Option<String>,
+    /// Still a draft and the submission window of its edition is open.
+    pub editable: bool,
+    pub submission_closes: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+    pub submitted_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// Where submission stands now, for the form page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubmissionWindow {
+    /// The edition whose submission phase is open now, with its deadline.
+    pub open: Option<(i32, chrono::DateTime<chrono::Utc>)>,
+    /// Otherwise the next edition's opening, if one is scheduled.
+    pub next_opens: Option<(i32, chrono::DateTime<chrono::Utc>)>,
+    /// Otherwise the deadline that passed most recently.
+    pub last_closed: Option<(i32, chrono::DateTime<chrono::Utc>)>,
+}
+
+/// A submission in the screening queue, with its staged (unreleased) decision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScreeningItem {
+    pub submission: SubmissionView,
+    pub pending_decision: Option<Decision>,
+    pub pending_reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScreeningCategory {
+    pub slug: String,
+    pub code: String,
+    pub name: String,
+    /// Every project submitted (whatever became of it).
+    pub submitted: u32,
+    /// Released as nominee (or later champion or winner).
+    pub accepted: u32,
+    /// Released as rejected.
+    pub rejected: u32,
+    /// Decisions staged and not yet released.
+    pub pending: u32,
+    /// Submitted and not yet decided.
+    pub undecided: u32,
+    pub items: Vec<ScreeningItem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScreeningQueue {
+    pub edition_year: i32,
+    pub submission_closes: chrono::DateTime<chrono::Utc>,
+    /// Decisions may be staged now (submission closed, voting not open).
+    pub screening_open: bool,
+    pub categories: Vec<ScreeningCategory>,
+}
+
+impl ScreeningQueue {
+    pub fn pending_total(&self) -> u32 {
+        self.categories.iter().map(|c| c.pending).sum()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -215,6 +571,143 @@ mod tests {
 
     fn words(n: usize) -> String {
         vec!["word"; n].join(" ")
+    }
+
+
+    fn complete() -> NominationInput {
+        NominationInput {
+            category: "c4".into(),
+            title: "Rural Coding Clubs".into(),
+            short_description: words(160),
+            action_line_linkage: "Builds digital skills (C4).".into(),
+            sdgs: vec!["4".into(), "5,10".into()],
+            impact_qualitative: "Confidence.".into(),
+            impact_quantitative: "2,000 pupils.".into(),
+            partnerships: "Schools.".into(),
+            challenges: "Connectivity.".into(),
+            organisation: "Coding Foundation".into(),
+            stakeholder_type: "civil-society".into(),
+            country: "Kenya".into(),
+            region: "africa".into(),
+            website: "https://example.org".into(),
+            contact: "team@example.org".into(),
+        }
+    }
+
+    fn fields_of(e: &[(String, String)]) -> Vec<&str> {
+        e.iter().map(|(f, _)| f.as_str()).collect()
+    }
+
+    #[test]
+    fn word_count_counts_words_between_any_whitespace() {
+        assert_eq!(word_count(""), 0);
+        assert_eq!(word_count("  one\ttwo\n\nthree  "), 3);
+        assert_eq!(word_count("e-government, ICT4D!"), 2);
+    }
+
+    #[test]
+    fn complete_submission_passes() {
+        let v = check_submission(&complete()).unwrap();
+        assert_eq!(v.category, 4);
+        assert_eq!(v.sdgs, vec![4, 5, 10]);
+        assert_eq!(v.region, Region::Africa);
+        assert_eq!(v.contact, "team@example.org");
+    }
+
+    #[test]
+    fn every_field_rule_names_its_field() {
+        let e = check_submission(&NominationInput::default()).unwrap_err();
+        let names = fields_of(&e);
+        for f in [
+            "category", "title", "short_description", "action_line_linkage", "sdgs", "impact_qualitative",
+            "impact_quantitative", "partnerships", "challenges", "organisation", "stakeholder_type", "country",
+            "region", "website", "contact",
+        ] {
+            assert!(names.contains(&f), "{f} missing from {names:?}");
+        }
+        let cases: Vec<(&str, Box<dyn Fn(&mut NominationInput)>)> = vec![
+            ("category", Box::new(|i| i.category = "c99".into())),
+            ("title", Box::new(|i| i.title = "x".repeat(TITLE_MAX + 1))),
+            ("title", Box::new(|i| i.title = "bad\u{7}".into())),
+            ("short_description", Box::new(|i| i.short_description = words(149))),
+            ("short_description", Box::new(|i| i.short_description = words(201))),
+            ("sdgs", Box::new(|i| i.sdgs = vec!["18".into()])),
+            ("sdgs", Box::new(|i| i.sdgs = vec![])),
+            ("impact_quantitative", Box::new(|i| i.impact_quantitative = "x".repeat(LONG_TEXT_MAX + 1))),
+            ("stakeholder_type", Box::new(|i| i.stakeholder_type = "lobby".into())),
+            ("region", Box::new(|i| i.region = "mars".into())),
+            ("website", Box::new(|i| i.website = "example.org".into())),
+            ("website", Box::new(|i| i.website = "https://exa mple.org".into())),
+            ("contact", Box::new(|i| i.contact = "nobody".into())),
+        ];
+        for (name, change) in cases {
+            let mut i = complete();
+            change(&mut i);
+            let e = check_submission(&i).unwrap_err();
+            assert_eq!(fields_of(&e), vec![name], "{e:?}");
+        }
+        let mut i = complete();
+        i.short_description = words(120);
+        let e = check_submission(&i).unwrap_err();
+        assert!(e[0].1.contains("120"), "the message gives the count: {}", e[0].1);
+    }
+
+    #[test]
+    fn drafts_accept_partial_content_but_not_wrong_choices() {
+        let partial = NominationInput { category: "c7-e-health".into(), title: "Half done".into(), ..Default::default() };
+        assert_eq!(check_draft(&partial), Ok(10));
+        assert_eq!(check_draft(&NominationInput { category: "3".into(), ..Default::default() }), Ok(3));
+        let e = check_draft(&NominationInput { category: "".into(), region: "mars".into(), sdgs: vec!["0".into()], ..Default::default() }).unwrap_err();
+        assert_eq!(fields_of(&e), vec!["category", "sdgs", "region"]);
+        let e = check_draft(&NominationInput { category: "c1".into(), title: "x".repeat(201), ..Default::default() }).unwrap_err();
+        assert_eq!(fields_of(&e), vec!["title"]);
+    }
+
+    fn prior(year: i32, category: u8, title: &str, org: &str, status: NominationStatus) -> PriorEntry {
+        PriorEntry { edition_year: year, category, title: title.into(), organisation: org.into(), status }
+    }
+
+    #[test]
+    fn eligibility_quota_per_organisation_and_category() {
+        let v = check_submission(&complete()).unwrap();
+        assert_eq!(check_eligibility(&v, 2027, 1, &[]), Ok(()));
+        let same_org = [prior(2027, 4, "Another project", "  coding   FOUNDATION ", NominationStatus::Submitted)];
+        let e = check_eligibility(&v, 2027, 1, &same_org).unwrap_err();
+        assert_eq!(fields_of(&e), vec!["organisation"]);
+        assert!(e[0].1.contains("limit is 1"), "{}", e[0].1);
+        assert_eq!(check_eligibility(&v, 2027, 2, &same_org), Ok(()), "a higher edition rule allows it");
+        // other category, other edition, drafts: do not count
+        let others = [
+            prior(2027, 5, "Another project", "Coding Foundation", NominationStatus::Submitted),
+            prior(2026, 4, "Old project", "Coding Foundation", NominationStatus::Nominee),
+            prior(2027, 4, "My draft", "Coding Foundation", NominationStatus::Draft),
+        ];
+        assert_eq!(check_eligibility(&v, 2027, 1, &others), Ok(()));
+    }
+
+    #[test]
+    fn eligibility_duplicate_title_and_past_winner() {
+        let v = check_submission(&complete()).unwrap();
+        let dup = [prior(2027, 9, "RURAL coding clubs", "Someone else", NominationStatus::Submitted)];
+        let e = check_eligibility(&v, 2027, 1, &dup).unwrap_err();
+        assert_eq!(fields_of(&e), vec!["title"]);
+        assert!(e[0].1.contains("already been submitted"));
+        let won = [prior(2024, 4, "Rural Coding Clubs", "Someone", NominationStatus::Winner)];
+        let e = check_eligibility(&v, 2027, 1, &won).unwrap_err();
+        assert!(e[0].1.contains("already won the WSIS Prizes 2024"), "{}", e[0].1);
+        let not_won = [prior(2024, 4, "Rural Coding Clubs", "Someone", NominationStatus::Champion)];
+        assert_eq!(check_eligibility(&v, 2027, 1, &not_won), Ok(()), "a champion that did not win may return");
+    }
+
+    #[test]
+    fn rejection_reasons() {
+        assert!(rejection_text("", "  ").is_err());
+        assert!(rejection_text("other", "").is_err());
+        assert_eq!(rejection_text("category", "").unwrap(), REJECTION_REASONS[1].1);
+        assert!(rejection_text("category", "Belongs in C7 e-health.").unwrap().ends_with("Belongs in C7 e-health."));
+        assert_eq!(rejection_text("other", "Spam.").unwrap(), "Spam.");
+        assert_eq!(Decision::parse("accept"), Some(Decision::Nominee));
+        assert_eq!(Decision::parse("x"), None);
     }
 
     #[test]

@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! The WSIS Prizes web application: pages, components and server functions.
 
 pub mod api;
@@ -57,6 +58,7 @@ pub fn App() -> impl IntoView {
             <Title formatter=|t: String| if t.is_empty() { "WSIS Prizes".to_string() } else { format!("{t} · WSIS Prizes") }/>
             <Router>
                 <components::header::Header/>
+                <components::phase::PhaseStrip/>
                 <main id="main" tabindex="-1">
                     <Routes fallback=pages::not_found::NotFound>
                         <Route path=path!("/") view=pages::home::HomePage ssr=SsrMode::Async/>
@@ -72,6 +74,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/account") view=pages::account::AccountPage ssr=SsrMode::Async/>
                         <Route path=path!("/my-votes") view=pages::my_votes::MyVotesPage ssr=SsrMode::Async/>
                         <Route path=path!("/receipt") view=pages::receipt::ReceiptPage ssr=SsrMode::Async/>
+                        <Route path=path!("/submit") view=pages::nominations::SubmitPage ssr=SsrMode::Async/>
+                        <Route path=path!("/submissions") view=pages::nominations::MySubmissionsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/submissions/:id") view=pages::nominations::SubmissionPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin") view=pages::editions::AdminDashboardPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/editions/new") view=pages::editions::NewEditionPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/editions/:year") view=pages::editions::EditionPage ssr=SsrMode::Async/>
@@ -79,6 +84,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin/tally") view=pages::admin::TallyPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/audit") view=pages::audit::AuditPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/champions") view=pages::audit::ChampionsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/screening") view=pages::nominations::ScreeningPage ssr=SsrMode::Async/>
                     </Routes>
                 </main>
                 <components::footer::Footer/>

@@ -9,6 +9,7 @@ pub mod editions;
 pub mod entity;
 pub mod mail;
 pub mod migration;
+pub mod nominations;
 pub mod seed;
 pub mod vote_audit;
 pub mod voting;

@@ -1,5 +1,6 @@
-//! Demo data: an edition whose voting is open now, ~20 nominees per category, and one
-//! account per role. Loading it twice changes nothing.
+//! Demo data: an edition whose voting is open now, ~20 nominees per category, next
+//! year's edition with its submission phase open, and one account per role. Loading it
+//! twice changes nothing.
 
 use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
 use chrono_tz::Europe::Zurich;
@@ -203,10 +204,14 @@ pub async fn insert_nominations(db: &impl ConnectionTrait, rows: Vec<nomination:
     Ok(())
 }
 
-/// Creates a zero counter for every nominee of an edition that lacks one.
+/// Creates a zero counter for every nominee (on the ballot) of an edition that lacks one.
 pub async fn ensure_tally_rows(db: &impl ConnectionTrait, edition_id: i32) -> Result<(), AppError> {
     use sea_orm::{ColumnTrait, QueryFilter};
-    let noms = nomination::Entity::find().filter(nomination::Column::EditionId.eq(edition_id)).all(db).await?;
+    let noms = nomination::Entity::find()
+        .filter(nomination::Column::EditionId.eq(edition_id))
+        .filter(nomination::Column::Status.is_in(super::catalog::BALLOT_STATUSES))
+        .all(db)
+        .await?;
     let existing: std::collections::HashSet<i32> = tally::Entity::find()
         .filter(tally::Column::EditionId.eq(edition_id))
         .all(db)
@@ -243,7 +248,25 @@ pub async fn load_demo(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<
     let e = demo_edition(year, now).insert(db).await?;
     insert_nominations(db, demo_nominations(e.id, year as u64, NOMINEES_PER_CATEGORY, now)).await?;
     ensure_tally_rows(db, e.id).await?;
+    next_demo_edition(year + 1, now).insert(db).await?;
     Ok(true)
+}
+
+/// Next year's edition, not current, whose submission phase is open now and whose later
+/// phases are all ahead, so that the submission form can be tried at once.
+pub fn next_demo_edition(year: i32, now: DateTime<Utc>) -> edition::ActiveModel {
+    let mut e = demo_edition(year, now);
+    e.submission_opens = Set(geneva_day(now, -10, 9));
+    e.submission_closes = Set(geneva_day(now, 60, 23));
+    e.screening_opens = Set(geneva_day(now, 61, 9));
+    e.screening_closes = Set(geneva_day(now, 90, 23));
+    e.voting_opens = Set(geneva_day(now, 91, 9));
+    e.voting_closes = Set(geneva_day(now, 150, 23));
+    e.review_opens = Set(geneva_day(now, 151, 9));
+    e.review_closes = Set(geneva_day(now, 170, 23));
+    e.announcement_at = Set(geneva_day(now, 180, 18));
+    e.is_current = Set(false);
+    e
 }
 
 #[cfg(test)]
@@ -264,11 +287,28 @@ mod tests {
     #[test]
     fn demo_schedule_has_voting_open_now() {
         let now = Utc::now();
-        let e = demo_edition(2026, now);
-        let m = edition::Model {
+        let v = super::super::catalog::edition_view(&model(demo_edition(2026, now), now));
+        assert_eq!(v.schedule.validate(), Ok(()));
+        assert_eq!(v.phase_at(now), crate::phase::Phase::Open(crate::phase::PhaseKind::Voting));
+        assert!(v.is_current);
+    }
+
+    #[test]
+    fn next_demo_edition_has_submission_open_now() {
+        use crate::phase::{Phase, PhaseKind};
+        let now = Utc::now();
+        let v = super::super::catalog::edition_view(&model(next_demo_edition(2027, now), now));
+        assert_eq!(v.schedule.validate(), Ok(()));
+        assert_eq!(v.phase_at(now), Phase::Open(PhaseKind::Submission));
+        assert!(!v.is_current);
+        assert!(v.schedule.screening.opens > now && v.schedule.voting.opens > now);
+    }
+
+    fn model(e: edition::ActiveModel, now: DateTime<Utc>) -> edition::Model {
+        edition::Model {
             id: 1,
             uuid: e.uuid.clone().unwrap(),
-            year: 2026,
+            year: e.year.clone().unwrap(),
             title: String::new(),
             time_zone: String::new(),
             submission_opens: e.submission_opens.clone().unwrap(),
@@ -288,11 +328,8 @@ mod tests {
             publish_vote_counts: true,
             results_released_at: None,
             champions_computed_at: None,
-            is_current: true,
+            is_current: e.is_current.clone().unwrap(),
             created_at: now,
-        };
-        let v = super::super::catalog::edition_view(&m);
-        assert_eq!(v.schedule.validate(), Ok(()));
-        assert_eq!(v.phase_at(now), crate::phase::Phase::Open(crate::phase::PhaseKind::Voting));
+        }
     }
 }

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod audit;
 pub mod catalog;
 pub mod editions;
+pub mod nominations;
 pub mod voting;
 
 #[cfg(feature = "ssr")]

@@ -13,6 +13,7 @@ pub fn AdminNav() -> impl IntoView {
             <a href="/admin/tally">{t!(i18n, admin_tally)}</a>
             <a href="/admin/audit">{t!(i18n, admin_audit)}</a>
             <a href="/admin/champions">{t!(i18n, admin_champions)}</a>
+            <a href="/admin/screening">{t!(i18n, admin_screening)}</a>
         </nav>
     }
 }

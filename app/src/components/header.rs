@@ -39,6 +39,8 @@ pub fn Header() -> impl IntoView {
                     <li><a href="/categories">{t!(i18n, nav_categories)}</a></li>
                     <li><a href="/my-votes">{t!(i18n, nav_my_votes)}</a></li>
                     <li><a href="/receipt">{t!(i18n, nav_receipt)}</a></li>
+                    <li><a href="/submit">{t!(i18n, nav_submit)}</a></li>
+                    <li><a href="/submissions">{t!(i18n, nav_my_submissions)}</a></li>
                 </ul>
             </nav>
             <div class="account-box">

@@ -54,6 +54,7 @@ pub fn PhaseBanner(edition: EditionView, now: DateTime<Utc>) -> impl IntoView {
                     <strong>{milestone_name(i18n, m)}</strong>" — "
                     <time datetime=at.to_rfc3339()>{geneva_label(at)}</time>" "
                     {t!(i18n, geneva_time)}" ("{utc_label(at)}")"
+                    <LocalTime at=at/>
                 </p>
                 <Countdown now=now until=at/>
             })}
@@ -127,5 +128,58 @@ pub fn Timeline(edition: EditionView, now: DateTime<Utc>) -> impl IntoView {
             </li>
         </ol>
         <p class="hint">{t!(i18n, times_in_geneva)}</p>
+    }
+}
+
+/// The instant in the viewer's own time zone, filled in by the browser (the server cannot
+/// know the zone, so it renders nothing here).
+#[component]
+pub fn LocalTime(at: DateTime<Utc>) -> impl IntoView {
+    let i18n = use_i18n();
+    let (text, set_text) = signal(String::new());
+    Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        {
+            let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at.timestamp_millis() as f64));
+            set_text.set(String::from(d.to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED)));
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (set_text, at);
+    });
+    view! {
+        <span class="local-time" data-testid="local-time">
+            {move || {
+                let t = text.get();
+                (!t.is_empty()).then(|| format!(" · {}: {t}", t_string!(i18n, your_time)))
+            }}
+        </span>
+    }
+}
+
+/// One line under the header of every page: the edition, its phase, the next deadline and
+/// a countdown.
+#[component]
+pub fn PhaseStrip() -> impl IntoView {
+    let i18n = use_i18n();
+    let data = Resource::new(|| (), |_| crate::api::catalog::get_phase_strip());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                data.await.ok().flatten().map(|d| {
+                    let phase = d.edition.phase_at(d.now);
+                    let next = d.edition.schedule.next_milestone(d.now);
+                    view! {
+                        <div class="phase-strip" data-testid="phase-strip" role="region" aria-label=move || t_string!(i18n, current_phase)>
+                            <strong>{d.edition.title.clone()}</strong>" · "{phase_status(i18n, phase)}
+                            {next.map(|(m, at)| view! {
+                                " · "{milestone_name(i18n, m)}": "
+                                <time datetime=at.to_rfc3339()>{geneva_label(at)}</time>
+                                <Countdown now=d.now until=at/>
+                            })}
+                        </div>
+                    }
+                })
+            })}
+        </Suspense>
     }
 }

@@ -345,11 +345,14 @@ fn EditionEditor(
         <Title text=e.title.clone()/>
         <h1>{e.title.clone()}" ("{e.year}")"</h1>
         <div data-testid="is-current">{current_box}</div>
-        // The phase only: the banner's live countdown is for the public pages.
         <p class="phase-now">
             <span class="phase-label">{t!(i18n, current_phase)}": "</span>
             <strong data-testid="current-phase">{phase_status(i18n, e.phase_at(now))}</strong>
         </p>
+        <section aria-labelledby="edition-timeline-heading" data-testid="edition-timeline">
+            <h2 id="edition-timeline-heading">{t!(i18n, timeline)}</h2>
+            <Timeline edition=e.clone() now=now/>
+        </section>
 
         <section aria-labelledby="schedule-heading">
             <h2 id="schedule-heading">{t!(i18n, schedule_heading)}</h2>

@@ -9,6 +9,7 @@ pub mod category;
 pub mod editions;
 pub mod home;
 pub mod my_votes;
+pub mod nominations;
 pub mod nominee;
 pub mod not_found;
 pub mod receipt;

@@ -3,7 +3,7 @@ use reqwest::header::{ACCEPT, LOCATION, REFERER};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use wsis::db::catalog::edition_view;
-use wsis::db::entity::{audit_log, edition};
+use wsis::db::entity::{audit_log, edition, nomination};
 use wsis::edition::ScheduleForm;
 use wsis::phase::Schedule;
 
@@ -15,6 +15,11 @@ async fn admin(app: &TestApp) -> reqwest::Client {
 
 async fn demo_edition(app: &TestApp) -> edition::Model {
     edition::Entity::find().filter(edition::Column::IsCurrent.eq(true)).one(&app.db).await.unwrap().expect("a current edition")
+}
+
+/// The newest edition: what a clone without a source copies.
+async fn latest_edition(app: &TestApp) -> edition::Model {
+    edition::Entity::find().order_by_desc(edition::Column::Year).one(&app.db).await.unwrap().expect("an edition")
 }
 
 async fn reload(app: &TestApp, year: i32) -> edition::Model {
@@ -73,6 +78,7 @@ async fn post(app: &TestApp, c: &reqwest::Client, endpoint: &str, fields: &[(Str
 async fn editions_non_admins_are_refused() {
     each_backend(|app| async move {
         let e = demo_edition(&app).await;
+        let editions = edition::Entity::find().count(&app.db).await.unwrap();
         let year = e.year.to_string();
         let schedule = schedule_fields(e.year, &edition_view(&e).schedule, &[]);
         let anon = app.client();
@@ -97,7 +103,7 @@ async fn editions_non_admins_are_refused() {
             let (status, _) = app.get(c, &format!("/admin/editions/{year}")).await;
             assert_eq!(status, expected, "[{}] {who} opening the editor", app.backend);
         }
-        assert_eq!(edition::Entity::find().count(&app.db).await.unwrap(), 1, "nothing created");
+        assert_eq!(edition::Entity::find().count(&app.db).await.unwrap(), editions, "nothing created");
         assert_eq!(reload(&app, e.year).await, e, "nothing changed");
     })
     .await;
@@ -111,8 +117,16 @@ async fn editions_dashboard_and_pages_render_for_admins() {
         let (status, d) = app.call(&c, "admin_dashboard", &[]).await;
         assert_eq!(status, 200, "{d}");
         assert_eq!(d["current"]["year"], e.year);
-        assert_eq!(d["counts"]["submissions"], 360);
-        assert_eq!(d["counts"]["nominees"], 360);
+        let of_current = || nomination::Entity::find().filter(nomination::Column::EditionId.eq(e.id));
+        let submitted = of_current().filter(nomination::Column::Status.ne("draft")).count(&app.db).await.unwrap();
+        let on_ballot = of_current()
+            .filter(nomination::Column::Status.is_in(["nominee", "champion", "winner"]))
+            .count(&app.db)
+            .await
+            .unwrap();
+        assert_eq!(on_ballot, 360, "the demo's nominees");
+        assert_eq!(d["counts"]["submissions"], submitted);
+        assert_eq!(d["counts"]["nominees"], on_ballot);
         assert_eq!(d["counts"]["votes"], 0);
         assert_eq!(d["counts"]["reviews"], 0);
         assert_eq!(d["next_action"], "MonitorVoting");
@@ -325,9 +339,10 @@ async fn editions_reopen_with_reason_works_and_is_audit_logged() {
 #[tokio::test]
 async fn editions_clone_is_valid_one_year_later_with_rules_copied() {
     each_backend(|app| async move {
-        let e = demo_edition(&app).await;
+        let e = latest_edition(&app).await;
+        let editions = edition::Entity::find().count(&app.db).await.unwrap();
         let c = admin(&app).await;
-        // rules that differ from the defaults, set before voting opened
+        // rules that differ from the defaults, and champions computed (which a copy must not inherit)
         edition::Entity::update_many()
             .col_expr(edition::Column::SubmissionsPerEntity, Expr::value(3))
             .col_expr(edition::Column::ExpertsSeeScores, Expr::value(false))
@@ -370,7 +385,7 @@ async fn editions_clone_is_valid_one_year_later_with_rules_copied() {
         let (status, body) = app.call(&c, "admin_create_edition", &[("year", "twenty"), ("title", "")]).await;
         assert_eq!(status, 400);
         assert_eq!(body["Fields"].as_array().map(Vec::len), Some(2), "{body}");
-        assert_eq!(edition::Entity::find().count(&app.db).await.unwrap(), 3);
+        assert_eq!(edition::Entity::find().count(&app.db).await.unwrap(), editions + 2);
     })
     .await;
 }
@@ -459,10 +474,11 @@ async fn editions_forms_work_without_javascript() {
         assert!(to.contains("notice=Rules%20saved"), "{to}");
         assert!(!reload(&app, e.year).await.publish_vote_counts);
 
+        let next = latest_edition(&app).await.year + 1;
         let r = form_post("admin_clone_edition", vec![]).await.unwrap();
         assert!(r.status().is_redirection());
         let to = r.headers()[LOCATION].to_str().unwrap().to_string();
-        assert!(to.starts_with(&format!("/admin/editions/{}?notice=", e.year + 1)), "{to}");
+        assert!(to.starts_with(&format!("/admin/editions/{next}?notice=")), "{to}");
     })
     .await;
 }

@@ -4,5 +4,6 @@ mod accounts;
 mod audit;
 mod editions;
 mod helpers;
+mod nominations;
 mod pages;
 mod voting;

@@ -32,6 +32,11 @@ async fn home_categories_and_category_pages_show_the_demo() {
         assert_eq!(status, 200);
         assert!(html.contains(&noms[0].organisation));
         assert!(html.contains("Short description"));
+        // every page carries the edition's phase and next deadline
+        for page in ["/", "/categories", "/signin", "/receipt", &format!("/nominees/{}", noms[0].uuid)] {
+            let (_, html) = app.get(&c, page).await;
+            assert!(html.contains("data-testid=\"phase-strip\""), "{page}");
+        }
     })
     .await;
 }
@@ -77,6 +82,22 @@ async fn health_endpoint_answers() {
         let r = reqwest::get(app.url("/healthz")).await.unwrap();
         assert_eq!(r.status(), 200);
         assert_eq!(r.text().await.unwrap(), "ok");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_category_table_holds_the_eighteen_codes() {
+    use sea_orm::{EntityTrait, QueryOrder};
+    each_backend(|app| async move {
+        let rows = wsis::db::entity::category::Entity::find()
+            .order_by_asc(wsis::db::entity::category::Column::Id)
+            .all(&app.db)
+            .await
+            .unwrap();
+        let codes: Vec<&str> = rows.iter().map(|c| c.code.as_str()).collect();
+        let expected: Vec<&str> = CATEGORIES.iter().map(|c| c.code).collect();
+        assert_eq!(codes, expected, "[{}]", app.backend);
     })
     .await;
 }

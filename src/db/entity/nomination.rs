@@ -31,6 +31,11 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub submitted_at: Option<DateTimeUtc>,
+    /// A staged screening decision ("nominee" or "rejected"), seen by admins only until released.
+    pub pending_decision: Option<String>,
+    pub pending_reason: Option<String>,
+    /// When the screening decision was taken.
+    pub decided_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -5,6 +5,7 @@ use sea_orm_migration::prelude::*;
 mod m20261101_000001_initial;
 mod m20261101_000002_seed_categories;
 mod m20261122_000003_champions;
+mod m20261122_000004_screening;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261101_000001_initial::Migration),
             Box::new(m20261101_000002_seed_categories::Migration),
             Box::new(m20261122_000003_champions::Migration),
+            Box::new(m20261122_000004_screening::Migration),
         ]
     }
 }

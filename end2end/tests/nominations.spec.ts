@@ -1,0 +1,43 @@
+import { test, expect } from "@playwright/test";
+import { hydrated, newConfirmedVoter } from "./helpers";
+
+test("a submitter fills the form, sees the live word count, saves a draft and submits", async ({ page }) => {
+  await newConfirmedVoter(page);
+  await page.goto("/submit");
+  await hydrated(page);
+  const form = page.getByTestId("submission-form");
+  const title = `Open Village Broadband ${Date.now()}`;
+  await form.locator('[name="category"]').selectOption("c3");
+  await form.locator('[name="title"]').fill(title);
+
+  // the counter follows typing
+  const words = (n: number) => Array.from({ length: n }, (_, i) => `word${i}`).join(" ");
+  await form.locator('[name="short_description"]').fill(words(12));
+  await expect(page.getByTestId("word-count")).toHaveText("12");
+  await page.getByTestId("save-draft").click();
+  await expect(page).toHaveURL(/\/submissions\/[0-9a-f-]{36}$/);
+  await hydrated(page);
+
+  const edit = page.getByTestId("submission-form");
+  await expect(edit.locator('[name="title"]')).toHaveValue(title);
+  await edit.locator('[name="short_description"]').fill(words(160));
+  await expect(page.getByTestId("word-count")).toHaveText("160");
+  await edit.locator('[name="action_line_linkage"]').fill("Implements Action Line C3 by opening public data.");
+  await edit.locator('input[name="sdgs[]"][value="4"]').check();
+  await edit.locator('input[name="sdgs[]"][value="9"]').check();
+  await edit.locator('[name="impact_qualitative"]').fill("Villagers use online services.");
+  await edit.locator('[name="impact_quantitative"]').fill("12,000 people connected.");
+  await edit.locator('[name="partnerships"]').fill("Local council and a national operator.");
+  await edit.locator('[name="challenges"]').fill("Maintenance in the rainy season.");
+  await edit.locator('[name="organisation"]').fill(`Village Net ${Date.now()}`);
+  await edit.locator('[name="stakeholder_type"]').selectOption("civil-society");
+  await edit.locator('[name="country"]').fill("Kenya");
+  await edit.locator('[name="region"]').selectOption("africa");
+  await edit.locator('[name="website"]').fill("https://example.org/village");
+  await edit.locator('[name="contact"]').fill("team@example.org");
+  await page.getByTestId("submit-project").click();
+  await expect(page.getByTestId("submission-status")).toHaveAttribute("data-status", "submitted");
+
+  await page.goto("/submissions");
+  await expect(page.getByTestId("my-submissions")).toContainText(title);
+});
