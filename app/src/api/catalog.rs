@@ -43,7 +43,8 @@ pub async fn get_home() -> Result<HomeData, AppError> {
         let past = wsis::db::catalog::editions(&s.db)
             .await?
             .iter()
-            .filter(|e| Some(e.id) != current.as_ref().map(|c| c.id))
+            // editions before the current one; next year's (open for submissions) is not "past"
+            .filter(|e| current.as_ref().is_some_and(|c| e.year < c.year))
             .map(|e| PastEdition { year: e.year, title: e.title.clone(), results_public: wsis::db::catalog::edition_view(e).results_public(now) })
             .collect();
         Ok(HomeData { now, edition, nominees, categories: 18, past })

@@ -25,7 +25,7 @@ fn token_of(link: &str) -> String {
     link.split("token=").nth(1).unwrap().to_string()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_up_confirm_sign_in() {
     each_backend(|app| async move {
         let c = app.client();
@@ -55,7 +55,7 @@ async fn sign_up_confirm_sign_in() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn links_work_once_and_expire() {
     each_backend(|app| async move {
         let c = app.client();
@@ -88,7 +88,7 @@ async fn links_work_once_and_expire() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn same_answer_for_known_and_unknown_addresses() {
     each_backend(|app| async move {
         let c = app.client();
@@ -105,7 +105,7 @@ async fn same_answer_for_known_and_unknown_addresses() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_input_is_refused_with_field_messages() {
     each_backend(|app| async move {
         let c = app.client();
@@ -132,7 +132,7 @@ async fn bad_input_is_refused_with_field_messages() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn password_reset_changes_password_and_ends_sessions() {
     each_backend(|app| async move {
         app.voter("reset@example.org").await;
@@ -151,7 +151,7 @@ async fn password_reset_changes_password_and_ends_sessions() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wrong_passwords_are_throttled() {
     each_backend(|app| async move {
         app.voter("target@example.org").await;
@@ -171,7 +171,7 @@ async fn wrong_passwords_are_throttled() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cross_origin_posts_are_refused() {
     each_backend(|app| async move {
         let c = app.client();
@@ -198,7 +198,7 @@ async fn cross_origin_posts_are_refused() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn roles_are_checked_on_the_server() {
     each_backend(|app| async move {
         let anon = app.client();
@@ -232,7 +232,7 @@ async fn roles_are_checked_on_the_server() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn session_is_invalid_after_sign_out_and_rotated_at_sign_in() {
     each_backend(|app| async move {
         let c = app.sign_in("voter@wsis.example", DEMO_PASSWORD).await;
@@ -252,7 +252,7 @@ async fn session_is_invalid_after_sign_out_and_rotated_at_sign_in() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn session_cookie_is_http_only_and_lax() {
     each_backend(|app| async move {
         let r = reqwest::Client::new()

@@ -27,7 +27,7 @@ async fn votes_for(app: &TestApp, spec: &[usize]) -> Vec<uuid::Uuid> {
     noms.iter().map(|n| n.uuid).collect()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn champions_are_the_top_five_with_ties_settled_by_an_admin() {
     each_backend(|app| async move {
         let ids = votes_for(&app, &[3, 2, 2, 1, 1, 1]).await;
@@ -70,7 +70,7 @@ async fn champions_are_the_top_five_with_ties_settled_by_an_admin() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn complete_ballot_rule_counts_only_full_ballots() {
     each_backend(|app| async move {
         let e = wsis::db::catalog::current_edition(&app.db).await.unwrap().unwrap();
@@ -93,7 +93,7 @@ async fn complete_ballot_rule_counts_only_full_ballots() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn audit_signals_and_invalidating_an_account() {
     each_backend(|app| async move {
         votes_for(&app, &[4, 0, 0]).await;

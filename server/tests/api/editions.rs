@@ -74,7 +74,7 @@ async fn post(app: &TestApp, c: &reqwest::Client, endpoint: &str, fields: &[(Str
     app.call(c, endpoint, &form).await
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn editions_non_admins_are_refused() {
     each_backend(|app| async move {
         let e = demo_edition(&app).await;
@@ -109,7 +109,7 @@ async fn editions_non_admins_are_refused() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn editions_dashboard_and_pages_render_for_admins() {
     each_backend(|app| async move {
         let e = demo_edition(&app).await;
@@ -167,7 +167,7 @@ async fn editions_dashboard_and_pages_render_for_admins() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn editions_overlapping_schedule_is_refused_and_edition_unchanged() {
     each_backend(|app| async move {
         let e = demo_edition(&app).await;
@@ -211,7 +211,7 @@ async fn editions_overlapping_schedule_is_refused_and_edition_unchanged() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn editions_guards_refuse_and_leave_edition_unchanged() {
     each_backend(|app| async move {
         let e = demo_edition(&app).await;
@@ -278,7 +278,7 @@ async fn editions_guards_refuse_and_leave_edition_unchanged() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn editions_reopen_with_reason_works_and_is_audit_logged() {
     each_backend(|app| async move {
         let e = demo_edition(&app).await;
@@ -336,7 +336,7 @@ async fn editions_reopen_with_reason_works_and_is_audit_logged() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn editions_clone_is_valid_one_year_later_with_rules_copied() {
     each_backend(|app| async move {
         let e = latest_edition(&app).await;
@@ -401,7 +401,7 @@ async fn current_years(app: &TestApp) -> Vec<i32> {
         .collect()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn editions_make_current_leaves_exactly_one_current() {
     each_backend(|app| async move {
         let e = demo_edition(&app).await;
@@ -442,7 +442,7 @@ async fn editions_make_current_leaves_exactly_one_current() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn editions_forms_work_without_javascript() {
     each_backend(|app| async move {
         let e = demo_edition(&app).await;

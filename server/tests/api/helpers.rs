@@ -68,7 +68,7 @@ impl TestApp {
     pub fn client(&self) -> reqwest::Client {
         let mut h = HeaderMap::new();
         h.insert(ACCEPT, HeaderValue::from_static("application/json"));
-        reqwest::Client::builder().cookie_store(true).default_headers(h).build().unwrap()
+        reqwest::Client::builder().cookie_store(true).default_headers(h).timeout(std::time::Duration::from_secs(60)).build().unwrap()
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -79,7 +79,7 @@ async fn my_status(app: &TestApp, c: &reqwest::Client, id: &str) -> Value {
     body
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn nominations_draft_submit_screen_release_flow() {
     each_backend(|app| async move {
         let e = open_edition(&app).await;
@@ -169,7 +169,7 @@ async fn nominations_draft_submit_screen_release_flow() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn nominations_correction_is_audit_logged_and_mailed() {
     each_backend(|app| async move {
         let e = open_edition(&app).await;
@@ -206,7 +206,7 @@ async fn nominations_correction_is_audit_logged_and_mailed() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn nominations_refused_outside_the_submission_phase() {
     each_backend(|app| async move {
         let e = open_edition(&app).await;
@@ -244,7 +244,7 @@ async fn nominations_refused_outside_the_submission_phase() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn nominations_eligibility_quota_duplicate_and_past_winner() {
     each_backend(|app| async move {
         let e = open_edition(&app).await;
@@ -291,7 +291,7 @@ async fn nominations_eligibility_quota_duplicate_and_past_winner() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn nominations_screening_needs_the_admin_role() {
     each_backend(|app| async move {
         let e = open_edition(&app).await;
@@ -323,7 +323,7 @@ async fn nominations_screening_needs_the_admin_role() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn nominations_forms_work_without_javascript() {
     each_backend(|app| async move {
         open_edition(&app).await;

@@ -1,7 +1,7 @@
 use crate::helpers::each_backend;
 use wsis::category::CATEGORIES;
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn home_categories_and_category_pages_show_the_demo() {
     each_backend(|app| async move {
         let c = app.client();
@@ -41,7 +41,7 @@ async fn home_categories_and_category_pages_show_the_demo() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn category_filters_narrow_the_list() {
     each_backend(|app| async move {
         let c = app.client();
@@ -57,7 +57,7 @@ async fn category_filters_narrow_the_list() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unknown_and_malformed_ids_are_readable_404s() {
     each_backend(|app| async move {
         let c = app.client();
@@ -76,7 +76,7 @@ async fn unknown_and_malformed_ids_are_readable_404s() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn health_endpoint_answers() {
     each_backend(|app| async move {
         let r = reqwest::get(app.url("/healthz")).await.unwrap();
@@ -86,7 +86,7 @@ async fn health_endpoint_answers() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_category_table_holds_the_eighteen_codes() {
     use sea_orm::{EntityTrait, QueryOrder};
     each_backend(|app| async move {

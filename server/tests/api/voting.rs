@@ -6,7 +6,7 @@ use wsis::db::entity::{edition, vote};
 
 use crate::helpers::{each_backend, DEMO_PASSWORD, VOTER_PASSWORD};
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn vote_then_my_votes_and_receipt() {
     each_backend(|app| async move {
         let c = app.sign_in("voter@wsis.example", DEMO_PASSWORD).await;
@@ -44,7 +44,7 @@ async fn vote_then_my_votes_and_receipt() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn refusals_store_nothing() {
     each_backend(|app| async move {
         let anon = app.client();
@@ -78,7 +78,7 @@ async fn refusals_store_nothing() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_votes_of_one_account_store_exactly_one() {
     each_backend(|app| async move {
         app.voter("burst@example.org").await;
@@ -110,7 +110,7 @@ async fn concurrent_votes_of_one_account_store_exactly_one() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn counters_equal_recount_after_random_votes_invalidations_and_restores() {
     each_backend(|app| async move {
         let e = wsis::db::catalog::current_edition(&app.db).await.unwrap().unwrap();
@@ -164,7 +164,7 @@ async fn counters_equal_recount_after_random_votes_invalidations_and_restores() 
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tally_is_hidden_until_release() {
     each_backend(|app| async move {
         let c = app.sign_in("voter@wsis.example", DEMO_PASSWORD).await;
@@ -203,7 +203,7 @@ async fn tally_is_hidden_until_release() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn refuses_non_nominees_other_editions_and_votes_before_opening() {
     use sea_orm::{ActiveModelTrait, Set};
     use wsis::db::entity::nomination;
@@ -247,7 +247,7 @@ async fn refuses_non_nominees_other_editions_and_votes_before_opening() {
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn public_answers_carry_no_counts_before_release() {
     each_backend(|app| async move {
         let c = app.sign_in("voter@wsis.example", DEMO_PASSWORD).await;
