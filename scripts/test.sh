@@ -12,6 +12,14 @@ cargo leptos build
 say "domain: unit and property tests"
 cargo test -p wsis --features ssr
 
+# Each test makes its own database and data folder; clear those of earlier runs.
+rm -rf "${TMPDIR:-/tmp}"/wsis-test-* 2>/dev/null || true
+if [ -n "${TEST_DATABASE_URL:-}" ] && command -v psql >/dev/null; then
+  for db in $(psql "$TEST_DATABASE_URL" -Atc "SELECT datname FROM pg_database WHERE datname LIKE 'wsis_test_%'" 2>/dev/null || true); do
+    psql "$TEST_DATABASE_URL" -qc "DROP DATABASE IF EXISTS \"$db\"" >/dev/null 2>&1 || true
+  done
+fi
+
 say "HTTP integration tests (SQLite${TEST_DATABASE_URL:+ and PostgreSQL})"
 cargo test -p wsis-server
 
