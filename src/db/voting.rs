@@ -51,10 +51,12 @@ pub async fn cast_vote(
     if !status.is_some_and(|st| st.on_ballot()) {
         return Err(AppError::invalid("This project is not a nominee: only nominees can receive votes."));
     }
-    let e = edition::Entity::find_by_id(n.edition_id).one(&s.db).await?.ok_or(AppError::Internal)?;
-    let current = super::catalog::current_edition(&s.db).await?;
-    if current.as_ref().map(|c| c.id) != Some(e.id) {
-        return Err(AppError::Closed(format!("This nominee belongs to the {} edition, whose voting is over.", e.year)));
+    // Votes go to the current edition only; the nominee's own edition is read just to
+    // name it in the refusal.
+    let e = super::catalog::current_edition(&s.db).await?.ok_or(AppError::Internal)?;
+    if n.edition_id != e.id {
+        let other = edition::Entity::find_by_id(n.edition_id).one(&s.db).await?.ok_or(AppError::Internal)?;
+        return Err(AppError::Closed(format!("This nominee belongs to the {} edition, whose voting is over.", other.year)));
     }
     let view = super::catalog::edition_view(&e);
     let now = Utc::now();

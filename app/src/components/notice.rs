@@ -39,3 +39,28 @@ pub fn ErrorBox(error: AppError) -> impl IntoView {
         </section>
     }
 }
+
+/// The message of one refused field, shown beside its input.
+pub fn field_error<T: Clone + Send + Sync + 'static>(
+    value: impl Get<Value = Option<Result<T, AppError>>> + Copy + Send + Sync + 'static,
+    name: impl Into<String>,
+) -> impl Fn() -> Option<AnyView> {
+    let name: String = name.into();
+    move || {
+        value.get().and_then(|r| r.err()).and_then(|e| e.field(&name)).map(|m| {
+            view! { <span class="field-error" id=format!("{name}-error") data-testid=format!("error-{name}")>{m}</span> }.into_any()
+        })
+    }
+}
+
+/// The outcome of a form sent with JavaScript on: a notice or the refusal.
+pub fn result_line<T: Clone + Send + Sync + 'static>(
+    value: impl Get<Value = Option<Result<T, AppError>>> + Copy + Send + Sync + 'static,
+    ok: impl Fn(&T) -> String + 'static,
+) -> impl Fn() -> Option<AnyView> {
+    move || match value.get() {
+        Some(Ok(v)) => Some(view! { <p class="notice" role="status" data-testid="form-ok">{ok(&v)}</p> }.into_any()),
+        Some(Err(e)) => Some(view! { <p class="error" role="alert" data-testid="form-error">{e.describe()}</p> }.into_any()),
+        None => None,
+    }
+}

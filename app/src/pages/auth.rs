@@ -4,34 +4,10 @@ use leptos::prelude::*;
 use leptos::server::ServerAction;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-use wsis::AppError;
 
 use crate::api::accounts::{ConfirmEmail, RequestPasswordReset, ResendConfirmation, ResetPassword, SignIn, SignUp};
-use crate::components::notice::QueryNotice;
+use crate::components::notice::{field_error, result_line, QueryNotice};
 use crate::i18n::*;
-
-/// The message of one field after a refused submission, shown beside its input.
-fn field_error<T: Clone + Send + Sync + 'static>(
-    value: impl Get<Value = Option<Result<T, AppError>>> + Copy + Send + Sync + 'static,
-    name: &'static str,
-) -> impl Fn() -> Option<AnyView> {
-    move || {
-        value.get().and_then(|r| r.err()).and_then(|e| e.field(name)).map(|m| {
-            view! { <span class="field-error" id=format!("{name}-error")>{m}</span> }.into_any()
-        })
-    }
-}
-
-fn result_line<T: Clone + Send + Sync + 'static>(
-    value: impl Get<Value = Option<Result<T, AppError>>> + Copy + Send + Sync + 'static,
-    ok: impl Fn(&T) -> String + 'static,
-) -> impl Fn() -> Option<AnyView> {
-    move || match value.get() {
-        Some(Ok(v)) => Some(view! { <p class="notice" role="status" data-testid="form-ok">{ok(&v)}</p> }.into_any()),
-        Some(Err(e)) => Some(view! { <p class="error" role="alert" data-testid="form-error">{e.describe()}</p> }.into_any()),
-        None => None,
-    }
-}
 
 #[component]
 pub fn SignUpPage() -> impl IntoView {

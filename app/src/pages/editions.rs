@@ -19,6 +19,7 @@ use crate::api::editions::{
 use crate::components::admin_nav::AdminNav;
 use crate::components::notice::{ErrorBox, QueryNotice};
 use crate::components::phase::{milestone_name, phase_status, PhaseBanner, Timeline};
+use crate::components::notice::field_error;
 use crate::i18n::*;
 
 fn next_action_text(i18n: I18nContext<Locale>, a: NextAction) -> String {
@@ -66,26 +67,9 @@ where
     S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
     S::Output: Clone + Send + Sync + 'static,
 {
-    move || match action.value().get() {
-        Some(Ok(_)) => Some(view! { <p class="notice" role="status" data-testid="form-ok">{ok.clone()}</p> }.into_any()),
-        Some(Err(e)) => Some(view! { <p class="error" role="alert" data-testid="form-error">{e.describe()}</p> }.into_any()),
-        None => None,
-    }
+    crate::components::notice::result_line(action.value(), move |_| ok.clone())
 }
 
-/// The message of one refused field, beside its input.
-fn field_error<S>(action: ServerAction<S>, name: impl Into<String>) -> impl Fn() -> Option<AnyView>
-where
-    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
-    S::Output: Clone + Send + Sync + 'static,
-{
-    let name: String = name.into();
-    move || {
-        action.value().get().and_then(|r| r.err()).and_then(|e| e.field(&name)).map(|m| {
-            view! { <span class="field-error" id=format!("{name}-error")>{m}</span> }.into_any()
-        })
-    }
-}
 
 #[component]
 pub fn AdminDashboardPage() -> impl IntoView {
@@ -228,11 +212,11 @@ pub fn NewEditionPage() -> impl IntoView {
                                     <label>{t!(i18n, year)}
                                         <input type="number" name="year" required min="2000" max="2200" value=suggested/>
                                     </label>
-                                    {field_error(create, "year")}
+                                    {field_error(create.value(), "year")}
                                     <label>{t!(i18n, edition_title)}
                                         <input type="text" name="title" required maxlength="200" value=format!("WSIS Prizes {suggested}")/>
                                     </label>
-                                    {field_error(create, "title")}
+                                    {field_error(create.value(), "title")}
                                     <button type="submit" class="button" data-testid="create-submit">{t!(i18n, create_button)}</button>
                                 </ActionForm>
                             </section>
@@ -324,7 +308,7 @@ fn EditionEditor(
                         {passed.then(|| view! { " · "<strong data-testid=format!("passed-{name}")>{t!(i18n, instant_passed)}</strong> })}
                     </span>
                     " "
-                    {field_error(schedule, name)}
+                    {field_error(schedule.value(), name)}
                 </div>
             }
         })
@@ -369,7 +353,7 @@ fn EditionEditor(
                 <label for="reason">{t!(i18n, reopen_reason)}</label>
                 <div>
                     <textarea id="reason" name="reason" maxlength="500" rows="2" cols="50"></textarea>
-                    " "{field_error(schedule, "reason")}
+                    " "{field_error(schedule.value(), "reason")}
                 </div>
                 <span></span>
                 <div><button type="submit" class="button" data-testid="schedule-submit">{t!(i18n, save_schedule)}</button></div>
@@ -385,7 +369,7 @@ fn EditionEditor(
                     <input type="number" id="champions_per_category" name="champions_per_category" min="1" max="20" required
                         value=r.champions_per_category readonly=champions_fixed/>
                     " "{champions_fixed.then(|| view! { <span class="hint">{t!(i18n, rule_champions_fixed)}</span> })}
-                    {field_error(rules, "champions_per_category")}
+                    {field_error(rules.value(), "champions_per_category")}
                 </div>
                 <label for="complete_ballot">{t!(i18n, rule_complete_ballot)}</label>
                 <div>
@@ -399,13 +383,13 @@ fn EditionEditor(
                 <div>
                     <input type="number" id="submissions_per_entity" name="submissions_per_entity" min="1" max="10" required
                         value=r.submissions_per_entity/>
-                    " "{field_error(rules, "submissions_per_entity")}
+                    " "{field_error(rules.value(), "submissions_per_entity")}
                 </div>
                 <label for="max_winners_per_category">{t!(i18n, rule_winners)}</label>
                 <div>
                     <input type="number" id="max_winners_per_category" name="max_winners_per_category" min="1" max="5" required
                         value=r.max_winners_per_category/>
-                    " "{field_error(rules, "max_winners_per_category")}
+                    " "{field_error(rules.value(), "max_winners_per_category")}
                 </div>
                 <label for="experts_see_scores">{t!(i18n, rule_experts_see_scores)}</label>
                 <div><input type="checkbox" id="experts_see_scores" name="experts_see_scores" value="true" checked=r.experts_see_scores/></div>

@@ -11,14 +11,13 @@ use wsis::nomination::{
     REJECTION_REASONS, SHORT_DESCRIPTION_MAX_WORDS, SHORT_DESCRIPTION_MIN_WORDS,
 };
 use wsis::time::{geneva_label, utc_label};
-use wsis::AppError;
 
 use crate::api::nominations::{
     admin_screening_queue, get_submission, get_submission_window, my_submissions, AdminCorrectDecision,
     AdminReleaseDecisions, AdminScreen, SaveDraft,
 };
 use crate::components::admin_nav::AdminNav;
-use crate::components::notice::{ErrorBox, QueryNotice};
+use crate::components::notice::{field_error, ErrorBox, QueryNotice};
 use crate::components::phase::LocalTime;
 use crate::i18n::*;
 use crate::pages::nominee::{region_name, stakeholder_name};
@@ -49,18 +48,6 @@ fn reason_name(i18n: I18nContext<Locale>, key: &str) -> String {
 
 fn when(t: chrono::DateTime<chrono::Utc>) -> String {
     format!("{} ({})", geneva_label(t), utc_label(t))
-}
-
-/// The message of one field after a refused save, shown beside its input.
-fn field_error<T: Clone + Send + Sync + 'static>(
-    value: impl Get<Value = Option<Result<T, AppError>>> + Copy + Send + Sync + 'static,
-    name: &'static str,
-) -> impl Fn() -> Option<AnyView> {
-    move || {
-        value.get().and_then(|r| r.err()).and_then(|e| e.field(name)).map(|m| {
-            view! { <span class="field-error" id=format!("{name}-error") data-testid=format!("error-{name}")>{m}</span> }.into_any()
-        })
-    }
 }
 
 #[component]
