@@ -58,7 +58,6 @@ pub fn App() -> impl IntoView {
             <Title formatter=|t: String| if t.is_empty() { "WSIS Prizes".to_string() } else { format!("{t} · WSIS Prizes") }/>
             <Router>
                 <components::header::Header/>
-                <components::phase::PhaseStrip/>
                 <main id="main" tabindex="-1">
                     <Routes fallback=pages::not_found::NotFound>
                         <Route path=path!("/") view=pages::home::HomePage ssr=SsrMode::Async/>

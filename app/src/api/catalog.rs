@@ -167,21 +167,3 @@ pub async fn get_nominee(id: String) -> Result<NomineeData, AppError> {
     .await
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PhaseStripData {
-    pub now: DateTime<Utc>,
-    pub edition: EditionView,
-}
-
-/// The current edition and the server's clock, for the phase strip on every page.
-#[server(endpoint = "current_phase")]
-pub async fn get_phase_strip() -> Result<Option<PhaseStripData>, AppError> {
-    use crate::api::guard::*;
-    run(async {
-        let s = services()?;
-        Ok(wsis::db::catalog::current_edition(&s.db)
-            .await?
-            .map(|e| PhaseStripData { now: Utc::now(), edition: wsis::db::catalog::edition_view(&e) }))
-    })
-    .await
-}

@@ -156,30 +156,3 @@ pub fn LocalTime(at: DateTime<Utc>) -> impl IntoView {
     }
 }
 
-/// One line under the header of every page: the edition, its phase, the next deadline and
-/// a countdown.
-#[component]
-pub fn PhaseStrip() -> impl IntoView {
-    let i18n = use_i18n();
-    let data = Resource::new(|| (), |_| crate::api::catalog::get_phase_strip());
-    view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                data.await.ok().flatten().map(|d| {
-                    let phase = d.edition.phase_at(d.now);
-                    let next = d.edition.schedule.next_milestone(d.now);
-                    view! {
-                        <div class="phase-strip" data-testid="phase-strip" role="region" aria-label=move || t_string!(i18n, current_phase)>
-                            <strong>{d.edition.title.clone()}</strong>" · "{phase_status(i18n, phase)}
-                            {next.map(|(m, at)| view! {
-                                " · "{milestone_name(i18n, m)}": "
-                                <time datetime=at.to_rfc3339()>{geneva_label(at)}</time>
-                                <Countdown now=d.now until=at/>
-                            })}
-                        </div>
-                    }
-                })
-            })}
-        </Suspense>
-    }
-}
