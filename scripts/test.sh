@@ -27,16 +27,27 @@ say "browser tests (Playwright, Chromium)"
 need_browser
 E2E_DIR="$(mktemp -d)"
 PORT="${E2E_PORT:-3100}"
-LEPTOS_SITE_ADDR="127.0.0.1:$PORT" LEPTOS_SITE_ROOT="$ROOT/target/site" DATA_DIR="$E2E_DIR" \
-  PUBLIC_URL="http://127.0.0.1:$PORT" DATABASE_URL="" \
-  "$CARGO_TARGET_DIR/debug/wsis-server" > "$E2E_DIR/server.log" 2>&1 &
-SERVER_PID=$!
-trap 'kill $SERVER_PID 2>/dev/null || true' EXIT
-for _ in $(seq 1 120); do
-  curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
-  kill -0 $SERVER_PID 2>/dev/null || { cat "$E2E_DIR/server.log"; exit 1; }
-  sleep 0.5
+REVIEW_PORT=$((PORT + 1))
+# Two demo servers: one with voting open, one brought to the expert review (DEMO_PHASE).
+start_server() { # port data-dir demo-phase
+  mkdir -p "$2"
+  LEPTOS_SITE_ADDR="127.0.0.1:$1" LEPTOS_SITE_ROOT="$ROOT/target/site" DATA_DIR="$2" \
+    PUBLIC_URL="http://127.0.0.1:$1" DATABASE_URL="" DEMO_PHASE="$3" \
+    "$CARGO_TARGET_DIR/debug/wsis-server" > "$2/server.log" 2>&1 &
+  echo $!
+}
+SERVER_PID=$(start_server "$PORT" "$E2E_DIR/voting" "")
+REVIEW_PID=$(start_server "$REVIEW_PORT" "$E2E_DIR/review" review)
+trap 'kill $SERVER_PID $REVIEW_PID 2>/dev/null || true' EXIT
+for p in "$PORT:$SERVER_PID:voting" "$REVIEW_PORT:$REVIEW_PID:review"; do
+  IFS=: read -r port pid dir <<< "$p"
+  for _ in $(seq 1 240); do
+    curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
+    kill -0 "$pid" 2>/dev/null || { cat "$E2E_DIR/$dir/server.log"; exit 1; }
+    sleep 0.5
+  done
 done
-(cd end2end && BASE_URL="http://127.0.0.1:$PORT" OUTBOX_DIR="$E2E_DIR/outbox" npx playwright test) || {
-  echo "--- server log"; tail -n 50 "$E2E_DIR/server.log"; exit 1; }
+(cd end2end && BASE_URL="http://127.0.0.1:$PORT" REVIEW_BASE_URL="http://127.0.0.1:$REVIEW_PORT" \
+  OUTBOX_DIR="$E2E_DIR/voting/outbox" npx playwright test) || {
+  for d in voting review; do echo "--- $d server log"; tail -n 50 "$E2E_DIR/$d/server.log"; done; exit 1; }
 say "all tests passed"

@@ -12,6 +12,8 @@ pub mod edition;
 pub mod error;
 pub mod nomination;
 pub mod phase;
+pub mod results;
+pub mod review;
 pub mod tally;
 pub mod time;
 pub mod vote;

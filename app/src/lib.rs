@@ -83,6 +83,13 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin/tally") view=pages::admin::TallyPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/audit") view=pages::audit::AuditPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/champions") view=pages::audit::ChampionsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/results") view=pages::results::ResultsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/results/:year") view=pages::results::ResultsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/results/:year/stories") view=pages::results::StoriesPage ssr=SsrMode::Async/>
+                        <Route path=path!("/results/:year/certificates") view=pages::results::CertificatesPage ssr=SsrMode::Async/>
+                        <Route path=path!("/review") view=pages::review::ExpertHomePage ssr=SsrMode::Async/>
+                        <Route path=path!("/review/:id") view=pages::review::ReviewSheetPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/review") view=pages::review::AdminReviewPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/screening") view=pages::nominations::ScreeningPage ssr=SsrMode::Async/>
                     </Routes>
                 </main>

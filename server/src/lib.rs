@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! The HTTP server: router, middleware, static files and startup.
 
 use std::net::SocketAddr;
@@ -17,6 +18,8 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 use wsis::db::{RequestContext, Services, SESSION_COOKIE};
 use wsis_app::{shell, App};
+
+pub mod export;
 
 /// Leptos' options: from cargo-leptos' environment when it runs us, else the defaults of
 /// this project (site in `target/site`, bundle named `wsis`).
@@ -74,6 +77,7 @@ pub fn router(services: Services, options: LeptosOptions) -> Router {
             }),
         )
         .route("/healthz", get(|| async { "ok" }))
+        .merge(export::routes(services.clone()))
         .leptos_routes_with_context(&state, routes, ctx.clone(), {
             let o = options.clone();
             move || shell(o.clone())

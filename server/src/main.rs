@@ -9,7 +9,12 @@ const USAGE: &str = "usage:
   wsis-server [serve]                      run the web server (DATABASE_URL, DATA_DIR, PUBLIC_URL, …)
   wsis-server migrate                      apply database migrations and exit
   wsis-server create-admin --email E --password P [--name N]
-                                           create (or promote) a confirmed admin account";
+                                           create (or promote) a confirmed admin account
+  wsis-server export --edition YEAR --format csv|json|xlsx|ledger|digest --out FILE [--as EMAIL]
+                                           write a results file; before release only with
+                                           --as an admin's or announcer's account
+  wsis-server verify --ledger FILE --digest FILE
+                                           recount a published ledger against its digest";
 
 fn arg(args: &[String], name: &str) -> Option<String> {
     args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned()
@@ -36,6 +41,8 @@ async fn main() -> ExitCode {
         None | Some("serve") => run_server(config).await,
         Some("migrate") => wsis_server::prepare(&config, false).await.map(|_| println!("migrations applied")),
         Some("create-admin") => create_admin(config, &args).await,
+        Some("export") => export(config, &args).await,
+        Some("verify") => verify(&args),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(())
@@ -56,7 +63,28 @@ async fn run_server(config: Config) -> Result<(), String> {
     let db = wsis_server::prepare(&config, demo).await?;
     let options = wsis_server::leptos_options();
     let addr = options.site_addr;
-    let app = wsis_server::router(Services::new(db, config), options);
+    let services = Services::new(db, config);
+    if demo && std::env::var("DEMO_PHASE").is_ok_and(|p| p == "review") {
+        wsis::db::seed::bring_to_review(&services, chrono::Utc::now()).await.map_err(|e| format!("demo review: {e}"))?;
+        tracing::info!("demo edition brought to its expert review");
+    }
+    // Results released at the announcement instant are finalised (statuses, letters) by
+    // whichever node sees it first; the claim is a conditional update.
+    {
+        let s = services.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(std::time::Duration::from_secs(30));
+            loop {
+                tick.tick().await;
+                match wsis::db::results::finalize_due(&s).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(letters = n, "results finalised"),
+                    Err(e) => tracing::warn!("finalising results: {e}"),
+                }
+            }
+        });
+    }
+    let app = wsis_server::router(services, options);
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     tracing::info!("WSIS Prizes platform listening on http://{addr}");
     wsis_server::serve(listener, app).await.map_err(|e| e.to_string())
@@ -75,4 +103,38 @@ async fn create_admin(config: Config, args: &[String]) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     println!("admin account ready: {}", a.email);
     Ok(())
+}
+
+async fn export(config: Config, args: &[String]) -> Result<(), String> {
+    let year = arg(args, "--edition").unwrap_or_default();
+    let format = arg(args, "--format").unwrap_or_else(|| "csv".into());
+    let format = wsis_server::export::Format::parse(&format).ok_or_else(|| format!("unknown format “{format}”\n{USAGE}"))?;
+    let out = arg(args, "--out").ok_or_else(|| format!("--out is required\n{USAGE}"))?;
+    let db = wsis_server::prepare(&config, false).await?;
+    let who = match arg(args, "--as") {
+        Some(email) => Some(
+            wsis::db::auth::find_by_email(&db, &email).await.map_err(|e| e.describe())?.ok_or_else(|| format!("there is no account {email}"))?,
+        ),
+        None => None,
+    };
+    let (y, bytes) = wsis_server::export::build(&db, &year, format, who.as_ref()).await.map_err(|e| e.describe())?;
+    std::fs::write(&out, &bytes).map_err(|e| format!("cannot write {out}: {e}"))?;
+    println!("{} bytes of the {y} edition written to {out}", bytes.len());
+    Ok(())
+}
+
+fn verify(args: &[String]) -> Result<(), String> {
+    let read = |flag: &str| -> Result<String, String> {
+        let path = arg(args, flag).ok_or_else(|| format!("{flag} is required\n{USAGE}"))?;
+        std::fs::read_to_string(&path).map_err(|e| format!("cannot read {path}: {e}"))
+    };
+    let ledger: Vec<wsis::results::LedgerEntry> = serde_json::from_str(&read("--ledger")?).map_err(|e| format!("ledger: {e}"))?;
+    let digest: wsis::results::Digest = serde_json::from_str(&read("--digest")?).map_err(|e| format!("digest: {e}"))?;
+    match wsis::results::verify(&ledger, &digest) {
+        Ok(()) => {
+            println!("verified: {} votes in {} categories match the published digest", ledger.len(), digest.categories.len());
+            Ok(())
+        }
+        Err(problems) => Err(format!("the ledger does NOT match the digest:\n  {}", problems.join("\n  "))),
+    }
 }

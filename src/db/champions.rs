@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, Statement, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, Statement, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -45,7 +45,11 @@ pub async fn counted_votes(db: &impl ConnectionTrait, e: &edition::Model) -> Res
 /// Nominees tied across the cut-off are all included and flagged; an admin may then leave
 /// some out with a reason ([`exclude_tied`]).
 pub async fn compute(s: &Services, actor: i32, edition_id: i32) -> Result<ChampionsView, AppError> {
-    let e = edition::Entity::find_by_id(edition_id).one(&s.db).await?.ok_or(AppError::Internal)?;
+    compute_on(&s.db, Some(actor), edition_id).await
+}
+
+pub async fn compute_on(db: &DatabaseConnection, actor: Option<i32>, edition_id: i32) -> Result<ChampionsView, AppError> {
+    let e = edition::Entity::find_by_id(edition_id).one(db).await?.ok_or(AppError::Internal)?;
     let now = Utc::now();
     if now < e.voting_closes {
         return Err(AppError::Closed(format!(
@@ -56,14 +60,17 @@ pub async fn compute(s: &Services, actor: i32, edition_id: i32) -> Result<Champi
     if edition_view(&e).results_public(now) {
         return Err(AppError::Conflict("The results of this edition are released; champions can no longer change.".into()));
     }
-    let counts = counted_votes(&s.db, &e).await?;
+    if super::review::rubric_locked(db, e.id).await? {
+        return Err(AppError::Conflict("Experts have already scored these champions; they can no longer change.".into()));
+    }
+    let counts = counted_votes(db, &e).await?;
     let noms = nomination::Entity::find()
         .filter(nomination::Column::EditionId.eq(e.id))
         .filter(nomination::Column::Status.is_in(BALLOT_STATUSES))
-        .all(&s.db)
+        .all(db)
         .await?;
     let places = e.champions_per_category.clamp(0, i32::MAX) as usize;
-    let txn = s.db.begin().await?;
+    let txn = db.begin().await?;
     champion::Entity::delete_many().filter(champion::Column::EditionId.eq(e.id)).exec(&txn).await?;
     let mut staged = 0;
     for c in CATEGORIES.iter() {
@@ -84,6 +91,9 @@ pub async fn compute(s: &Services, actor: i32, edition_id: i32) -> Result<Champi
                 excluded_reason: Set(None),
                 status: Set("pending".into()),
                 created_at: Set(now),
+                winner: Set(false),
+                decided_at: Set(None),
+                decision_reason: Set(None),
                 ..Default::default()
             }
             .insert(&txn)
@@ -94,9 +104,9 @@ pub async fn compute(s: &Services, actor: i32, edition_id: i32) -> Result<Champi
     let mut am: edition::ActiveModel = e.clone().into();
     am.champions_computed_at = Set(Some(now));
     am.update(&txn).await?;
-    audit::record(&txn, Some(actor), "champions.compute", &format!("edition:{}", e.year), None, Some(format!("{{\"staged\":{staged}}}"))).await?;
+    audit::record(&txn, actor, "champions.compute", &format!("edition:{}", e.year), None, Some(format!("{{\"staged\":{staged}}}"))).await?;
     txn.commit().await?;
-    view(&s.db, e.id).await
+    view(db, e.id).await
 }
 
 /// Leaves a nominee tied across the cut-off out of the champions, with a reason.

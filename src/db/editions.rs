@@ -93,6 +93,8 @@ fn new_edition(year: i32, title: String, schedule: &Schedule, rules: &EditionRul
         results_released_at: Set(None),
         champions_computed_at: Set(None),
         is_current: Set(false),
+        rubric: Set(None),
+        letters_sent_at: Set(None),
         created_at: Set(now),
         ..Default::default()
     };
@@ -173,7 +175,9 @@ pub async fn clone_edition(s: &Services, actor: &account::Model, source: Option<
     }
     let schedule = view.schedule.shifted_years(1);
     schedule.validate().map_err(|e| AppError::invalid(format!("The shifted schedule is refused: {e}.")))?;
-    let am = new_edition(year, next_title(&src.title, src.year, year), &schedule, &view.rules, Utc::now());
+    let mut am = new_edition(year, next_title(&src.title, src.year, year), &schedule, &view.rules, Utc::now());
+    // the rubric travels with the rules
+    am.rubric = Set(src.rubric.clone());
     let before = serde_json::json!({ "cloned_from": src.year }).to_string();
     insert_edition(s, actor, am, "edition.clone", Some(before)).await
 }

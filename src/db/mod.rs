@@ -10,6 +10,8 @@ pub mod entity;
 pub mod mail;
 pub mod migration;
 pub mod nominations;
+pub mod results;
+pub mod review;
 pub mod seed;
 pub mod vote_audit;
 pub mod voting;

@@ -20,9 +20,10 @@ use crate::AppError;
 pub const DEMO_PASSWORD: &str = "wsis-demo-2026";
 
 /// (e-mail, display name, roles) of the demo accounts; all share [`DEMO_PASSWORD`].
-pub const DEMO_ACCOUNTS: [(&str, &str, &[Role]); 5] = [
+pub const DEMO_ACCOUNTS: [(&str, &str, &[Role]); 6] = [
     ("admin@wsis.example", "Ada Admin", &[Role::Admin]),
     ("expert@wsis.example", "Emeka Expert", &[Role::Expert]),
+    ("expert2@wsis.example", "Eva Examiner", &[Role::Expert]),
     ("announcer@wsis.example", "Ana Announcer", &[Role::Announcer]),
     ("voter@wsis.example", "Vera Voter", &[]),
     ("submitter@wsis.example", "Sami Submitter", &[]),
@@ -135,6 +136,8 @@ pub fn demo_edition(year: i32, now: DateTime<Utc>) -> edition::ActiveModel {
         results_released_at: Set(None),
         champions_computed_at: Set(None),
         is_current: Set(true),
+        rubric: Set(None),
+        letters_sent_at: Set(None),
         created_at: Set(now),
         ..Default::default()
     }
@@ -252,6 +255,126 @@ pub async fn load_demo(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<
     Ok(true)
 }
 
+/// Demo voters created by [`bring_to_review`].
+pub const DEMO_VOTERS: usize = 240;
+
+/// Brings the current demo edition to its expert review: voting closed two days ago with
+/// votes from [`DEMO_VOTERS`] generated voters, champions computed, both demo experts in every
+/// category's expert group, and the second expert's scores submitted. Idempotent.
+pub async fn bring_to_review(s: &super::Services, now: DateTime<Utc>) -> Result<(), AppError> {
+    use super::entity::{account, expert_assignment, review, vote};
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let Some(e) = super::catalog::current_edition(&s.db).await? else { return Ok(()) };
+    if e.champions_computed_at.is_some() {
+        return Ok(());
+    }
+    let mut am: edition::ActiveModel = e.clone().into();
+    am.voting_closes = Set(geneva_day(now, -2, 23));
+    am.review_opens = Set(geneva_day(now, -1, 9));
+    am.review_closes = Set(geneva_day(now, 14, 23));
+    am.announcement_at = Set(geneva_day(now, 20, 18));
+    let e = am.update(&s.db).await?;
+
+    let template = super::auth::find_by_email(&s.db, "voter@wsis.example").await?.ok_or(AppError::Internal)?;
+    let mut rng = StdRng::seed_from_u64(e.year as u64 + 1);
+    let accounts: Vec<account::ActiveModel> = (0..DEMO_VOTERS)
+        .map(|i| account::ActiveModel {
+            uuid: Set(Uuid::from_u128(rng.random())),
+            email: Set(format!("demo-voter-{i}@wsis.example")),
+            password_hash: Set(template.password_hash.clone()),
+            display_name: Set(format!("Demo voter {i}")),
+            organisation: Set(String::new()),
+            country: Set(String::new()),
+            roles: Set(String::new()),
+            confirmed_at: Set(Some(now)),
+            created_at: Set(now - Duration::days(20)),
+            ..Default::default()
+        })
+        .collect();
+    for chunk in accounts.chunks(100) {
+        account::Entity::insert_many(chunk.to_vec()).exec_without_returning(&s.db).await?;
+    }
+    let voters = account::Entity::find().filter(account::Column::Email.starts_with("demo-voter-")).all(&s.db).await?;
+    let noms = nomination::Entity::find()
+        .filter(nomination::Column::EditionId.eq(e.id))
+        .filter(nomination::Column::Status.is_in(super::catalog::BALLOT_STATUSES))
+        .all(&s.db)
+        .await?;
+    let mut votes = Vec::new();
+    for c in CATEGORIES.iter() {
+        let list: Vec<&nomination::Model> = noms.iter().filter(|n| n.category_id == c.position as i32).collect();
+        if list.is_empty() {
+            continue;
+        }
+        for v in &voters {
+            // a skewed choice: earlier nominees of the category are more popular
+            let x: f64 = rng.random();
+            let n = list[((x * x * x) * list.len() as f64) as usize % list.len()];
+            let id = Uuid::from_u128(rng.random());
+            votes.push(vote::ActiveModel {
+                uuid: Set(id),
+                edition_id: Set(e.id),
+                category_id: Set(n.category_id),
+                account_id: Set(v.id),
+                nomination_id: Set(n.id),
+                cast_at: Set(now - Duration::days(3) - Duration::minutes(rng.random_range(0..40_000))),
+                origin_hash: Set(format!("demo-{}", v.id % 97)),
+                receipt: Set(super::voting::receipt_for(&s.config.secret, id)),
+                valid: Set(true),
+                invalidated_reason: Set(None),
+                ..Default::default()
+            });
+        }
+    }
+    for chunk in votes.chunks(200) {
+        vote::Entity::insert_many(chunk.to_vec()).exec_without_returning(&s.db).await?;
+    }
+    super::voting::rebuild_counters(s, None, e.id).await?;
+    super::champions::compute_on(&s.db, None, e.id).await?;
+
+    let experts = [
+        super::auth::find_by_email(&s.db, "expert@wsis.example").await?.ok_or(AppError::Internal)?,
+        super::auth::find_by_email(&s.db, "expert2@wsis.example").await?.ok_or(AppError::Internal)?,
+    ];
+    for x in &experts {
+        for c in CATEGORIES.iter() {
+            expert_assignment::ActiveModel {
+                edition_id: Set(e.id),
+                category_id: Set(c.position as i32),
+                account_id: Set(x.id),
+                created_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&s.db)
+            .await?;
+        }
+    }
+    let rubric = super::review::rubric_of(&e);
+    let champions = super::entity::champion::Entity::find()
+        .filter(super::entity::champion::Column::EditionId.eq(e.id))
+        .filter(super::entity::champion::Column::ExcludedReason.is_null())
+        .all(&s.db)
+        .await?;
+    for ch in champions {
+        let scores: std::collections::BTreeMap<String, i32> =
+            rubric.criteria.iter().map(|c| (c.key.clone(), rng.random_range(c.min.max(c.max - 5)..=c.max))).collect();
+        review::ActiveModel {
+            edition_id: Set(e.id),
+            nomination_id: Set(ch.nomination_id),
+            expert_account_id: Set(experts[1].id),
+            scores: Set(serde_json::to_string(&scores).unwrap_or_else(|_| "{}".into())),
+            comment: Set("Solid results, documented impact and a credible plan to continue.".into()),
+            conflict_reason: Set(None),
+            status: Set("submitted".into()),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&s.db)
+        .await?;
+    }
+    Ok(())
+}
+
 /// Next year's edition, not current, whose submission phase is open now and whose later
 /// phases are all ahead, so that the submission form can be tried at once.
 pub fn next_demo_edition(year: i32, now: DateTime<Utc>) -> edition::ActiveModel {
@@ -329,6 +452,8 @@ mod tests {
             results_released_at: None,
             champions_computed_at: None,
             is_current: e.is_current.clone().unwrap(),
+            rubric: None,
+            letters_sent_at: None,
             created_at: now,
         }
     }

@@ -15,6 +15,8 @@ pub struct PastEdition {
     pub year: i32,
     pub title: String,
     pub results_public: bool,
+    /// "code: title" of each winner, once the results are public.
+    pub winners: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -40,13 +42,13 @@ pub async fn get_home() -> Result<HomeData, AppError> {
             }
             None => (None, 0),
         };
-        let past = wsis::db::catalog::editions(&s.db)
-            .await?
-            .iter()
-            // editions before the current one; next year's (open for submissions) is not "past"
-            .filter(|e| current.as_ref().is_some_and(|c| e.year < c.year))
-            .map(|e| PastEdition { year: e.year, title: e.title.clone(), results_public: wsis::db::catalog::edition_view(e).results_public(now) })
-            .collect();
+        let mut past = Vec::new();
+        // editions before the current one; next year's (open for submissions) is not "past"
+        for e in wsis::db::catalog::editions(&s.db).await?.iter().filter(|e| current.as_ref().is_some_and(|c| e.year < c.year)) {
+            let results_public = wsis::db::catalog::edition_view(e).results_public(now);
+            let winners = if results_public { wsis::db::results::winners_of(&s.db, e.id).await? } else { Vec::new() };
+            past.push(PastEdition { year: e.year, title: e.title.clone(), results_public, winners });
+        }
         Ok(HomeData { now, edition, nominees, categories: 18, past })
     })
     .await

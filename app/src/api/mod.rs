@@ -6,6 +6,8 @@ pub mod audit;
 pub mod catalog;
 pub mod editions;
 pub mod nominations;
+pub mod results;
+pub mod review;
 pub mod voting;
 
 #[cfg(feature = "ssr")]

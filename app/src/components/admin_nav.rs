@@ -14,6 +14,7 @@ pub fn AdminNav() -> impl IntoView {
             <a href="/admin/audit">{t!(i18n, admin_audit)}</a>
             <a href="/admin/champions">{t!(i18n, admin_champions)}</a>
             <a href="/admin/screening">{t!(i18n, admin_screening)}</a>
+            <a href="/admin/review">{t!(i18n, admin_review)}</a>
         </nav>
     }
 }

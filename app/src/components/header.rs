@@ -38,6 +38,7 @@ pub fn Header() -> impl IntoView {
                 <ul class="nav">
                     <li><a href="/categories">{t!(i18n, nav_categories)}</a></li>
                     <li><a href="/my-votes">{t!(i18n, nav_my_votes)}</a></li>
+                    <li><a href="/results">{t!(i18n, nav_results)}</a></li>
                     <li><a href="/receipt">{t!(i18n, nav_receipt)}</a></li>
                     <li><a href="/submit">{t!(i18n, nav_submit)}</a></li>
                     <li><a href="/submissions">{t!(i18n, nav_my_submissions)}</a></li>
@@ -50,11 +51,15 @@ pub fn Header() -> impl IntoView {
                             Ok(Some(u)) => {
                                 let roles = u.roles.clone();
                                 let is_admin = u.has(Role::Admin);
+                                let is_expert = u.has(Role::Expert);
                                 view! {
                                     <span class="who" data-testid="signed-in-as">
                                         <a href="/account">{u.display_name.clone()}</a>
                                         {roles.into_iter().map(|r| view! { <span class="badge">{r.key()}</span> }).collect_view()}
                                     </span>
+                                    {is_expert.then(|| view! {
+                                        <a href="/review">{t!(i18n, nav_review)}</a>
+                                    })}
                                     {is_admin.then(|| view! {
                                         <a href="/admin">{t!(i18n, nav_admin)}</a>
                                     })}

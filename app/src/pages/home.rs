@@ -55,7 +55,16 @@ pub fn HomePage() -> impl IntoView {
                                     <h2 id="past-heading">{t!(i18n, past_editions)}</h2>
                                     <ul>
                                         {past.into_iter().map(|p| view! {
-                                            <li>{p.title}" ("{p.year}")"</li>
+                                            <li>
+                                                {if p.results_public {
+                                                    view! { <a href=format!("/results/{}", p.year)>{p.title.clone()}" ("{p.year}")"</a> }.into_any()
+                                                } else {
+                                                    view! { <span>{p.title.clone()}" ("{p.year}")"</span> }.into_any()
+                                                }}
+                                                {(!p.winners.is_empty()).then(|| view! {
+                                                    <ul class="winners">{p.winners.iter().map(|w| view! { <li lang="en">"★ "{w.clone()}</li> }).collect_view()}</ul>
+                                                })}
+                                            </li>
                                         }).collect_view()}
                                     </ul>
                                 </section>

@@ -13,3 +13,5 @@ pub mod nominations;
 pub mod nominee;
 pub mod not_found;
 pub mod receipt;
+pub mod results;
+pub mod review;

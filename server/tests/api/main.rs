@@ -6,4 +6,6 @@ mod editions;
 mod helpers;
 mod nominations;
 mod pages;
+mod results;
+mod review;
 mod voting;

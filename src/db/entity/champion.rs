@@ -16,6 +16,11 @@ pub struct Model {
     pub excluded_reason: Option<String>,
     pub status: String,
     pub created_at: DateTimeUtc,
+    /// Chosen as a winner by an admin (staged until the results are released).
+    pub winner: bool,
+    /// When an admin chose the category's winners (set on every champion of it).
+    pub decided_at: Option<DateTimeUtc>,
+    pub decision_reason: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

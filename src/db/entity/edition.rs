@@ -29,6 +29,10 @@ pub struct Model {
     pub results_released_at: Option<DateTimeUtc>,
     pub champions_computed_at: Option<DateTimeUtc>,
     pub is_current: bool,
+    /// The review rubric as JSON; None means the ITU default.
+    pub rubric: Option<String>,
+    /// When the champion and winner letters were sent (results finalised).
+    pub letters_sent_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
 }
 

@@ -6,6 +6,7 @@ pub mod category;
 pub mod champion;
 pub mod edition;
 pub mod email_token;
+pub mod expert_assignment;
 pub mod nomination;
 pub mod review;
 pub mod session;

@@ -6,6 +6,7 @@ mod m20261101_000001_initial;
 mod m20261101_000002_seed_categories;
 mod m20261122_000003_champions;
 mod m20261122_000004_screening;
+mod m20261122_000005_review;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261101_000002_seed_categories::Migration),
             Box::new(m20261122_000003_champions::Migration),
             Box::new(m20261122_000004_screening::Migration),
+            Box::new(m20261122_000005_review::Migration),
         ]
     }
 }

@@ -1,0 +1,29 @@
+//! Results: embargoed until released (admins and announcers see them before), then public.
+
+use leptos::prelude::*;
+use wsis::results::ResultsView;
+use wsis::AppError;
+
+/// The winners and champions of an edition (`year`; empty: the current edition).
+#[server(endpoint = "results")]
+pub async fn get_results(#[server(default)] year: String) -> Result<ResultsView, AppError> {
+    use crate::api::guard::*;
+    run(async move { wsis::db::results::view(&services()?.db, &year, request().account.as_ref()).await }).await
+}
+
+/// Releases the results now: they become public, nominations become champions and winners,
+/// and the letters go out. Every category needs its winner choice first.
+#[server(endpoint = "admin_release_results")]
+pub async fn release_results(#[server(default)] year: String, #[server(default)] confirm: bool) -> Result<ResultsView, AppError> {
+    use crate::api::guard::*;
+    run(async move {
+        let me = require_role(wsis::account::Role::Admin)?;
+        if !confirm {
+            return Err(AppError::invalid("Tick the confirmation: releasing cannot be undone."));
+        }
+        let v = wsis::db::results::release(&services()?, me.id, &year).await?;
+        done(Some(&format!("/results/{}", v.year)), Some("Results released."));
+        Ok(v)
+    })
+    .await
+}

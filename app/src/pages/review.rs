@@ -1,0 +1,396 @@
+//! Expert review pages: the expert's list of champions, the scoring sheet, and the
+//! secretariat's review page (rubric, expert group, ranking, winners).
+
+use leptos::prelude::*;
+use leptos::server::ServerAction;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+use uuid::Uuid;
+use wsis::review::{CategoryReview, ReviewSheet, ReviewStatus};
+use wsis::time::geneva_label;
+
+use crate::api::review::{
+    admin_review, expert_reviews, get_review_sheet, AssignExpert, DeclareConflict, SaveReview, SelectWinners, SetRubric,
+    UnassignExpert,
+};
+use crate::api::results::ReleaseResults;
+use crate::components::admin_nav::AdminNav;
+use crate::components::notice::{field_error, result_line, ErrorBox, QueryNotice};
+use crate::i18n::*;
+use leptos_i18n::I18nContext;
+
+fn status_label(i18n: I18nContext<Locale>, s: ReviewStatus) -> String {
+    match s {
+        ReviewStatus::NotStarted => t_string!(i18n, review_not_started),
+        ReviewStatus::Draft => t_string!(i18n, review_draft),
+        ReviewStatus::Submitted => t_string!(i18n, review_submitted),
+        ReviewStatus::Conflict => t_string!(i18n, review_conflict),
+    }
+    .to_string()
+}
+
+fn points(p: Option<f64>) -> String {
+    p.map(|x| format!("{x:.1}")).unwrap_or_else(|| "—".into())
+}
+
+/// `/review`: the champions of the expert's categories.
+#[component]
+pub fn ExpertHomePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let data = Resource::new(|| (), |_| expert_reviews());
+    view! {
+        <Title text=t_string!(i18n, review_title)/>
+        <h1>{t!(i18n, review_title)}</h1>
+        <QueryNotice/>
+        <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                    Ok(h) => view! {
+                        <p class="hint">
+                            {if h.review_open { t_string!(i18n, review_open_until) } else { t_string!(i18n, review_window) }}
+                            " "{geneva_label(h.opens)}" – "{geneva_label(h.closes)}" "{t!(i18n, geneva_time)}
+                        </p>
+                        {h.categories.is_empty().then(|| view! { <p data-testid="no-categories">{t!(i18n, review_no_categories)}</p> })}
+                        {h.categories.into_iter().map(|c| view! {
+                            <section>
+                                <h2>{c.code.clone()}" — "{c.name.clone()}</h2>
+                                {c.champions.is_empty().then(|| view! { <p class="hint">{t!(i18n, review_no_champions)}</p> })}
+                                <table class="table" data-testid=format!("review-{}", c.slug)>
+                                    <thead><tr><th>{t!(i18n, project)}</th><th>{t!(i18n, country)}</th><th>{t!(i18n, status)}</th></tr></thead>
+                                    <tbody>
+                                        {c.champions.into_iter().map(|r| view! {
+                                            <tr>
+                                                <td><a href=format!("/review/{}", r.nominee) lang="en">{r.title}</a><br/><small lang="en">{r.organisation}</small></td>
+                                                <td>{r.country}</td>
+                                                <td data-testid="review-status">{status_label(i18n, r.status)}</td>
+                                            </tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </section>
+                        }).collect_view()}
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// `/review/:id`: one champion's submission and the expert's scoring form.
+#[component]
+pub fn ReviewSheetPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let save = ServerAction::<SaveReview>::new();
+    let conflict = ServerAction::<DeclareConflict>::new();
+    let id = move || params.read().get("id").and_then(|s| Uuid::parse_str(&s).ok()).unwrap_or_default();
+    let data = Resource::new(move || (id(), save.version().get(), conflict.version().get()), |(id, _, _)| get_review_sheet(id));
+    view! {
+        <Title text=t_string!(i18n, review_title)/>
+        <nav class="breadcrumb" aria-label=move || t_string!(i18n, breadcrumb)>
+            <a href="/review">{t!(i18n, review_title)}</a>
+        </nav>
+        <QueryNotice/>
+        {result_line(save.value(), move |s: &ReviewSheet| {
+            if s.status == ReviewStatus::Submitted { t_string!(i18n, review_submitted_notice).to_string() } else { t_string!(i18n, draft_saved).to_string() }
+        })}
+        {result_line(conflict.value(), move |_| t_string!(i18n, conflict_recorded).to_string())}
+        <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                    Ok(s) => view! { <Sheet s=s save=save conflict=conflict/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Sheet(s: ReviewSheet, save: ServerAction<SaveReview>, conflict: ServerAction<DeclareConflict>) -> impl IntoView {
+    let i18n = use_i18n();
+    let n = s.nominee.clone();
+    let id = n.id.to_string();
+    let editable = s.review_open && matches!(s.status, ReviewStatus::NotStarted | ReviewStatus::Draft);
+    let sdgs = n.sdgs.iter().map(|g| format!("SDG {g}")).collect::<Vec<_>>().join(", ");
+    let rubric = s.rubric.clone();
+    let points_now = rubric.points(&s.scores);
+    view! {
+        <article class="nominee-detail">
+            <h1 lang="en">{n.title.clone()}</h1>
+            <p class="meta">
+                {s.category_code.clone()}" · "<span lang="en">{n.organisation.clone()}</span>" · "{n.country.clone()}
+            </p>
+            <p data-testid="sheet-status"><strong>{t!(i18n, status)}": "</strong>{status_label(i18n, s.status)}
+                {points_now.map(|p| format!(" — {p:.1} / 100"))}
+            </p>
+            <section>
+                <h2>{t!(i18n, short_description)}</h2>
+                <p lang="en">{n.short_description.clone()}</p>
+            </section>
+            <dl class="fields">
+                <dt>{t!(i18n, action_line_linkage)}</dt><dd lang="en">{n.action_line_linkage.clone()}</dd>
+                <dt>{t!(i18n, sdgs)}</dt><dd>{sdgs}</dd>
+                <dt>{t!(i18n, impact_qualitative)}</dt><dd lang="en">{n.impact_qualitative.clone()}</dd>
+                <dt>{t!(i18n, impact_quantitative)}</dt><dd lang="en">{n.impact_quantitative.clone()}</dd>
+                <dt>{t!(i18n, partnerships)}</dt><dd lang="en">{n.partnerships.clone()}</dd>
+                <dt>{t!(i18n, challenges)}</dt><dd lang="en">{n.challenges.clone()}</dd>
+                <dt>{t!(i18n, website)}</dt><dd><a href=n.website.clone() rel="nofollow noopener">{n.website.clone()}</a></dd>
+            </dl>
+        </article>
+        <section class="review-form">
+            <h2>{t!(i18n, your_scores)}</h2>
+            {s.conflict_reason.clone().map(|r| view! { <p class="notice" data-testid="conflict-note">{t!(i18n, review_conflict)}": "{r}</p> })}
+            {(!s.review_open).then(|| view! { <p class="hint">{t!(i18n, review_closed_note)}" "{geneva_label(s.closes)}</p> })}
+            {(s.status != ReviewStatus::Conflict).then(|| {
+                let rubric = rubric.clone();
+                let scores = s.scores.clone();
+                let comment = s.comment.clone();
+                let id = id.clone();
+                view! {
+                    <ActionForm action=save>
+                        <input type="hidden" name="nominee" value=id/>
+                        <table class="table rubric">
+                            <thead><tr><th>{t!(i18n, criterion)}</th><th>{t!(i18n, weight)}</th><th>{t!(i18n, score)}</th></tr></thead>
+                            <tbody>
+                                {rubric.criteria.into_iter().map(|c| {
+                                    let input_id = format!("score-{}", c.key);
+                                    let value = scores.get(&c.key).map(|v| v.to_string()).unwrap_or_default();
+                                    view! {
+                                        <tr>
+                                            <td><label for=input_id.clone()>{c.label.clone()}</label></td>
+                                            <td>{c.weight}</td>
+                                            <td>
+                                                <input id=input_id type="number" name=format!("scores[{}]", c.key) min=c.min max=c.max step="1"
+                                                    value=value disabled=!editable data-testid=format!("score-{}", c.key)/>
+                                                <small>" "{c.min}"–"{c.max}</small>
+                                            </td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                        <label>{t!(i18n, comment)}
+                            <textarea name="comment" rows="5" disabled=!editable data-testid="review-comment">{comment}</textarea>
+                        </label>
+                        {editable.then(|| view! {
+                            <label class="check"><input type="checkbox" name="submit" value="true" data-testid="review-final"/>" "{t!(i18n, submit_final)}</label>
+                            <button type="submit" class="button" data-testid="save-review">{t!(i18n, save)}</button>
+                        })}
+                    </ActionForm>
+                }
+            })}
+        </section>
+        {editable.then(|| {
+            let id = id.clone();
+            view! {
+                <section>
+                    <h2>{t!(i18n, declare_conflict)}</h2>
+                    <p class="hint">{t!(i18n, declare_conflict_hint)}</p>
+                    <ActionForm action=conflict>
+                        <input type="hidden" name="nominee" value=id/>
+                        <label>{t!(i18n, reason)}<input type="text" name="reason" required data-testid="conflict-reason"/></label>
+                        <button type="submit" class="button secondary" data-testid="declare-conflict">{t!(i18n, declare_conflict)}</button>
+                    </ActionForm>
+                </section>
+            }
+        })}
+        {s.peers.clone().map(|peers| view! {
+            <section data-testid="peer-scores">
+                <h2>{t!(i18n, other_experts)}</h2>
+                {peers.is_empty().then(|| view! { <p class="hint">{t!(i18n, no_other_scores)}</p> })}
+                <ul>
+                    {peers.into_iter().map(|p| view! {
+                        <li><strong>{p.expert}</strong>" — "{points(p.points)}" / 100"<br/><span>{p.comment}</span></li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
+    }
+}
+
+/// `/admin/review`: rubric, expert group, ranking and winners of an edition.
+#[component]
+pub fn AdminReviewPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let q = use_query_map();
+    let rubric = ServerAction::<SetRubric>::new();
+    let assign = ServerAction::<AssignExpert>::new();
+    let unassign = ServerAction::<UnassignExpert>::new();
+    let winners = ServerAction::<SelectWinners>::new();
+    let release = ServerAction::<ReleaseResults>::new();
+    let year = move || q.read().get("year").unwrap_or_default();
+    let version = move || {
+        rubric.version().get() + assign.version().get() + unassign.version().get() + winners.version().get() + release.version().get()
+    };
+    let data = Resource::new(move || (year(), version()), |(y, _)| admin_review(y));
+    view! {
+        <Title text=t_string!(i18n, admin_review)/>
+        <AdminNav/>
+        <h1>{t!(i18n, admin_review)}</h1>
+        <QueryNotice/>
+        {result_line(rubric.value(), move |_| t_string!(i18n, rubric_saved).to_string())}
+        {result_line(assign.value(), move |_| t_string!(i18n, expert_added).to_string())}
+        {result_line(unassign.value(), move |_| t_string!(i18n, expert_removed).to_string())}
+        {result_line(winners.value(), move |_| t_string!(i18n, winners_staged).to_string())}
+        {result_line(release.value(), move |_| t_string!(i18n, results_released_notice).to_string())}
+        <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                    Ok(v) => {
+                        let y = v.year.to_string();
+                        let (y_release, y_rubric, y_assign) = (y.clone(), y.clone(), y.clone());
+                        let experts = v.experts.clone();
+                        let max = v.max_winners;
+                        let can_choose = !v.released;
+                        view! {
+                            <p>{t!(i18n, edition)}" "{v.year}
+                                {v.review_open.then(|| view! { " — " <strong>{t!(i18n, review_is_open)}</strong> })}
+                                {v.released.then(|| view! { " — " <strong>{t!(i18n, results_released)}</strong> })}
+                            </p>
+                            {(!v.released).then(|| view! {
+                                <section>
+                                    <h2>{t!(i18n, release_results)}</h2>
+                                    <ActionForm action=release>
+                                        <input type="hidden" name="year" value=y_release/>
+                                        <label class="check"><input type="checkbox" name="confirm" value="true" required data-testid="release-confirm"/>" "{t!(i18n, release_confirm)}</label>
+                                        <button type="submit" class="button" data-testid="release-results">{t!(i18n, release_results)}</button>
+                                    </ActionForm>
+                                </section>
+                            })}
+                            {v.released.then(|| view! { <p><a href=format!("/results/{}", v.year)>{t!(i18n, results_title)}</a></p> })}
+                            <section>
+                                <h2>{t!(i18n, rubric)}</h2>
+                                {if v.rubric_locked {
+                                    view! {
+                                        <p class="hint" data-testid="rubric-locked">{t!(i18n, rubric_locked)}</p>
+                                        <ol>{v.rubric.criteria.iter().map(|c| view! { <li>{c.label.clone()}" — ×"{c.weight}" ("{c.min}"–"{c.max}")"</li> }).collect_view()}</ol>
+                                        <p>{if v.rubric.normalise { t_string!(i18n, normalise_on) } else { t_string!(i18n, normalise_off) }}</p>
+                                    }.into_any()
+                                } else {
+                                    view! {
+                                        <ActionForm action=rubric>
+                                            <input type="hidden" name="year" value=y_rubric/>
+                                            <label for="criteria">{t!(i18n, rubric_lines)}</label>
+                                            <textarea id="criteria" name="criteria" rows="10" aria-describedby="criteria-error">{v.rubric.to_text()}</textarea>
+                                            {field_error(rubric.value(), "criteria")}
+                                            <label class="check"><input type="checkbox" name="normalise" value="true" checked=v.rubric.normalise/>" "{t!(i18n, normalise)}</label>
+                                            <button type="submit" class="button" data-testid="save-rubric">{t!(i18n, save)}</button>
+                                        </ActionForm>
+                                    }.into_any()
+                                }}
+                            </section>
+                            <section>
+                                <h2>{t!(i18n, expert_group)}</h2>
+                                <ActionForm action=assign attr:class="filters">
+                                    <input type="hidden" name="year" value=y_assign/>
+                                    <label>{t!(i18n, category)}
+                                        <select name="category" data-testid="assign-category">
+                                            {wsis::category::CATEGORIES.iter().map(|c| view! { <option value=c.slug>{c.code}</option> }).collect_view()}
+                                        </select>
+                                    </label>
+                                    <label>{t!(i18n, expert)}
+                                        <select name="email" data-testid="assign-email">
+                                            {experts.iter().map(|(e, n)| view! { <option value=e.clone()>{format!("{n} <{e}>")}</option> }).collect_view()}
+                                        </select>
+                                    </label>
+                                    <button type="submit" class="button" data-testid="assign-expert">{t!(i18n, add_expert)}</button>
+                                </ActionForm>
+                            </section>
+                            {v.categories.into_iter().map(|c| view! {
+                                <CategoryBlock c=c year=y.clone() max=max can_choose=can_choose unassign=unassign winners=winners/>
+                            }).collect_view()}
+                        }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn CategoryBlock(
+    c: CategoryReview,
+    year: String,
+    max: u32,
+    can_choose: bool,
+    unassign: ServerAction<UnassignExpert>,
+    winners: ServerAction<SelectWinners>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let slug = c.slug.clone();
+    let has_ranking = !c.ranking.is_empty();
+    view! {
+        <section class="review-category" data-testid=format!("category-{}", c.slug)>
+            <h2>{c.code.clone()}" — "<span data-testid="progress">{c.submitted}" / "{c.expected}</span>" "{t!(i18n, scores_received)}
+                {c.tie_at_top.then(|| view! { " — " <span class="error" data-testid="tie-at-top">{t!(i18n, tie_at_top)}</span> })}
+            </h2>
+            <ul class="experts">
+                {c.experts.into_iter().map(|x| {
+                    let (slug, year) = (slug.clone(), year.clone());
+                    view! {
+                        <li>
+                            {x.name.clone()}" <"{x.email.clone()}"> — "{x.submitted}" / "{x.expected}
+                            {(x.conflicts > 0).then(|| format!(" ({} {})", x.conflicts, t_string!(i18n, conflicts_word)))}
+                            <ActionForm action=unassign attr:class="inline">
+                                <input type="hidden" name="year" value=year/>
+                                <input type="hidden" name="category" value=slug/>
+                                <input type="hidden" name="email" value=x.email.clone()/>
+                                <button type="submit" class="chip">{t!(i18n, remove)}</button>
+                            </ActionForm>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            {has_ranking.then(|| {
+                let decided = c.decided;
+                let reason = c.decision_reason.clone();
+                let ranking = c.ranking.clone();
+                let any_winner = ranking.iter().any(|r| r.winner);
+                view! {
+                    <ActionForm action=winners>
+                        <input type="hidden" name="year" value=year.clone()/>
+                        <input type="hidden" name="category" value=slug.clone()/>
+                        <table class="table ranking">
+                            <caption class="visually-hidden">{t!(i18n, ranking)}" "{c.code.clone()}</caption>
+                            <thead><tr>
+                                <th>{t!(i18n, rank)}</th><th>{t!(i18n, project)}</th><th>{t!(i18n, votes_word)}</th>
+                                <th>{t!(i18n, raw_score)}</th><th>{t!(i18n, normalised_score)}</th><th>{t!(i18n, scores_word)}</th>
+                                <th>{t!(i18n, winner)}</th>
+                            </tr></thead>
+                            <tbody>
+                                {ranking.into_iter().enumerate().map(|(i, r)| {
+                                    // before any decision the top-ranked champion is ticked
+                                    let checked = if decided { r.winner } else { !any_winner && i == 0 && r.rank.is_some() };
+                                    view! {
+                                        <tr data-testid="ranking-row">
+                                            <td>{r.rank.map(|x| x.to_string()).unwrap_or_else(|| "—".into())}</td>
+                                            <td><span lang="en">{r.title.clone()}</span><br/><small lang="en">{r.organisation.clone()}</small>" · "<small>{r.country.clone()}</small></td>
+                                            <td>{r.votes}</td>
+                                            <td>{points(r.raw)}</td>
+                                            <td>{points(r.normalised)}</td>
+                                            <td>{r.scores}{(r.conflicts > 0).then(|| format!(" (+{} {})", r.conflicts, t_string!(i18n, conflicts_word)))}</td>
+                                            <td>
+                                                <input type="checkbox" name=format!("winners[{i}]") value=r.nominee.to_string() checked=checked
+                                                    disabled=!can_choose aria-label=format!("{} {}", t_string!(i18n, winner), r.title) data-testid="winner-box"/>
+                                                {r.winner.then(|| view! { " ★" })}
+                                            </td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                        {decided.then(|| view! { <p data-testid="decided">{t!(i18n, winners_decided)}{reason.clone().map(|r| format!(" — {r}"))}</p> })}
+                        {can_choose.then(|| view! {
+                            <p class="hint">{t!(i18n, winners_hint, max = max)}</p>
+                            <label>{t!(i18n, reason_if_departing)}<input type="text" name="reason" data-testid="winner-reason"/></label>
+                            <button type="submit" class="button" data-testid="select-winners">{t!(i18n, stage_winners)}</button>
+                        })}
+                    </ActionForm>
+                }
+            })}
+        </section>
+    }
+}

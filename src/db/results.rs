@@ -1,0 +1,302 @@
+//! Release of an edition's results, the results themselves (embargoed until released),
+//! the letters to champions and winners, and the anonymised vote ledger with its digest.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::Utc;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Set, TransactionTrait};
+use uuid::Uuid;
+
+use super::catalog::{edition_view, BALLOT_STATUSES};
+use super::entity::{account, champion, edition, nomination, vote};
+use super::{audit, Services};
+use crate::account::{roles_from_string, Role};
+use crate::category::CATEGORIES;
+use crate::results::{digest, CategoryResult, Digest, LedgerEntry, ResultLine, ResultsView};
+use crate::time::geneva_label;
+use crate::AppError;
+
+/// Admins and announcers see results before release; everyone after.
+pub fn privileged(a: Option<&account::Model>) -> bool {
+    a.is_some_and(|a| {
+        a.confirmed_at.is_some() && roles_from_string(&a.roles).iter().any(|r| matches!(r, Role::Admin | Role::Announcer))
+    })
+}
+
+fn embargo(e: &edition::Model, who: Option<&account::Model>) -> Result<(), AppError> {
+    if edition_view(e).results_public(Utc::now()) || privileged(who) {
+        return Ok(());
+    }
+    Err(AppError::forbidden(format!(
+        "The results of the {} edition are embargoed until they are released (at the latest on {}, Geneva time).",
+        e.year,
+        geneva_label(e.announcement_at)
+    )))
+}
+
+/// The results of an edition for `who` (None: the public).
+pub async fn view(db: &DatabaseConnection, year: &str, who: Option<&account::Model>) -> Result<ResultsView, AppError> {
+    let e = super::review::edition_for(db, year).await?;
+    embargo(&e, who)?;
+    build(db, &e).await
+}
+
+async fn build(db: &DatabaseConnection, e: &edition::Model) -> Result<ResultsView, AppError> {
+    let rows = champion::Entity::find()
+        .filter(champion::Column::EditionId.eq(e.id))
+        .filter(champion::Column::ExcludedReason.is_null())
+        .all(db)
+        .await?;
+    let noms: Vec<nomination::Model> = nomination::Entity::find()
+        .filter(nomination::Column::EditionId.eq(e.id))
+        .filter(nomination::Column::Status.is_in(BALLOT_STATUSES))
+        .all(db)
+        .await?;
+    let by_id: HashMap<i32, &nomination::Model> = noms.iter().map(|n| (n.id, n)).collect();
+    let counts = super::champions::counted_votes(db, e).await?;
+    let review = super::review::admin_view(db, &e.year.to_string()).await?;
+    let scores: HashMap<Uuid, f64> =
+        review.categories.iter().flat_map(|c| c.ranking.iter().filter_map(|r| r.result.map(|x| (r.nominee, x)))).collect();
+    let publish = e.publish_vote_counts;
+    let categories = CATEGORIES
+        .iter()
+        .map(|c| {
+            let pos = c.position as i32;
+            let mut champions: Vec<ResultLine> = rows
+                .iter()
+                .filter(|r| r.category_id == pos)
+                .filter_map(|r| {
+                    let n = by_id.get(&r.nomination_id)?;
+                    Some(ResultLine {
+                        nominee: n.uuid,
+                        title: n.title.clone(),
+                        organisation: n.organisation.clone(),
+                        country: n.country.clone(),
+                        region: n.region.clone(),
+                        stakeholder_type: n.stakeholder_type.clone(),
+                        short_description: n.short_description.clone(),
+                        valid_votes: publish.then_some(r.valid_votes.clamp(0, i64::MAX) as u64),
+                        expert_score: scores.get(&n.uuid).copied(),
+                        winner: r.winner,
+                    })
+                })
+                .collect();
+            let votes_of = |u: &Uuid| rows.iter().find(|r| by_id.get(&r.nomination_id).is_some_and(|n| n.uuid == *u)).map(|r| r.valid_votes).unwrap_or(0);
+            champions.sort_by(|a, b| b.winner.cmp(&a.winner).then(votes_of(&b.nominee).cmp(&votes_of(&a.nominee))).then(a.title.cmp(&b.title)));
+            let mut votes: Vec<(String, u64)> = if publish {
+                noms.iter()
+                    .filter(|n| n.category_id == pos)
+                    .map(|n| (n.title.clone(), counts.get(&n.id).copied().unwrap_or(0).clamp(0, i64::MAX) as u64))
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            votes.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            CategoryResult { slug: c.slug.into(), code: c.code.into(), name: c.name.into(), champions, votes }
+        })
+        .collect();
+    Ok(ResultsView {
+        year: e.year,
+        title: e.title.clone(),
+        released: edition_view(e).results_public(Utc::now()),
+        released_at: e.results_released_at.or((Utc::now() >= e.announcement_at).then_some(e.announcement_at)),
+        publish_vote_counts: publish,
+        categories,
+    })
+}
+
+/// Releases an edition's results now (before its announcement instant), then finalises.
+pub async fn release(s: &Services, actor: i32, year: &str) -> Result<ResultsView, AppError> {
+    let e = super::review::edition_for(&s.db, year).await?;
+    if edition_view(&e).results_public(Utc::now()) {
+        return Err(AppError::Conflict(format!("The results of the {} edition are already released.", e.year)));
+    }
+    if e.champions_computed_at.is_none() {
+        return Err(AppError::invalid("Compute the champions before releasing the results."));
+    }
+    let undecided: HashSet<i32> = champion::Entity::find()
+        .filter(champion::Column::EditionId.eq(e.id))
+        .filter(champion::Column::DecidedAt.is_null())
+        .all(&s.db)
+        .await?
+        .into_iter()
+        .map(|r| r.category_id)
+        .collect();
+    if !undecided.is_empty() {
+        let codes: Vec<&str> = CATEGORIES.iter().filter(|c| undecided.contains(&(c.position as i32))).map(|c| c.code).collect();
+        return Err(AppError::invalid(format!("Choose the winners of every category first; still open: {}.", codes.join(", "))));
+    }
+    let now = Utc::now();
+    let txn = s.db.begin().await?;
+    // conditional: two admins releasing at once release once
+    let res = edition::Entity::update_many()
+        .col_expr(edition::Column::ResultsReleasedAt, Expr::value(Some(now)))
+        .filter(edition::Column::Id.eq(e.id))
+        .filter(edition::Column::ResultsReleasedAt.is_null())
+        .exec(&txn)
+        .await?;
+    if res.rows_affected != 1 {
+        let _ = txn.rollback().await;
+        return Err(AppError::Conflict(format!("The results of the {} edition are already released.", e.year)));
+    }
+    audit::record(&txn, Some(actor), "results.release", &format!("edition:{}", e.year), None, Some(now.to_rfc3339())).await?;
+    txn.commit().await?;
+    finalize(s, e.id).await?;
+    build(&s.db, &edition::Entity::find_by_id(e.id).one(&s.db).await?.ok_or(AppError::Internal)?).await
+}
+
+/// Once results are public: marks champions and winners on their nominations and sends
+/// the letters, exactly once (claimed by a conditional update, so safe on several nodes).
+pub async fn finalize(s: &Services, edition_id: i32) -> Result<usize, AppError> {
+    let Some(e) = edition::Entity::find_by_id(edition_id).one(&s.db).await? else { return Ok(0) };
+    if !edition_view(&e).results_public(Utc::now()) || e.letters_sent_at.is_some() || e.champions_computed_at.is_none() {
+        return Ok(0);
+    }
+    let txn = s.db.begin().await?;
+    let claimed = edition::Entity::update_many()
+        .col_expr(edition::Column::LettersSentAt, Expr::value(Some(Utc::now())))
+        .filter(edition::Column::Id.eq(e.id))
+        .filter(edition::Column::LettersSentAt.is_null())
+        .exec(&txn)
+        .await?;
+    if claimed.rows_affected != 1 {
+        let _ = txn.rollback().await;
+        return Ok(0);
+    }
+    let rows = champion::Entity::find()
+        .filter(champion::Column::EditionId.eq(e.id))
+        .filter(champion::Column::ExcludedReason.is_null())
+        .all(&txn)
+        .await?;
+    let mut letters = Vec::new();
+    for r in &rows {
+        let Some(n) = nomination::Entity::find_by_id(r.nomination_id).one(&txn).await? else { continue };
+        let status = if r.winner { "winner" } else { "champion" };
+        let mut am: nomination::ActiveModel = n.clone().into();
+        am.status = Set(status.into());
+        am.update(&txn).await?;
+        let mut cr: champion::ActiveModel = r.clone().into();
+        cr.status = Set("released".into());
+        cr.update(&txn).await?;
+        let code = CATEGORIES.iter().find(|c| c.position as i32 == r.category_id).map(|c| c.code).unwrap_or("");
+        let mut to: Vec<String> = vec![n.contact.clone()];
+        if let Some(aid) = n.account_id {
+            if let Some(a) = account::Entity::find_by_id(aid).one(&txn).await? {
+                to.push(a.email);
+            }
+        }
+        to.sort();
+        to.dedup();
+        let (subject, body) = letter(&s.config.public_url, e.year, code, &n, r.winner);
+        for t in to.into_iter().filter(|t| t.contains('@')) {
+            letters.push((t, subject.clone(), body.clone()));
+        }
+    }
+    audit::record(&txn, None, "results.letters", &format!("edition:{}", e.year), None, Some(format!("{{\"letters\":{}}}", letters.len())))
+        .await?;
+    txn.commit().await?;
+    let n = letters.len();
+    for (to, subject, body) in letters {
+        s.mailer.send(&to, &subject, &body).await;
+    }
+    Ok(n)
+}
+
+fn letter(public_url: &str, year: i32, code: &str, n: &nomination::Model, winner: bool) -> (String, String) {
+    let what = if winner { "a WSIS Prizes winner" } else { "a WSIS Prizes champion" };
+    (
+        format!("{}: “{}” is {what} {year}", if winner { "Congratulations" } else { "Well done" }, n.title),
+        format!(
+            "Dear {org},\n\nWe are delighted to tell you that your project “{title}” is {what} {year} in category {code}.\n\n\
+             The results are public at {public_url}/results/{year} and your certificate is at {public_url}/results/{year}/certificates#n-{id}.\n\n\
+             With our congratulations,\nThe WSIS Prizes secretariat\n",
+            org = n.organisation,
+            title = n.title,
+            id = n.uuid,
+        ),
+    )
+}
+
+/// Finalises every edition whose results became public (at its announcement instant).
+pub async fn finalize_due(s: &Services) -> Result<usize, AppError> {
+    let due = edition::Entity::find()
+        .filter(edition::Column::LettersSentAt.is_null())
+        .filter(edition::Column::ChampionsComputedAt.is_not_null())
+        .all(&s.db)
+        .await?;
+    let mut n = 0;
+    for e in due {
+        n += finalize(s, e.id).await?;
+    }
+    Ok(n)
+}
+
+/// The counted votes without their voters: category code, receipt, nominee.
+pub async fn ledger(db: &DatabaseConnection, year: &str, who: Option<&account::Model>) -> Result<(i32, Vec<LedgerEntry>), AppError> {
+    let e = super::review::edition_for(db, year).await?;
+    embargo(&e, who)?;
+    let noms: HashMap<i32, Uuid> = nomination::Entity::find()
+        .filter(nomination::Column::EditionId.eq(e.id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|n| (n.id, n.uuid))
+        .collect();
+    let rows: Vec<(i32, i32, i32, String)> = vote::Entity::find()
+        .select_only()
+        .column(vote::Column::AccountId)
+        .column(vote::Column::CategoryId)
+        .column(vote::Column::NominationId)
+        .column(vote::Column::Receipt)
+        .filter(vote::Column::EditionId.eq(e.id))
+        .filter(vote::Column::Valid.eq(true))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let complete: Option<HashSet<i32>> = if e.complete_ballot {
+        let mut per: HashMap<i32, HashSet<i32>> = HashMap::new();
+        for (a, c, _, _) in &rows {
+            per.entry(*a).or_default().insert(*c);
+        }
+        Some(per.into_iter().filter(|(_, s)| s.len() >= CATEGORIES.len()).map(|(a, _)| a).collect())
+    } else {
+        None
+    };
+    let mut out: Vec<LedgerEntry> = rows
+        .into_iter()
+        .filter(|(a, _, _, _)| complete.as_ref().is_none_or(|s| s.contains(a)))
+        .filter_map(|(_, c, n, r)| {
+            Some(LedgerEntry {
+                category: CATEGORIES.iter().find(|x| x.position as i32 == c)?.code.to_string(),
+                receipt: crate::vote::format_receipt(&r),
+                nominee: *noms.get(&n)?,
+            })
+        })
+        .collect();
+    out.sort();
+    Ok((e.year, out))
+}
+
+pub async fn published_digest(db: &DatabaseConnection, year: &str, who: Option<&account::Model>) -> Result<Digest, AppError> {
+    let (y, l) = ledger(db, year, who).await?;
+    Ok(digest(y, &l))
+}
+
+/// "code: title" of each winner of an edition (callers check that results are public).
+pub async fn winners_of(db: &impl ConnectionTrait, edition_id: i32) -> Result<Vec<String>, AppError> {
+    let rows = champion::Entity::find()
+        .filter(champion::Column::EditionId.eq(edition_id))
+        .filter(champion::Column::Winner.eq(true))
+        .all(db)
+        .await?;
+    let mut out = Vec::new();
+    for c in CATEGORIES.iter() {
+        for r in rows.iter().filter(|r| r.category_id == c.position as i32) {
+            if let Some(n) = nomination::Entity::find_by_id(r.nomination_id).one(db).await? {
+                out.push(format!("{}: {}", c.code, n.title));
+            }
+        }
+    }
+    Ok(out)
+}
