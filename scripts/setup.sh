@@ -7,6 +7,8 @@ export PATH="$HOME/.cargo/bin:$PATH"
 # One build directory outside the clone, shared by every checkout and by CI.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/wsis-prizes/target}"
 mkdir -p "$CARGO_TARGET_DIR"
+# Incremental caches of the Leptos crates take gigabytes; full builds do not use them.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 # cargo-leptos compiles Leptos with this variable set (it names the wasm bundle); setting it
 # for plain cargo commands too keeps one set of compiled artefacts for builds and tests.
 export LEPTOS_OUTPUT_NAME=wsis
