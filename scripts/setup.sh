@@ -56,8 +56,21 @@ need_wasm_opt() {
 
 need_browser() {
   command -v chromium >/dev/null || { say "installing Chromium"; apt_install chromium; }
-  if [ ! -d "$ROOT/end2end/node_modules/@playwright/test" ]; then
+  if [ ! -d "$ROOT/end2end/node_modules/@playwright/test" ] || [ ! -d "$ROOT/end2end/node_modules/@axe-core/playwright" ]; then
     say "installing Playwright (no browser download)"
     (cd "$ROOT/end2end" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --no-audit --no-fund --silent >/dev/null)
   fi
+}
+
+# schemathesis (from PyPI, in a virtual environment beside the build directory) checks the
+# public API against its OpenAPI document.
+SCHEMATHESIS_VERSION=4.32.5
+need_schemathesis() {
+  local venv="${WSIS_VENV:-$HOME/.cache/wsis-prizes/venv}"
+  if [ "$("$venv/bin/st" --version 2>/dev/null || true)" != "st, version $SCHEMATHESIS_VERSION" ]; then
+    say "installing schemathesis $SCHEMATHESIS_VERSION"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+  fi
+  export PATH="$venv/bin:$PATH"
 }

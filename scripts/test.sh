@@ -23,7 +23,7 @@ fi
 say "HTTP integration tests (SQLite${TEST_DATABASE_URL:+ and PostgreSQL})"
 cargo test -p wsis-server
 
-say "browser tests (Playwright, Chromium)"
+say "starting demo servers for the API and browser tests"
 need_browser
 E2E_DIR="$(mktemp -d)"
 PORT="${E2E_PORT:-3100}"
@@ -47,6 +47,14 @@ for p in "$PORT:$SERVER_PID:voting" "$REVIEW_PORT:$REVIEW_PID:review"; do
     sleep 0.5
   done
 done
+say "public API against its OpenAPI document (schemathesis)"
+need_schemathesis
+st run "http://127.0.0.1:$PORT/api/v1/openapi.json" --url "http://127.0.0.1:$PORT" \
+  --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
+  --phases examples,coverage,fuzzing --max-examples 40 --seed 2026 || {
+  echo "--- server log"; tail -n 50 "$E2E_DIR/voting/server.log"; exit 1; }
+
+say "browser tests (Playwright, Chromium)"
 (cd end2end && BASE_URL="http://127.0.0.1:$PORT" REVIEW_BASE_URL="http://127.0.0.1:$REVIEW_PORT" \
   OUTBOX_DIR="$E2E_DIR/voting/outbox" npx playwright test) || {
   for d in voting review; do echo "--- $d server log"; tail -n 50 "$E2E_DIR/$d/server.log"; done; exit 1; }

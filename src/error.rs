@@ -52,6 +52,21 @@ impl AppError {
         }
     }
 
+    /// A short, stable name of the kind of refusal (for metrics and logs).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            AppError::Unauthenticated => "unauthenticated",
+            AppError::Forbidden(_) => "forbidden",
+            AppError::Invalid(_) | AppError::Fields(_) => "invalid",
+            AppError::NotFound(_) => "not_found",
+            AppError::Conflict(_) => "conflict",
+            AppError::Closed(_) => "closed",
+            AppError::TooManyRequests => "too_many_requests",
+            AppError::Internal => "internal",
+            AppError::ServerFn(_) => "transport",
+        }
+    }
+
     pub fn invalid(msg: impl Into<String>) -> Self {
         AppError::Invalid(msg.into())
     }

@@ -15,11 +15,14 @@ use leptos::prelude::*;
 use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 use wsis::db::{RequestContext, Services, SESSION_COOKIE};
 use wsis_app::{shell, App};
 
+pub mod api_v1;
 pub mod export;
+pub mod telemetry;
 
 /// Leptos' options: from cargo-leptos' environment when it runs us, else the defaults of
 /// this project (site in `target/site`, bundle named `wsis`).
@@ -54,6 +57,7 @@ impl axum::extract::FromRef<AppState> for LeptosOptions {
 
 /// The whole application as an axum router (the tests start exactly this).
 pub fn router(services: Services, options: LeptosOptions) -> Router {
+    telemetry::handle();
     let routes = generate_route_list(App);
     let state = AppState { leptos_options: options.clone() };
     let ctx = {
@@ -77,7 +81,10 @@ pub fn router(services: Services, options: LeptosOptions) -> Router {
             }),
         )
         .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz).with_state(services.clone()))
+        .route("/metrics", get(telemetry::render).with_state(services.clone()))
         .merge(export::routes(services.clone()))
+        .merge(api_v1::routes(services.clone()))
         .leptos_routes_with_context(&state, routes, ctx.clone(), {
             let o = options.clone();
             move || shell(o.clone())
@@ -85,9 +92,16 @@ pub fn router(services: Services, options: LeptosOptions) -> Router {
         .merge(static_files)
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(ctx, shell))
         .layer(middleware::from_fn(api_status))
+        .layer(middleware::from_fn(lang_param))
         .layer(middleware::from_fn_with_state(services.clone(), request_context))
         .layer(middleware::from_fn_with_state(Arc::new(services.config.public_url.clone()), same_origin))
-        .layer(TraceLayer::new_for_http())
+        .layer(middleware::from_fn(telemetry::track))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<Body>| {
+            let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
+            tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path())
+        }))
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
 }
 
@@ -110,6 +124,58 @@ async fn api_status(req: Request<Body>, next: Next) -> Response {
         parts.status = e.status();
     }
     Response::from_parts(parts, Body::from(bytes))
+}
+
+/// Ready when the database answers and its schema is current (for load balancers).
+async fn readyz(State(s): State<Services>) -> Response {
+    use sea_orm::ConnectionTrait;
+    if let Err(e) = s.db.execute_unprepared("SELECT 1").await {
+        tracing::warn!("readyz: database unreachable: {e}");
+        return (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response();
+    }
+    match wsis::db::pending_migrations(&s.db).await {
+        Ok(0) => (StatusCode::OK, "ready").into_response(),
+        Ok(n) => (StatusCode::SERVICE_UNAVAILABLE, format!("{n} migrations pending")).into_response(),
+        Err(e) => {
+            tracing::warn!("readyz: {e}");
+            (StatusCode::SERVICE_UNAVAILABLE, "cannot read the migrations").into_response()
+        }
+    }
+}
+
+/// The interface languages (`app/locales`), as the `?lang=` parameter and the cookie name them.
+pub const LANGUAGES: [&str; 6] = ["ar", "en", "es", "fr", "ru", "zh"];
+/// The cookie in which the i18n layer keeps the chosen language.
+pub const LANG_COOKIE: &str = "i18n_pref_locale";
+
+/// `?lang=xx` chooses the language: the page is rendered in it at once (the request's
+/// cookie is replaced before rendering) and the choice is remembered in the cookie.
+/// Without it, the cookie and then `Accept-Language` decide.
+async fn lang_param(mut req: Request<Body>, next: Next) -> Response {
+    let chosen = req
+        .uri()
+        .query()
+        .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("lang=")))
+        .and_then(|l| LANGUAGES.iter().find(|x| **x == l).copied());
+    let Some(lang) = chosen else { return next.run(req).await };
+    let others: Vec<String> = req
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|c| c.split(';').map(|kv| kv.trim().to_string()).collect::<Vec<_>>())
+        .filter(|kv| !kv.is_empty() && !kv.starts_with(&format!("{LANG_COOKIE}=")))
+        .collect();
+    let cookie = others.into_iter().chain([format!("{LANG_COOKIE}={lang}")]).collect::<Vec<_>>().join("; ");
+    req.headers_mut().remove(header::COOKIE);
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        req.headers_mut().insert(header::COOKIE, v);
+    }
+    let mut res = next.run(req).await;
+    if let Ok(v) = HeaderValue::from_str(&format!("{LANG_COOKIE}={lang}; Path=/; Max-Age=31536000; SameSite=Lax")) {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    res
 }
 
 /// Refuses state-changing requests whose `Origin` (or, without it, `Referer`) is another

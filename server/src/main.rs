@@ -13,6 +13,8 @@ const USAGE: &str = "usage:
   wsis-server export --edition YEAR --format csv|json|xlsx|ledger|digest --out FILE [--as EMAIL]
                                            write a results file; before release only with
                                            --as an admin's or announcer's account
+  wsis-server backup --out FILE            consistent copy of the SQLite database while it runs
+                                           (VACUUM INTO; PostgreSQL: use pg_dump)
   wsis-server verify --ledger FILE --digest FILE
                                            recount a published ledger against its digest";
 
@@ -43,6 +45,7 @@ async fn main() -> ExitCode {
         Some("create-admin") => create_admin(config, &args).await,
         Some("export") => export(config, &args).await,
         Some("verify") => verify(&args),
+        Some("backup") => backup(config, &args).await,
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(())
@@ -137,4 +140,12 @@ fn verify(args: &[String]) -> Result<(), String> {
         }
         Err(problems) => Err(format!("the ledger does NOT match the digest:\n  {}", problems.join("\n  "))),
     }
+}
+
+async fn backup(config: Config, args: &[String]) -> Result<(), String> {
+    let out = arg(args, "--out").ok_or_else(|| format!("--out is required\n{USAGE}"))?;
+    let db = wsis::db::connect(&config.database_url).await.map_err(|e| format!("cannot open the database: {e}"))?;
+    wsis::db::backup(&db, std::path::Path::new(&out)).await?;
+    println!("backup written to {out}");
+    Ok(())
 }

@@ -67,6 +67,26 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     migration::Migrator::up(db, None).await
 }
 
+/// How many migrations the database still lacks (0 when it is current).
+pub async fn pending_migrations(db: &DatabaseConnection) -> Result<usize, DbErr> {
+    Ok(migration::Migrator::get_pending_migrations(db).await?.len())
+}
+
+/// Writes a consistent copy of an SQLite database to `out` while it is in use
+/// (`VACUUM INTO`); PostgreSQL is backed up with `pg_dump`.
+pub async fn backup(db: &DatabaseConnection, out: &std::path::Path) -> Result<(), String> {
+    use sea_orm::ConnectionTrait;
+    if db.get_database_backend() != sea_orm::DatabaseBackend::Sqlite {
+        return Err("this database is PostgreSQL: back it up with pg_dump (see README.md)".into());
+    }
+    if out.exists() {
+        return Err(format!("{} already exists; choose a new file", out.display()));
+    }
+    let path = out.to_str().ok_or("the backup path must be valid UTF-8")?;
+    db.execute_unprepared(&format!("VACUUM INTO '{}'", path.replace('\'', "''"))).await.map_err(|e| format!("backup failed: {e}"))?;
+    Ok(())
+}
+
 /// What the server's middleware learns about each request, read by server functions.
 #[derive(Clone, Debug, Default)]
 pub struct RequestContext {

@@ -41,6 +41,20 @@ pub async fn cast_vote(
     nominee: Uuid,
     origin: &str,
 ) -> Result<MyVote, AppError> {
+    let result = cast_vote_unmetered(s, voter, nominee, origin).await;
+    match &result {
+        Ok(_) => metrics::counter!("votes_total", "outcome" => "accepted").increment(1),
+        Err(e) => metrics::counter!("votes_total", "outcome" => "refused", "reason" => e.kind()).increment(1),
+    }
+    result
+}
+
+async fn cast_vote_unmetered(
+    s: &Services,
+    voter: &account::Model,
+    nominee: Uuid,
+    origin: &str,
+) -> Result<MyVote, AppError> {
     if voter.confirmed_at.is_none() {
         return Err(AppError::forbidden("Please confirm your e-mail address before voting: open the link we sent you."));
     }

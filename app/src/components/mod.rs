@@ -3,5 +3,6 @@
 pub mod admin_nav;
 pub mod footer;
 pub mod header;
+pub mod labels;
 pub mod notice;
 pub mod phase;

@@ -4,6 +4,7 @@ use leptos_meta::Title;
 use crate::api::catalog::get_ballot;
 use crate::components::notice::{ErrorBox, QueryNotice};
 use crate::components::phase::PhaseBanner;
+use crate::components::labels::category_label;
 use crate::i18n::*;
 
 #[component]
@@ -41,7 +42,7 @@ pub fn CategoriesPage() -> impl IntoView {
                                     view! {
                                         <li class="card" class:voted=l.choice.is_some()>
                                             <h2><a href=href>{l.category_code.clone()}</a></h2>
-                                            <p>{l.category_name.clone()}</p>
+                                            <p>{category_label(i18n, &l.category_slug, &l.category_name)}</p>
                                             <p class="meta">{l.nominees}" "{t!(i18n, nominees_word)}</p>
                                             {l.choice_title.clone().map(|t| view! {
                                                 <p class="choice">"✓ "{t!(i18n, your_vote)}": "<span lang="en">{t}</span></p>

@@ -6,6 +6,7 @@ use wsis::nomination::{Region, StakeholderType};
 
 use crate::api::catalog::get_category;
 use crate::components::notice::{ErrorBox, QueryNotice};
+use crate::components::labels::category_label;
 use crate::i18n::*;
 use crate::pages::nominee::{region_name, stakeholder_name};
 
@@ -39,7 +40,7 @@ pub fn CategoryPage() -> impl IntoView {
                             <nav class="breadcrumb" aria-label=move || t_string!(i18n, breadcrumb)>
                                 <a href="/categories">{t!(i18n, categories_title)}</a>" › "{d.category.code.clone()}
                             </nav>
-                            <h1>{d.category.code.clone()}": "{d.category.name.clone()}</h1>
+                            <h1>{d.category.code.clone()}": "{category_label(i18n, &d.category.slug, &d.category.name)}</h1>
                             <QueryNotice/>
                             {match d.my_choice.clone() {
                                 Some((id, title)) => view! {

@@ -19,6 +19,7 @@ use crate::api::nominations::{
 use crate::components::admin_nav::AdminNav;
 use crate::components::notice::{field_error, ErrorBox, QueryNotice};
 use crate::components::phase::LocalTime;
+use crate::components::labels::category_label;
 use crate::i18n::*;
 use crate::pages::nominee::{region_name, stakeholder_name};
 
@@ -124,7 +125,7 @@ fn NominationForm(initial: Option<SubmissionView>) -> impl IntoView {
                     <option value="">{t!(i18n, choose)}</option>
                     {CATEGORIES.iter().map(|c| {
                         let selected = input.category == c.slug;
-                        view! { <option value=c.slug selected=selected>{c.code}" — "{c.name}</option> }
+                        view! { <option value=c.slug selected=selected>{c.code}" — "{category_label(i18n, c.slug, c.name)}</option> }
                     }).collect_view()}
                 </select>
             </label>
@@ -292,7 +293,7 @@ fn SubmissionDetails(s: SubmissionView) -> impl IntoView {
                 <p class="hint"><span data-testid="word-count">{word_count(&i.short_description)}</span>" "{t!(i18n, words_required)}</p>
             </section>
             <dl class="fields">
-                <dt>{t!(i18n, category)}</dt><dd>{s.category_code.clone()}": "{s.category_name.clone()}</dd>
+                <dt>{t!(i18n, category)}</dt><dd>{s.category_code.clone()}": "{category_label(i18n, &s.category_code, &s.category_name)}</dd>
                 <dt>{t!(i18n, edition_word)}</dt><dd>{s.edition_year}</dd>
                 <dt>{t!(i18n, action_line_linkage)}</dt><dd lang="en">{i.action_line_linkage.clone()}</dd>
                 <dt>{t!(i18n, sdgs)}</dt><dd>{sdgs}</dd>
@@ -369,7 +370,7 @@ pub fn ScreeningPage() -> impl IntoView {
                                 </table>
                                 {queue.categories.into_iter().filter(|c| !c.items.is_empty()).map(|c| view! {
                                     <section class="screening-category" id=format!("screen-{}", c.slug)>
-                                        <h2>{c.code.clone()}" — "{c.name.clone()}</h2>
+                                        <h2>{c.code.clone()}" — "{category_label(i18n, &c.code, &c.name)}</h2>
                                         {c.items.into_iter().map(|item| view! { <ScreeningEntry item=item screen=screen correct=correct/> }).collect_view()}
                                     </section>
                                 }).collect_view()}

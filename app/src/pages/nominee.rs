@@ -8,6 +8,7 @@ use wsis::phase::{Phase, PhaseKind};
 use crate::api::catalog::{get_nominee, NomineeData};
 use crate::api::voting::CastVote;
 use crate::components::notice::{ErrorBox, QueryNotice};
+use crate::components::labels::category_label;
 use crate::i18n::*;
 use leptos_i18n::I18nContext;
 
@@ -75,7 +76,7 @@ fn Nominee(d: NomineeData) -> impl IntoView {
                 <p lang="en">{n.short_description.clone()}</p>
             </section>
             <dl class="fields">
-                <dt>{t!(i18n, category)}</dt><dd>{n.category_code.clone()}": "{n.category_name.clone()}</dd>
+                <dt>{t!(i18n, category)}</dt><dd>{n.category_code.clone()}": "{category_label(i18n, &n.category_slug, &n.category_name)}</dd>
                 <dt>{t!(i18n, action_line_linkage)}</dt><dd lang="en">{n.action_line_linkage.clone()}</dd>
                 <dt>{t!(i18n, sdgs)}</dt><dd>{sdgs}</dd>
                 <dt>{t!(i18n, impact_qualitative)}</dt><dd lang="en">{n.impact_qualitative.clone()}</dd>

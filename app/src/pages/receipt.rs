@@ -4,6 +4,7 @@ use leptos_router::hooks::use_query_map;
 use wsis::vote::ReceiptStatus;
 
 use crate::api::voting::check_receipt;
+use crate::components::labels::category_label;
 use crate::i18n::*;
 
 /// Public page: anyone can check that a receipt is counted (GET form, works without JS).
@@ -30,7 +31,7 @@ pub fn ReceiptPage() -> impl IntoView {
                     Some(Err(e)) => Some(view! { <p class="error" role="alert">{e.describe()}</p> }.into_any()),
                     Some(Ok(ReceiptStatus::Counted { edition_year, category_code, category_name })) => Some(view! {
                         <p class="notice" role="status" data-testid="receipt-status">
-                            {t!(i18n, receipt_counted)}" "<strong>{category_code}</strong>" ("{category_name}"), "{edition_year}"."
+                            {t!(i18n, receipt_counted)}" "<strong>{category_code.clone()}</strong>" ("{category_label(i18n, &category_code, &category_name)}"), "{edition_year}"."
                         </p>
                     }.into_any()),
                     Some(Ok(ReceiptStatus::NotCounted { edition_year, category_code })) => Some(view! {

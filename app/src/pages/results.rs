@@ -9,6 +9,7 @@ use wsis::time::geneva_label;
 
 use crate::api::results::get_results;
 use crate::components::notice::{ErrorBox, QueryNotice};
+use crate::components::labels::category_label;
 use crate::i18n::*;
 
 fn year_param() -> impl Fn() -> String + Copy {
@@ -76,12 +77,12 @@ pub fn ResultsPage() -> impl IntoView {
 #[component]
 fn CategoryResults(c: CategoryResult, publish: bool) -> impl IntoView {
     let i18n = use_i18n();
-    let chart_title = format!("{} — {} {}", c.code, t_string!(i18n, valid_votes_per_nominee), c.name);
+    let chart_title = format!("{} — {} {}", c.code, t_string!(i18n, valid_votes_per_nominee), category_label(i18n, &c.slug, &c.name));
     let svg = bar_chart_svg(&chart_title, &c.votes);
     let has_votes = publish && !c.votes.is_empty();
     view! {
         <section class="category-results" data-testid=format!("results-{}", c.slug)>
-            <h2>{c.code.clone()}" — "{c.name.clone()}</h2>
+            <h2>{c.code.clone()}" — "{category_label(i18n, &c.slug, &c.name)}</h2>
             {c.champions.is_empty().then(|| view! { <p class="hint">{t!(i18n, no_champions)}</p> })}
             <ol class="champions">
                 {c.champions.into_iter().map(|l| view! {
@@ -124,7 +125,7 @@ pub fn StoriesPage() -> impl IntoView {
             <h1 class="no-print-break">{t!(i18n, success_stories)}" — "{v.title.clone()}</h1>
             <p class="no-print"><button type="button" class="button" onclick="window.print()">{t!(i18n, print)}</button></p>
             {v.categories.into_iter().flat_map(|c| {
-                let (code, name) = (c.code.clone(), c.name.clone());
+                let (code, name) = (c.code.clone(), category_label(i18n, &c.slug, &c.name));
                 c.champions.into_iter().map(move |l| view! {
                     <article class="story print-page" data-testid="story">
                         <p class="meta">{code.clone()}" — "{name.clone()}" · "{if l.winner { t_string!(i18n, winner_label) } else { t_string!(i18n, champion_label) }}</p>
@@ -148,7 +149,7 @@ pub fn CertificatesPage() -> impl IntoView {
             <Title text=format!("{} {}", t_string!(i18n, certificates), v.year)/>
             <p class="no-print"><button type="button" class="button" onclick="window.print()">{t!(i18n, print)}</button></p>
             {v.categories.into_iter().flat_map(|c| {
-                let (code, name, title) = (c.code.clone(), c.name.clone(), title.clone());
+                let (code, name, title) = (c.code.clone(), category_label(i18n, &c.slug, &c.name), title.clone());
                 c.champions.into_iter().map(move |l| view! {
                     <section class="certificate print-page" id=format!("n-{}", l.nominee) data-testid="certificate">
                         <p class="cert-brand">{t!(i18n, brand)}" "{year}</p>

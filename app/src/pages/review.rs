@@ -16,6 +16,7 @@ use crate::api::review::{
 use crate::api::results::ReleaseResults;
 use crate::components::admin_nav::AdminNav;
 use crate::components::notice::{field_error, result_line, ErrorBox, QueryNotice};
+use crate::components::labels::category_label;
 use crate::i18n::*;
 use leptos_i18n::I18nContext;
 
@@ -54,7 +55,7 @@ pub fn ExpertHomePage() -> impl IntoView {
                         {h.categories.is_empty().then(|| view! { <p data-testid="no-categories">{t!(i18n, review_no_categories)}</p> })}
                         {h.categories.into_iter().map(|c| view! {
                             <section>
-                                <h2>{c.code.clone()}" — "{c.name.clone()}</h2>
+                                <h2>{c.code.clone()}" — "{category_label(i18n, &c.slug, &c.name)}</h2>
                                 {c.champions.is_empty().then(|| view! { <p class="hint">{t!(i18n, review_no_champions)}</p> })}
                                 <table class="table" data-testid=format!("review-{}", c.slug)>
                                     <thead><tr><th>{t!(i18n, project)}</th><th>{t!(i18n, country)}</th><th>{t!(i18n, status)}</th></tr></thead>

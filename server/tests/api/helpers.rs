@@ -139,3 +139,21 @@ impl TestApp {
 
 pub const VOTER_PASSWORD: &str = "voter-password-123";
 pub const DEMO_PASSWORD: &str = wsis::db::seed::DEMO_PASSWORD;
+
+/// A second app node (own listener and connection pool) on the same database as `app`.
+pub async fn second_node(app: &TestApp) -> TestApp {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let base = format!("http://{addr}");
+    let dir = app.outbox.parent().unwrap().to_path_buf();
+    let config = Config::for_tests(dir, app.services.config.database_url.clone(), base.clone());
+    let db = wsis_server::prepare(&config, false).await.expect("database ready");
+    let services = Services::new(db.clone(), config.clone());
+    let mut options = wsis_server::leptos_options();
+    options.site_addr = addr;
+    let router = wsis_server::router(services.clone(), options);
+    tokio::spawn(async move {
+        let _ = wsis_server::serve(listener, router).await;
+    });
+    TestApp { base, db, services, outbox: config.outbox_dir(), backend: app.backend }
+}

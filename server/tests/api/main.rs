@@ -1,10 +1,15 @@
 //! Integration tests: the real router on a real database, over HTTP.
 
 mod accounts;
+mod api_v1;
 mod audit;
+mod durability;
 mod editions;
 mod helpers;
+mod languages;
+mod nodes;
 mod nominations;
+mod ops;
 mod pages;
 mod results;
 mod review;

@@ -1,0 +1,32 @@
+//! Translated labels of data that the server sends in English.
+
+use leptos_i18n::I18nContext;
+
+use crate::i18n::*;
+
+/// The category's name in the interface language; `key` is its slug or code
+/// (`c7-e-health` or `C7 e-health`), `english` the name as stored.
+pub fn category_label(i18n: I18nContext<Locale>, key: &str, english: &str) -> String {
+    let slug = key.trim().to_lowercase().replace(' ', "-");
+    match slug.as_str() {
+        "c1" => t_string!(i18n, cat_c1).to_string(),
+        "c2" => t_string!(i18n, cat_c2).to_string(),
+        "c3" => t_string!(i18n, cat_c3).to_string(),
+        "c4" => t_string!(i18n, cat_c4).to_string(),
+        "c5" => t_string!(i18n, cat_c5).to_string(),
+        "c6" => t_string!(i18n, cat_c6).to_string(),
+        "c7-e-government" => t_string!(i18n, cat_c7_e_government).to_string(),
+        "c7-e-business" => t_string!(i18n, cat_c7_e_business).to_string(),
+        "c7-e-learning" => t_string!(i18n, cat_c7_e_learning).to_string(),
+        "c7-e-health" => t_string!(i18n, cat_c7_e_health).to_string(),
+        "c7-e-employment" => t_string!(i18n, cat_c7_e_employment).to_string(),
+        "c7-e-environment" => t_string!(i18n, cat_c7_e_environment).to_string(),
+        "c7-e-agriculture" => t_string!(i18n, cat_c7_e_agriculture).to_string(),
+        "c7-e-science" => t_string!(i18n, cat_c7_e_science).to_string(),
+        "c8" => t_string!(i18n, cat_c8).to_string(),
+        "c9" => t_string!(i18n, cat_c9).to_string(),
+        "c10" => t_string!(i18n, cat_c10).to_string(),
+        "c11" => t_string!(i18n, cat_c11).to_string(),
+        _ => english.to_string(),
+    }
+}

@@ -1,0 +1,125 @@
+use std::collections::HashSet;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use wsis::db::entity::vote;
+
+use crate::helpers::{spawn_app, TestApp};
+
+fn start(app: &TestApp, port: u16) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_wsis-server"))
+        .env("DATABASE_URL", &app.services.config.database_url)
+        .env("DATA_DIR", app.outbox.parent().unwrap())
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .env("PUBLIC_URL", format!("http://127.0.0.1:{port}"))
+        .env("APP_SECRET", "test-secret-test-secret-test-secret")
+        .env("RUST_LOG", "error")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+async fn wait_ready(port: u16) {
+    for _ in 0..200 {
+        if reqwest::get(format!("http://127.0.0.1:{port}/readyz")).await.is_ok_and(|r| r.status() == 200) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("server on {port} did not become ready");
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// Kills the server with SIGKILL in the middle of a load of votes, restarts it, and checks
+/// that every vote answered "accepted" is stored and that counters equal a recount.
+async fn killed_mid_load(app: TestApp) {
+    let noms = app.nominees_in(5).await;
+    let mut sessions = Vec::new();
+    for i in 0..300 {
+        let v = app.voter(&format!("kill-{i}@example.org")).await;
+        sessions.push((v.id, wsis::db::auth::create_session(&app.db, v.id, 3600).await.unwrap()));
+    }
+    let port = free_port();
+    let mut server = start(&app, port);
+    wait_ready(port).await;
+
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<i32>();
+    let mut tasks = Vec::new();
+    for (k, (account, token)) in sessions.iter().cloned().enumerate() {
+        let tx = tx.clone();
+        let nominee = noms[k % noms.len()].uuid.to_string();
+        tasks.push(tokio::spawn(async move {
+            // spread the load over time so that the kill lands in the middle of it
+            tokio::time::sleep(Duration::from_millis((k as u64 % 100) * 5)).await;
+            let c = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().unwrap();
+            let r = c
+                .post(format!("http://127.0.0.1:{port}/api/cast_vote"))
+                .header("cookie", format!("{}={token}", wsis::db::SESSION_COOKIE))
+                .header("accept", "application/json")
+                .form(&[("nominee", nominee.as_str())])
+                .send()
+                .await;
+            if let Ok(r) = r {
+                if r.status() == 200 {
+                    let _ = tx.send(account);
+                }
+            }
+        }));
+    }
+    drop(tx);
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    server.kill().unwrap(); // SIGKILL
+    server.wait().unwrap();
+    for t in tasks {
+        let _ = t.await;
+    }
+    let mut accepted = HashSet::new();
+    while let Some(a) = rx.recv().await {
+        accepted.insert(a);
+    }
+
+    // the kill landed in the middle of the load: some votes were answered, not all
+    assert!(!accepted.is_empty() && accepted.len() < sessions.len(), "[{}] {} of {} accepted", app.backend, accepted.len(), sessions.len());
+    let mut server = start(&app, port);
+    wait_ready(port).await;
+    let stored: HashSet<i32> = vote::Entity::find()
+        .filter(vote::Column::CategoryId.eq(5))
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|v| v.account_id)
+        .collect();
+    for a in &accepted {
+        assert!(stored.contains(a), "[{}] an accepted vote of account {a} was lost", app.backend);
+    }
+    assert!(stored.len() >= accepted.len());
+    let e = wsis::db::catalog::current_edition(&app.db).await.unwrap().unwrap();
+    let counters = wsis::db::voting::counters(&app.db, e.id).await.unwrap();
+    let recount = wsis::db::voting::recount(&app.db, e.id).await.unwrap();
+    for (n, c) in &recount {
+        assert_eq!(counters.get(n).copied().unwrap_or(0), *c, "[{}] no partial state: counter equals recount", app.backend);
+    }
+    assert_eq!(recount.values().sum::<i64>() as usize, stored.len());
+    server.kill().unwrap();
+    server.wait().unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn accepted_votes_survive_a_kill_9_on_sqlite() {
+    killed_mid_load(spawn_app(None).await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn accepted_votes_survive_a_kill_9_on_postgres() {
+    let Ok(pg) = std::env::var("TEST_DATABASE_URL") else { return };
+    if pg.is_empty() {
+        return;
+    }
+    killed_mid_load(spawn_app(Some(pg)).await).await;
+}

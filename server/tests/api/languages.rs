@@ -1,0 +1,72 @@
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::helpers::each_backend;
+
+fn locale(code: &str) -> BTreeMap<String, String> {
+    let path = format!("{}/../app/locales/{code}.json", env!("CARGO_MANIFEST_DIR"));
+    serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
+}
+
+/// The opening `<html …>` tag of a page.
+fn html_tag(page: &str) -> String {
+    let start = page.find("<html").unwrap_or(0);
+    page[start..].split('>').next().unwrap_or("").to_string()
+}
+
+fn placeholders(s: &str) -> BTreeSet<String> {
+    s.split("{{").skip(1).filter_map(|p| p.split_once("}}").map(|(n, _)| n.trim().to_string())).collect()
+}
+
+/// Every language has every key of English, with the same placeholders and a non-empty text.
+#[test]
+fn every_language_has_every_string() {
+    let en = locale("en");
+    for code in wsis_server::LANGUAGES {
+        let other = locale(code);
+        let missing: Vec<_> = en.keys().filter(|k| !other.contains_key(*k)).collect();
+        assert!(missing.is_empty(), "{code} lacks {missing:?}");
+        let extra: Vec<_> = other.keys().filter(|k| !en.contains_key(*k)).collect();
+        assert!(extra.is_empty(), "{code} has unknown keys {extra:?}");
+        for (k, v) in &en {
+            assert!(!other[k].trim().is_empty(), "{code}.{k} is empty");
+            assert_eq!(placeholders(v), placeholders(&other[k]), "{code}.{k} placeholders");
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_language_comes_from_the_url_then_the_cookie_then_the_browser() {
+    each_backend(|app| async move {
+        let en = locale("en");
+        let ar = locale("ar");
+        let fr = locale("fr");
+        // English by default
+        let c = app.client();
+        let (_, html) = app.get(&c, "/categories").await;
+        assert!(html_tag(&html).contains("lang=\"en\"") && html_tag(&html).contains("dir=\"ltr\""), "{}", html_tag(&html));
+        assert!(html.contains(&en["categories_title"]));
+
+        // ?lang=ar renders Arabic right-to-left at once and remembers it in a cookie
+        let r = c.get(app.url("/categories?lang=ar")).header("accept", "text/html").send().await.unwrap();
+        let cookie = r.headers().get("set-cookie").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+        assert!(cookie.starts_with("i18n_pref_locale=ar"), "{cookie}");
+        let html = r.text().await.unwrap();
+        assert!(html_tag(&html).contains("lang=\"ar\"") && html_tag(&html).contains("dir=\"rtl\""), "Arabic is right-to-left: {}", html_tag(&html));
+        assert!(html.contains(&ar["categories_title"]));
+        assert!(!html.contains(&format!(">{}<", en["nav_my_votes"])), "no English navigation left");
+        // the cookie keeps it on the next page
+        let (_, html) = app.get(&c, "/").await;
+        assert!(html_tag(&html).contains("lang=\"ar\""));
+        assert!(html.contains(&ar["nav_categories"]));
+
+        // without a cookie the browser's Accept-Language decides
+        let fresh = app.client();
+        let html = fresh.get(app.url("/categories")).header("accept", "text/html").header("accept-language", "fr-CH, fr;q=0.9, en;q=0.5").send().await.unwrap().text().await.unwrap();
+        assert!(html_tag(&html).contains("lang=\"fr\""));
+        assert!(html.contains(&fr["categories_title"]));
+        // an unknown language changes nothing
+        let html = fresh.get(app.url("/categories?lang=xx")).header("accept", "text/html").send().await.unwrap().text().await.unwrap();
+        assert!(html_tag(&html).contains("lang=\"en\""));
+    })
+    .await;
+}
