@@ -123,3 +123,57 @@ async fn accepted_votes_survive_a_kill_9_on_postgres() {
     }
     killed_mid_load(spawn_app(Some(pg)).await).await;
 }
+
+/// SIGTERM: the server stops accepting, answers the requests in flight, and exits cleanly;
+/// every vote it answered "accepted" is stored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_drains_in_flight_votes_and_exits() {
+    let app = spawn_app(None).await;
+    let noms = app.nominees_in(6).await;
+    let mut sessions = Vec::new();
+    for i in 0..200 {
+        let v = app.voter(&format!("term-{i}@example.org")).await;
+        sessions.push((v.id, wsis::db::auth::create_session(&app.db, v.id, 3600).await.unwrap()));
+    }
+    let port = free_port();
+    let mut server = start(&app, port);
+    wait_ready(port).await;
+    let mut tasks = Vec::new();
+    for (k, (account, token)) in sessions.iter().cloned().enumerate() {
+        let nominee = noms[k % noms.len()].uuid.to_string();
+        tasks.push(tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis((k as u64 % 100) * 4)).await;
+            let c = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().unwrap();
+            let r = c
+                .post(format!("http://127.0.0.1:{port}/api/cast_vote"))
+                .header("cookie", format!("{}={token}", wsis::db::SESSION_COOKIE))
+                .header("accept", "application/json")
+                .form(&[("nominee", nominee.as_str())])
+                .send()
+                .await;
+            (account, r.map(|r| r.status().as_u16()).ok())
+        }));
+    }
+    tokio::time::sleep(Duration::from_millis(120)).await;
+    let term = Command::new("kill").args(["-TERM", &server.id().to_string()]).status().unwrap();
+    assert!(term.success());
+    let mut accepted = HashSet::new();
+    for t in tasks {
+        let (account, status) = t.await.unwrap();
+        if status == Some(200) {
+            accepted.insert(account);
+        }
+    }
+    let exit = tokio::task::spawn_blocking(move || server.wait().unwrap()).await.unwrap();
+    assert!(exit.success(), "clean exit after SIGTERM: {exit:?}");
+    assert!(!accepted.is_empty());
+    let stored: HashSet<i32> = vote::Entity::find()
+        .filter(vote::Column::CategoryId.eq(6))
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|v| v.account_id)
+        .collect();
+    assert!(accepted.iter().all(|a| stored.contains(a)), "every accepted vote is stored");
+}

@@ -53,6 +53,9 @@ async fn the_language_comes_from_the_url_then_the_cookie_then_the_browser() {
         let html = r.text().await.unwrap();
         assert!(html_tag(&html).contains("lang=\"ar\"") && html_tag(&html).contains("dir=\"rtl\""), "Arabic is right-to-left: {}", html_tag(&html));
         assert!(html.contains(&ar["categories_title"]));
+        assert!(html.contains(&ar["cat_c9"]) && html.contains(&ar["cat_c7_e_health"]), "category names translated");
+        // (the serialised data for hydration keeps the stored English names; the text does not)
+        assert!(!html.contains(&format!(">{}<", en["cat_c4"])), "no English category name left");
         assert!(!html.contains(&format!(">{}<", en["nav_my_votes"])), "no English navigation left");
         // the cookie keeps it on the next page
         let (_, html) = app.get(&c, "/").await;
