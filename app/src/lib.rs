@@ -47,7 +47,7 @@ pub fn App() -> impl IntoView {
             let _ = body.set_attribute("data-hydrated", "true");
         }
     });
-    let user = Resource::new(|| (), |_| api::accounts::page_chrome());
+    let user = Resource::new(|| (), |_| api::accounts::current_user());
     provide_context(user);
 
     view! {

@@ -30,23 +30,6 @@ pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
     Ok(request().account.as_ref().map(wsis::db::auth::session_user))
 }
 
-/// What every page's header shows: who is signed in, and the current edition's phase with
-/// its next deadline (one request for both).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Chrome {
-    pub user: Option<SessionUser>,
-    pub now: chrono::DateTime<chrono::Utc>,
-    pub edition: Option<wsis::edition::EditionView>,
-}
-
-#[server(endpoint = "page_chrome")]
-pub async fn page_chrome() -> Result<Chrome, AppError> {
-    use crate::api::guard::*;
-    let s = services()?;
-    let edition = wsis::db::catalog::current_edition(&s.db).await?.as_ref().map(wsis::db::catalog::edition_view);
-    Ok(Chrome { user: request().account.as_ref().map(wsis::db::auth::session_user), now: chrono::Utc::now(), edition })
-}
-
 #[server(endpoint = "sign_up")]
 pub async fn sign_up(
     email: String,

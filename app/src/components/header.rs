@@ -4,15 +4,14 @@ use wsis::account::{Role, SessionUser};
 use wsis::AppError;
 
 use crate::api::accounts::SignOut;
-use crate::components::phase::PhaseStrip;
 use crate::i18n::*;
 
-pub type UserResource = Resource<Result<crate::api::accounts::Chrome, AppError>>;
+pub type UserResource = Resource<Result<Option<SessionUser>, AppError>>;
 
 /// The signed-in account, once loaded (None while loading or when signed out).
 pub fn use_user() -> Signal<Option<SessionUser>> {
     let res = expect_context::<UserResource>();
-    Signal::derive(move || res.get().and_then(|r| r.ok()).and_then(|c| c.user))
+    Signal::derive(move || res.get().and_then(|r| r.ok()).flatten())
 }
 
 #[component]
@@ -45,42 +44,38 @@ pub fn Header() -> impl IntoView {
                     <li><a href="/submissions">{t!(i18n, nav_my_submissions)}</a></li>
                 </ul>
             </nav>
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    let chrome = user_res.await;
-                    let phase = chrome.as_ref().ok().and_then(|c| c.edition.clone().map(|e| (e, c.now)));
-                    let account = match chrome.map(|c| c.user) {
-                        Ok(Some(u)) => {
-                            let roles = u.roles.clone();
-                            let is_admin = u.has(Role::Admin);
-                            let is_expert = u.has(Role::Expert);
-                            view! {
-                                <span class="who" data-testid="signed-in-as">
-                                    <a href="/account">{u.display_name.clone()}</a>
-                                    {roles.into_iter().map(|r| view! { <span class="badge">{r.key()}</span> }).collect_view()}
-                                </span>
-                                {is_expert.then(|| view! {
-                                    <a href="/review">{t!(i18n, nav_review)}</a>
-                                })}
-                                {is_admin.then(|| view! {
-                                    <a href="/admin">{t!(i18n, nav_admin)}</a>
-                                })}
-                                <ActionForm action=sign_out attr:class="inline">
-                                    <button type="submit" class="link-button">{t!(i18n, sign_out)}</button>
-                                </ActionForm>
-                            }.into_any()
+            <div class="account-box">
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        match user_res.await {
+                            Ok(Some(u)) => {
+                                let roles = u.roles.clone();
+                                let is_admin = u.has(Role::Admin);
+                                let is_expert = u.has(Role::Expert);
+                                view! {
+                                    <span class="who" data-testid="signed-in-as">
+                                        <a href="/account">{u.display_name.clone()}</a>
+                                        {roles.into_iter().map(|r| view! { <span class="badge">{r.key()}</span> }).collect_view()}
+                                    </span>
+                                    {is_expert.then(|| view! {
+                                        <a href="/review">{t!(i18n, nav_review)}</a>
+                                    })}
+                                    {is_admin.then(|| view! {
+                                        <a href="/admin">{t!(i18n, nav_admin)}</a>
+                                    })}
+                                    <ActionForm action=sign_out attr:class="inline">
+                                        <button type="submit" class="link-button">{t!(i18n, sign_out)}</button>
+                                    </ActionForm>
+                                }.into_any()
+                            }
+                            _ => view! {
+                                <a href="/signin">{t!(i18n, sign_in)}</a>
+                                <a class="button small" href="/signup">{t!(i18n, sign_up)}</a>
+                            }.into_any(),
                         }
-                        _ => view! {
-                            <a href="/signin">{t!(i18n, sign_in)}</a>
-                            <a class="button small" href="/signup">{t!(i18n, sign_up)}</a>
-                        }.into_any(),
-                    };
-                    view! {
-                        <div class="account-box">{account}</div>
-                        {phase.map(|(e, now)| view! { <PhaseStrip edition=e now=now/> })}
-                    }.into_any()
-                })}
-            </Suspense>
+                    })}
+                </Suspense>
+            </div>
         </header>
     }
 }

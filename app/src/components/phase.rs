@@ -62,31 +62,9 @@ pub fn PhaseBanner(edition: EditionView, now: DateTime<Utc>) -> impl IntoView {
     }
 }
 
-/// One line on every page: the current edition's phase and its next deadline with a
-/// countdown.
-#[component]
-pub fn PhaseStrip(edition: EditionView, now: DateTime<Utc>) -> impl IntoView {
-    let i18n = use_i18n();
-    let phase = edition.phase_at(now);
-    let next = edition.schedule.next_milestone(now);
-    view! {
-        <div class="phase-strip" data-testid="phase-strip">
-            <span>{edition.title.clone()}": "<strong data-testid="strip-phase">{phase_status(i18n, phase)}</strong></span>
-            {next.map(|(m, at)| view! {
-                <span>
-                    " · "{t!(i18n, next_deadline)}": "{milestone_name(i18n, m)}" — "
-                    <time datetime=at.to_rfc3339()>{geneva_label(at)}</time>" "{t!(i18n, geneva_time)}
-                </span>
-                <Countdown now=now until=at testid="strip-countdown"/>
-            })}
-        </div>
-    }
-}
-
 /// Days, hours, minutes and seconds until an instant; ticks once per second in the browser.
 #[component]
-pub fn Countdown(now: DateTime<Utc>, until: DateTime<Utc>, #[prop(optional, into)] testid: Option<String>) -> impl IntoView {
-    let testid = testid.unwrap_or_else(|| "countdown".into());
+pub fn Countdown(now: DateTime<Utc>, until: DateTime<Utc>) -> impl IntoView {
     let i18n = use_i18n();
     let (clock, set_clock) = signal(now);
     Effect::new(move |_| {
@@ -107,7 +85,7 @@ pub fn Countdown(now: DateTime<Utc>, until: DateTime<Utc>, #[prop(optional, into
     });
     let parts = move || countdown(clock.get(), until);
     view! {
-        <p class="countdown" data-testid=testid role="timer" aria-live="off">
+        <p class="countdown" data-testid="countdown" role="timer" aria-live="off">
             <span>{move || parts().0}" "{t!(i18n, days)}</span>" "
             <span>{move || parts().1}" "{t!(i18n, hours)}</span>" "
             <span>{move || parts().2}" "{t!(i18n, minutes)}</span>" "

@@ -15,7 +15,7 @@ pub fn AccountPage() -> impl IntoView {
         <QueryNotice/>
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
-                match user.await.map(|c| c.user) {
+                match user.await {
                     Ok(Some(u)) => view! {
                         <h1>{t!(i18n, account_title)}</h1>
                         <dl class="fields" data-testid="account-details">

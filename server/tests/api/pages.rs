@@ -97,17 +97,3 @@ async fn the_category_table_holds_the_eighteen_codes() {
     })
     .await;
 }
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_page_shows_the_phase_and_the_next_deadline() {
-    each_backend(|app| async move {
-        let c = app.client();
-        for path in ["/signin", "/categories/c2", "/receipt", "/results", "/submit", "/no-such-page"] {
-            let (_, html) = app.get(&c, path).await;
-            assert!(html.contains("data-testid=\"phase-strip\""), "{path} has the phase strip");
-            assert!(html.contains("Public voting — open"), "{path} names the phase");
-            assert!(html.contains("data-testid=\"strip-countdown\""), "{path} counts down to the next deadline");
-        }
-    })
-    .await;
-}
