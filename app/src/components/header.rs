@@ -57,12 +57,12 @@ pub fn Header() -> impl IntoView {
                                         <a href="/account">{u.display_name.clone()}</a>
                                         {roles.into_iter().map(|r| view! { <span class="badge">{r.key()}</span> }).collect_view()}
                                     </span>
-                                    {is_expert.then(|| view! {
-                                        <a href="/review">{t!(i18n, nav_review)}</a>
-                                    })}
-                                    {is_admin.then(|| view! {
-                                        <a href="/admin">{t!(i18n, nav_admin)}</a>
-                                    })}
+                                    // one list, not two adjacent optional views (those break hydration)
+                                    {[(is_expert, "/review", t_string!(i18n, nav_review).to_string()), (is_admin, "/admin", t_string!(i18n, nav_admin).to_string())]
+                                        .into_iter()
+                                        .filter(|(on, _, _)| *on)
+                                        .map(|(_, href, label)| view! { <a href=href>{label}</a> })
+                                        .collect_view()}
                                     <ActionForm action=sign_out attr:class="inline">
                                         <button type="submit" class="link-button">{t!(i18n, sign_out)}</button>
                                     </ActionForm>
