@@ -5,7 +5,8 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
@@ -226,9 +227,13 @@ async fn categories(State(s): State<Services>, Path(year): Path<String>) -> ApiR
 #[utoipa::path(get, path = "/api/v1/editions/{year}/nominees", tag = "nominees",
     params(("year" = String, Path, description = "The edition's year, or `current`", example = "current"), NomineeQuery),
     responses((status = 200, body = NomineePage), (status = 400, body = ApiError), (status = 404, body = ApiError)))]
-async fn nominees(State(s): State<Services>, Path(year): Path<String>, RawQuery(raw): RawQuery) -> ApiResult<NomineePage> {
+async fn nominees(
+    State(s): State<Services>,
+    Path(year): Path<String>,
+    query: Result<Query<HashMap<String, String>>, QueryRejection>,
+) -> ApiResult<NomineePage> {
     let e = edition_of(&s, &year).await?;
-    let query: HashMap<String, String> = serde_urlencoded_pairs(raw.as_deref().unwrap_or(""));
+    let Query(query) = query.map_err(|_| Failure(AppError::invalid("The query string cannot be read.")))?;
     let number = |k: &str, default: u32, max: u32| -> Result<u32, Failure> {
         match query.get(k).map(|v| v.trim()) {
             None | Some("") => Ok(default),
@@ -269,33 +274,6 @@ async fn nominees(State(s): State<Services>, Path(year): Path<String>, RawQuery(
     let total = list.len() as u64;
     let items = list.iter().skip(((page - 1) * per_page) as usize).take(per_page as usize).map(|n| nominee_out(n, e.year)).collect();
     Ok(Json(NomineePage { items, page, per_page, total }))
-}
-
-fn serde_urlencoded_pairs(raw: &str) -> HashMap<String, String> {
-    fn decode(s: &str) -> String {
-        let bytes = s.replace('+', " ").into_bytes();
-        let mut out = Vec::with_capacity(bytes.len());
-        let mut i = 0;
-        while i < bytes.len() {
-            if bytes[i] == b'%' && i + 2 < bytes.len() {
-                if let Ok(b) = u8::from_str_radix(&String::from_utf8_lossy(&bytes[i + 1..i + 3]), 16) {
-                    out.push(b);
-                    i += 3;
-                    continue;
-                }
-            }
-            out.push(bytes[i]);
-            i += 1;
-        }
-        String::from_utf8_lossy(&out).into_owned()
-    }
-    raw.split('&')
-        .filter(|kv| !kv.is_empty())
-        .map(|kv| {
-            let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
-            (decode(k), decode(v))
-        })
-        .collect()
 }
 
 /// One nominee (on the ballot) by id.

@@ -56,7 +56,6 @@ pub fn NomineePage() -> impl IntoView {
 fn Nominee(d: NomineeData) -> impl IntoView {
     let i18n = use_i18n();
     let n = d.nominee.clone();
-    let sdgs = n.sdgs.iter().map(|g| format!("SDG {g}")).collect::<Vec<_>>().join(", ");
     view! {
         <Title text=n.title.clone()/>
         <nav class="breadcrumb" aria-label=move || t_string!(i18n, breadcrumb)>
@@ -71,20 +70,7 @@ fn Nominee(d: NomineeData) -> impl IntoView {
             </p>
             <QueryNotice/>
             <VoteBox d=d.clone()/>
-            <section>
-                <h2>{t!(i18n, short_description)}</h2>
-                <p lang="en">{n.short_description.clone()}</p>
-            </section>
-            <dl class="fields">
-                <dt>{t!(i18n, category)}</dt><dd>{n.category_code.clone()}": "{category_label(i18n, &n.category_slug, &n.category_name)}</dd>
-                <dt>{t!(i18n, action_line_linkage)}</dt><dd lang="en">{n.action_line_linkage.clone()}</dd>
-                <dt>{t!(i18n, sdgs)}</dt><dd>{sdgs}</dd>
-                <dt>{t!(i18n, impact_qualitative)}</dt><dd lang="en">{n.impact_qualitative.clone()}</dd>
-                <dt>{t!(i18n, impact_quantitative)}</dt><dd lang="en">{n.impact_quantitative.clone()}</dd>
-                <dt>{t!(i18n, partnerships)}</dt><dd lang="en">{n.partnerships.clone()}</dd>
-                <dt>{t!(i18n, challenges)}</dt><dd lang="en">{n.challenges.clone()}</dd>
-                <dt>{t!(i18n, website)}</dt><dd><a href=n.website.clone() rel="nofollow noopener">{n.website.clone()}</a></dd>
-            </dl>
+            <ProjectFields n=n.clone() with_category=true/>
         </article>
     }
 }
@@ -154,4 +140,31 @@ fn VoteBox(d: NomineeData) -> impl IntoView {
         }
     };
     view! { <section class="vote-box" aria-live="polite">{status}</section> }
+}
+
+/// A project's submitted texts (as submitted, in English) and fields, as the nominee page
+/// and the expert's review sheet show them.
+#[component]
+pub fn ProjectFields(n: wsis::nomination::NomineeDetail, #[prop(optional)] with_category: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let sdgs = n.sdgs.iter().map(|g| format!("SDG {g}")).collect::<Vec<_>>().join(", ");
+    let category = with_category.then(|| view! {
+        <dt>{t!(i18n, category)}</dt><dd>{n.category_code.clone()}": "{category_label(i18n, &n.category_slug, &n.category_name)}</dd>
+    });
+    view! {
+        <section>
+            <h2>{t!(i18n, short_description)}</h2>
+            <p lang="en">{n.short_description.clone()}</p>
+        </section>
+        <dl class="fields">
+            {category}
+            <dt>{t!(i18n, action_line_linkage)}</dt><dd lang="en">{n.action_line_linkage.clone()}</dd>
+            <dt>{t!(i18n, sdgs)}</dt><dd>{sdgs}</dd>
+            <dt>{t!(i18n, impact_qualitative)}</dt><dd lang="en">{n.impact_qualitative.clone()}</dd>
+            <dt>{t!(i18n, impact_quantitative)}</dt><dd lang="en">{n.impact_quantitative.clone()}</dd>
+            <dt>{t!(i18n, partnerships)}</dt><dd lang="en">{n.partnerships.clone()}</dd>
+            <dt>{t!(i18n, challenges)}</dt><dd lang="en">{n.challenges.clone()}</dd>
+            <dt>{t!(i18n, website)}</dt><dd><a href=n.website.clone() rel="nofollow noopener">{n.website.clone()}</a></dd>
+        </dl>
+    }
 }

@@ -15,6 +15,7 @@ use crate::api::review::{
 };
 use crate::api::results::ReleaseResults;
 use crate::components::admin_nav::AdminNav;
+use crate::pages::nominee::ProjectFields;
 use crate::components::notice::{field_error, result_line, ErrorBox, QueryNotice};
 use crate::components::labels::category_label;
 use crate::i18n::*;
@@ -114,7 +115,6 @@ fn Sheet(s: ReviewSheet, save: ServerAction<SaveReview>, conflict: ServerAction<
     let n = s.nominee.clone();
     let id = n.id.to_string();
     let editable = s.review_open && matches!(s.status, ReviewStatus::NotStarted | ReviewStatus::Draft);
-    let sdgs = n.sdgs.iter().map(|g| format!("SDG {g}")).collect::<Vec<_>>().join(", ");
     let rubric = s.rubric.clone();
     let points_now = rubric.points(&s.scores);
     view! {
@@ -126,19 +126,7 @@ fn Sheet(s: ReviewSheet, save: ServerAction<SaveReview>, conflict: ServerAction<
             <p data-testid="sheet-status"><strong>{t!(i18n, status)}": "</strong>{status_label(i18n, s.status)}
                 {points_now.map(|p| format!(" — {p:.1} / 100"))}
             </p>
-            <section>
-                <h2>{t!(i18n, short_description)}</h2>
-                <p lang="en">{n.short_description.clone()}</p>
-            </section>
-            <dl class="fields">
-                <dt>{t!(i18n, action_line_linkage)}</dt><dd lang="en">{n.action_line_linkage.clone()}</dd>
-                <dt>{t!(i18n, sdgs)}</dt><dd>{sdgs}</dd>
-                <dt>{t!(i18n, impact_qualitative)}</dt><dd lang="en">{n.impact_qualitative.clone()}</dd>
-                <dt>{t!(i18n, impact_quantitative)}</dt><dd lang="en">{n.impact_quantitative.clone()}</dd>
-                <dt>{t!(i18n, partnerships)}</dt><dd lang="en">{n.partnerships.clone()}</dd>
-                <dt>{t!(i18n, challenges)}</dt><dd lang="en">{n.challenges.clone()}</dd>
-                <dt>{t!(i18n, website)}</dt><dd><a href=n.website.clone() rel="nofollow noopener">{n.website.clone()}</a></dd>
-            </dl>
+            <ProjectFields n=n.clone()/>
         </article>
         <section class="review-form">
             <h2>{t!(i18n, your_scores)}</h2>

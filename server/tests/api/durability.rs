@@ -31,6 +31,20 @@ async fn wait_ready(port: u16) {
     panic!("server on {port} did not become ready");
 }
 
+/// After `delay_ms`, casts a vote with a session token; the answer's status, if any.
+async fn vote_after(port: u16, token: &str, nominee: &str, delay_ms: u64) -> Option<u16> {
+    tokio::time::sleep(Duration::from_millis(delay_ms)).await;
+    let c = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().unwrap();
+    c.post(format!("http://127.0.0.1:{port}/api/cast_vote"))
+        .header("cookie", format!("{}={token}", wsis::db::SESSION_COOKIE))
+        .header("accept", "application/json")
+        .form(&[("nominee", nominee)])
+        .send()
+        .await
+        .ok()
+        .map(|r| r.status().as_u16())
+}
+
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
@@ -55,19 +69,8 @@ async fn killed_mid_load(app: TestApp) {
         let nominee = noms[k % noms.len()].uuid.to_string();
         tasks.push(tokio::spawn(async move {
             // spread the load over time so that the kill lands in the middle of it
-            tokio::time::sleep(Duration::from_millis((k as u64 % 100) * 5)).await;
-            let c = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().unwrap();
-            let r = c
-                .post(format!("http://127.0.0.1:{port}/api/cast_vote"))
-                .header("cookie", format!("{}={token}", wsis::db::SESSION_COOKIE))
-                .header("accept", "application/json")
-                .form(&[("nominee", nominee.as_str())])
-                .send()
-                .await;
-            if let Ok(r) = r {
-                if r.status() == 200 {
-                    let _ = tx.send(account);
-                }
+            if vote_after(port, &token, &nominee, (k as u64 % 100) * 5).await == Some(200) {
+                let _ = tx.send(account);
             }
         }));
     }
@@ -142,16 +145,7 @@ async fn sigterm_drains_in_flight_votes_and_exits() {
     for (k, (account, token)) in sessions.iter().cloned().enumerate() {
         let nominee = noms[k % noms.len()].uuid.to_string();
         tasks.push(tokio::spawn(async move {
-            tokio::time::sleep(Duration::from_millis((k as u64 % 100) * 4)).await;
-            let c = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().unwrap();
-            let r = c
-                .post(format!("http://127.0.0.1:{port}/api/cast_vote"))
-                .header("cookie", format!("{}={token}", wsis::db::SESSION_COOKIE))
-                .header("accept", "application/json")
-                .form(&[("nominee", nominee.as_str())])
-                .send()
-                .await;
-            (account, r.map(|r| r.status().as_u16()).ok())
+            (account, vote_after(port, &token, &nominee, (k as u64 % 100) * 4).await)
         }));
     }
     tokio::time::sleep(Duration::from_millis(120)).await;
