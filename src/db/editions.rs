@@ -260,7 +260,12 @@ pub async fn set_rules(s: &Services, actor: &account::Model, year: i32, form: &R
 /// one transaction, so that exactly one is current whatever runs concurrently.
 pub async fn make_current(s: &Services, actor: &account::Model, year: i32) -> Result<EditionView, AppError> {
     let txn = s.db.begin().await?;
-    // Holds every row first, so concurrent calls queue instead of deadlocking.
+    // Concurrent calls queue instead of deadlocking: on PostgreSQL a self-conflicting table
+    // lock (row locks taken by a scan can come in different orders once rows have moved);
+    // SQLite's write lock is database-wide already.
+    if txn.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+        txn.execute_unprepared("LOCK TABLE edition IN SHARE ROW EXCLUSIVE MODE").await?;
+    }
     edition::Entity::update_many()
         .col_expr(edition::Column::IsCurrent, Expr::col(edition::Column::IsCurrent))
         .exec(&txn)
