@@ -83,6 +83,23 @@ impl AppError {
         }
     }
 
+    /// The same refusal with its messages in `lang` (see [`crate::messages`]); the kinds
+    /// without a message of their own are named by the pages in the page's language.
+    #[cfg(feature = "ssr")]
+    pub fn translated(self, lang: &str) -> AppError {
+        use crate::messages::translate;
+        match self {
+            AppError::Forbidden(m) => AppError::Forbidden(translate(&m, lang)),
+            AppError::Invalid(m) => AppError::Invalid(translate(&m, lang)),
+            AppError::NotFound(m) => AppError::NotFound(translate(&m, lang)),
+            AppError::Conflict(m) => AppError::Conflict(translate(&m, lang)),
+            AppError::Closed(m) => AppError::Closed(translate(&m, lang)),
+            AppError::ServerFn(m) => AppError::ServerFn(translate(&m, lang)),
+            AppError::Fields(list) => AppError::Fields(list.into_iter().map(|(f, m)| (f, translate(&m, lang))).collect()),
+            other => other,
+        }
+    }
+
     /// A full human sentence, including every field message.
     pub fn describe(&self) -> String {
         match self {

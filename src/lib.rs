@@ -10,6 +10,9 @@ pub mod category;
 pub mod champion;
 pub mod edition;
 pub mod error;
+pub mod format;
+#[cfg(feature = "ssr")]
+pub mod messages;
 pub mod nomination;
 pub mod phase;
 pub mod results;

@@ -12,14 +12,30 @@ mod i18n_gen {
 pub use i18n_gen::i18n;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 use crate::i18n::*;
 
+/// The path prefix under which this build's bundle is served (`/v/<content hash>`): the
+/// URL changes whenever a file of the bundle does, so browsers may keep them for a year.
+static ASSET_ROOT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// Sets the bundle's path prefix once, at start-up (the server hashes the files).
+pub fn set_asset_root(root: String) {
+    let _ = ASSET_ROOT.set(root);
+}
+
+/// The bundle's path prefix; empty (plain `/pkg/…`) until the server set it.
+pub fn asset_root() -> String {
+    ASSET_ROOT.get().cloned().unwrap_or_default()
+}
+
 /// The HTML document around the app; `lang`/`dir` are set by the i18n provider.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let root = asset_root();
+    let css = format!("{root}/pkg/wsis.css");
     view! {
         <!DOCTYPE html>
         <html>
@@ -27,7 +43,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                <link rel="stylesheet" id="leptos" href=css/>
+                <HydrationScripts options root/>
                 <MetaTags/>
             </head>
             <body>
@@ -47,12 +64,12 @@ pub fn App() -> impl IntoView {
             let _ = body.set_attribute("data-hydrated", "true");
         }
     });
-    let user = Resource::new(|| (), |_| api::accounts::current_user());
-    provide_context(user);
+    // one read per page load for the header: the visitor and the edition's phase
+    let chrome = Resource::new(|| (), |_| api::accounts::page_chrome());
+    provide_context(chrome);
 
     view! {
         <I18nContextProvider>
-            <Stylesheet id="leptos" href="/pkg/wsis.css"/>
             <Link rel="icon" href="/favicon.svg"/>
             <Meta name="description" content="WSIS Prizes: nominate, vote and celebrate projects that put ICTs to work for sustainable development."/>
             <Title formatter=|t: String| if t.is_empty() { "WSIS Prizes".to_string() } else { format!("{t} · WSIS Prizes") }/>

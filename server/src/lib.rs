@@ -65,12 +65,30 @@ pub fn router(services: Services, options: LeptosOptions) -> Router {
         move || provide_context(s.clone())
     };
     let pkg_dir = format!("{}/{}", options.site_root, options.site_pkg_dir);
+    // Pages name the bundle by its content hash, so those URLs never change meaning and
+    // are cached for a year; the plain /pkg paths stay for anything that names them.
+    let root = match wsis_app::asset_root() {
+        r if !r.is_empty() => r,
+        _ => {
+            let r = format!("/v/{}", bundle_hash(std::path::Path::new(&pkg_dir)));
+            wsis_app::set_asset_root(r.clone());
+            r
+        }
+    };
     let static_files = Router::new()
-        .nest_service("/pkg", ServeDir::new(pkg_dir))
+        .nest_service("/pkg", ServeDir::new(&pkg_dir))
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
             HeaderValue::from_static("public, max-age=300, must-revalidate"),
-        ));
+        ))
+        .merge(
+            Router::new().nest_service(&format!("{root}/pkg"), ServeDir::new(&pkg_dir)).layer(
+                SetResponseHeaderLayer::overriding(
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("public, max-age=31536000, immutable"),
+                ),
+            ),
+        );
     let api_ctx = ctx.clone();
     Router::new()
         .route(
@@ -103,6 +121,22 @@ pub fn router(services: Services, options: LeptosOptions) -> Router {
         }))
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
+}
+
+/// A short hash of the bundle's files (the browser code, its WebAssembly and the styles),
+/// which names this build's static URLs.
+pub fn bundle_hash(pkg_dir: &std::path::Path) -> String {
+    use sha2::{Digest, Sha256};
+    let mut files: Vec<_> = std::fs::read_dir(pkg_dir)
+        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.is_file()).collect())
+        .unwrap_or_default();
+    files.sort();
+    let mut h = Sha256::new();
+    for f in files {
+        h.update(f.file_name().map(|n| n.as_encoded_bytes().to_vec()).unwrap_or_default());
+        h.update(std::fs::read(&f).unwrap_or_default());
+    }
+    hex::encode(&h.finalize()[..8])
 }
 
 async fn server_fn(ctx: impl Fn() + Clone + Send + 'static, req: Request<Body>) -> Response {
@@ -178,6 +212,31 @@ async fn lang_param(mut req: Request<Body>, next: Next) -> Response {
     res
 }
 
+/// The language of a request's answer: `?lang=`, then the language cookie, then the
+/// best `Accept-Language` entry among the six, else English.
+pub fn request_lang(req: &Request<Body>) -> &'static str {
+    let known = |l: &str| LANGUAGES.iter().find(|x| x.eq_ignore_ascii_case(l)).copied();
+    if let Some(l) = req.uri().query().and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("lang="))).and_then(known) {
+        return l;
+    }
+    if let Some(l) = cookie_value(req, LANG_COOKIE).and_then(|c| known(&c)) {
+        return l;
+    }
+    let accept = req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let mut best: Option<(&'static str, f32)> = None;
+    for item in accept.split(',') {
+        let mut parts = item.trim().split(';');
+        let tag = parts.next().unwrap_or("").trim();
+        let q = parts.find_map(|p| p.trim().strip_prefix("q=")).and_then(|q| q.parse::<f32>().ok()).unwrap_or(1.0);
+        if let Some(l) = known(tag.split('-').next().unwrap_or("")) {
+            if q > 0.0 && best.is_none_or(|(_, bq)| q > bq) {
+                best = Some((l, q));
+            }
+        }
+    }
+    best.map_or("en", |(l, _)| l)
+}
+
 /// Refuses state-changing requests whose `Origin` (or, without it, `Referer`) is another
 /// site. Requests without either come from non-browser clients and cannot be forged by a
 /// page elsewhere.
@@ -237,7 +296,8 @@ async fn request_context(State(s): State<Services>, mut req: Request<Body>, next
     };
     let user_agent = req.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("").chars().take(300).collect();
     let session_token = if account.is_some() { token } else { None };
-    req.extensions_mut().insert(RequestContext { account, session_token, client_addr, user_agent });
+    let lang = request_lang(&req);
+    req.extensions_mut().insert(RequestContext { account, session_token, client_addr, user_agent, lang });
     next.run(req).await
 }
 
@@ -278,4 +338,21 @@ async fn shutdown_signal() {
         _ = term => {},
     }
     tracing::info!("shutting down: finishing requests in flight");
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_bundle_hash_follows_the_content() {
+        let dir = std::env::temp_dir().join(format!("wsis-bundle-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("wsis.css"), "body{}").unwrap();
+        std::fs::write(dir.join("wsis.js"), "export{}").unwrap();
+        let a = super::bundle_hash(&dir);
+        assert_eq!(a.len(), 16);
+        assert_eq!(super::bundle_hash(&dir), a, "stable");
+        std::fs::write(dir.join("wsis.css"), "body{color:red}").unwrap();
+        assert_ne!(super::bundle_hash(&dir), a, "a changed file changes the hash");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

@@ -189,3 +189,21 @@ pub async fn nominee_detail(db: &impl ConnectionTrait, id: Uuid) -> Result<Nomin
         status: NominationStatus::Nominee,
     })
 }
+
+/// A category's public listing without filters: what its page shows first.
+#[derive(Debug, Clone)]
+pub struct Listing {
+    pub summary: CategorySummary,
+    pub nominees: Vec<NomineeCard>,
+    pub countries: Vec<String>,
+}
+
+/// Reads a category's unfiltered listing (for [`super::ListingCache`]).
+pub async fn listing(db: &impl ConnectionTrait, edition_id: i32, slug: &str) -> Result<Listing, AppError> {
+    let not_found = || AppError::NotFound("There is no such category.".into());
+    let def = by_slug(slug).ok_or_else(not_found)?;
+    let summary = category_summaries(db, edition_id).await?.into_iter().find(|c| c.slug == def.slug).ok_or_else(not_found)?;
+    let nominees = nominees(db, edition_id, def.slug, &NomineeFilter::default()).await?;
+    let countries = nominee_countries(db, edition_id, def.position as i32).await?;
+    Ok(Listing { summary, nominees, countries })
+}

@@ -124,6 +124,7 @@ async fn insert_edition(
     let view = edition_view(&e);
     audit::record(&txn, Some(actor.id), action, &subject(year), before, json(&view)).await?;
     txn.commit().await?;
+    s.current_edition.clear();
     Ok(view)
 }
 
@@ -230,6 +231,7 @@ pub async fn set_schedule(
     };
     audit::record(&txn, Some(actor.id), action, &subject(year), json(&current.schedule), after).await?;
     txn.commit().await?;
+    s.current_edition.clear();
     Ok(edition_view(&updated))
 }
 
@@ -253,6 +255,7 @@ pub async fn set_rules(s: &Services, actor: &account::Model, year: i32, form: &R
     let updated = am.update(&txn).await?;
     audit::record(&txn, Some(actor.id), "edition.rules", &subject(year), json(&current.rules), json(&proposed)).await?;
     txn.commit().await?;
+    s.current_edition.clear();
     Ok(edition_view(&updated))
 }
 
@@ -304,6 +307,7 @@ pub async fn make_current(s: &Services, actor: &account::Model, year: i32) -> Re
     )
     .await?;
     txn.commit().await?;
+    s.current_edition.clear();
     Ok(edition_view(&updated))
 }
 

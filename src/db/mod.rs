@@ -30,14 +30,89 @@ pub struct Services {
     pub db: DatabaseConnection,
     pub config: Arc<Config>,
     pub mailer: mail::Mailer,
+    /// The current edition as every page's phase line shows it, kept per node.
+    pub current_edition: Arc<CurrentEditionCache>,
+    /// Category listings for the category pages, kept per node.
+    pub listings: Arc<ListingCache>,
+    /// The node's vote writer (group commit).
+    pub vote_writer: Arc<voting::VoteWriter>,
 }
 
 impl Services {
     pub fn new(db: DatabaseConnection, config: Config) -> Self {
         let mailer = mail::Mailer::from_config(&config);
-        Services { db, config: Arc::new(config), mailer }
+        Services { db, config: Arc::new(config), mailer, current_edition: Arc::default(), listings: Arc::new(TtlCache::new(CurrentEditionCache::TTL)), vote_writer: Arc::default() }
     }
 }
+
+/// A small per-node cache of display data, each entry read from the database at most
+/// once per `ttl`. Only pages read through it: every decision (may this vote be cast, may
+/// this field change) reads the database in its own transaction, so a node showing data a
+/// second or two old cannot let anything through. Changes made on this node clear it.
+#[derive(Debug)]
+pub struct TtlCache<K, V> {
+    ttl: Duration,
+    slots: std::sync::Mutex<std::collections::HashMap<K, (std::time::Instant, V)>>,
+}
+
+impl<K: std::hash::Hash + Eq + Clone, V: Clone> TtlCache<K, V> {
+    pub fn new(ttl: Duration) -> Self {
+        TtlCache { ttl, slots: Default::default() }
+    }
+
+    /// The cached value of `key`, or `load`'s (then kept).
+    pub async fn get_or_load<F, Fut>(&self, key: K, load: F) -> Result<V, crate::AppError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<V, crate::AppError>>,
+    {
+        if let Some((at, v)) = self.slots.lock().expect("cache").get(&key) {
+            if at.elapsed() < self.ttl {
+                return Ok(v.clone());
+            }
+        }
+        let v = load().await?;
+        self.slots.lock().expect("cache").insert(key, (std::time::Instant::now(), v.clone()));
+        Ok(v)
+    }
+
+    pub fn clear(&self) {
+        self.slots.lock().expect("cache").clear();
+    }
+}
+
+/// The current edition for the phase line of every page.
+#[derive(Debug)]
+pub struct CurrentEditionCache(TtlCache<(), Option<(i32, crate::edition::EditionView)>>);
+
+impl Default for CurrentEditionCache {
+    fn default() -> Self {
+        CurrentEditionCache(TtlCache::new(Self::TTL))
+    }
+}
+
+impl CurrentEditionCache {
+    pub const TTL: Duration = Duration::from_secs(2);
+
+    pub async fn get(&self, db: &DatabaseConnection) -> Result<Option<crate::edition::EditionView>, crate::AppError> {
+        Ok(self.get_with_id(db).await?.map(|(_, e)| e))
+    }
+
+    /// The edition with its database id.
+    pub async fn get_with_id(&self, db: &DatabaseConnection) -> Result<Option<(i32, crate::edition::EditionView)>, crate::AppError> {
+        self.0
+            .get_or_load((), || async { Ok(catalog::current_edition(db).await?.as_ref().map(|e| (e.id, catalog::edition_view(e)))) })
+            .await
+    }
+
+    /// Forgets the cached edition (after an admin changed one).
+    pub fn clear(&self) {
+        self.0.clear();
+    }
+}
+
+/// Each category's unfiltered listing of nominees, by (edition, category slug).
+pub type ListingCache = TtlCache<(i32, String), Arc<catalog::Listing>>;
 
 /// Opens the database named by `url` (`sqlite://…` or `postgres://…`).
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
@@ -96,6 +171,9 @@ pub struct RequestContext {
     /// The client's network address (never stored raw).
     pub client_addr: String,
     pub user_agent: String,
+    /// The language of the answer (`ar`, `en`, …): `?lang=`, then the language cookie,
+    /// then `Accept-Language`.
+    pub lang: &'static str,
 }
 
 /// Name of the session cookie.

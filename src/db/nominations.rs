@@ -479,6 +479,7 @@ pub async fn release_decisions(s: &Services, actor: i32, year: Option<i32>, now:
         let status = NominationStatus::parse(&n.status).unwrap_or(NominationStatus::Submitted);
         mail_submitter(s, n, e.year, status, n.rejection_reason.as_deref(), false).await?;
     }
+    s.listings.clear();
     Ok(released.len())
 }
 
@@ -518,5 +519,6 @@ pub async fn correct_decision(
     super::audit::record(&txn, Some(actor), "screening.correct", &format!("nomination:{}", n.uuid), Some(before), Some(after)).await?;
     txn.commit().await?;
     mail_submitter(s, &saved, e.year, d.status(), reason.as_deref(), true).await?;
+    s.listings.clear();
     Ok(submission_view(&saved, &e, now))
 }

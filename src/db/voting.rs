@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect,
     Set, TransactionTrait,
 };
 use uuid::Uuid;
@@ -104,20 +104,9 @@ async fn cast_vote_unmetered(
         invalidated_reason: Set(None),
         ..Default::default()
     };
-    let (edition_id, category_id, nomination_id) = (e.id, n.category_id, n.id);
-    let txn = s.db.begin().await?;
-    // The insert comes first so that SQLite takes the write lock at once (a read first
-    // would make a concurrent writer fail instead of wait).
-    match row.insert(&txn).await {
-        Ok(_) => {}
-        Err(err) if matches!(err.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) => {
-            let _ = txn.rollback().await;
-            return Err(AppError::Conflict(ALREADY_VOTED.into()));
-        }
-        Err(err) => return Err(err.into()),
-    }
-    bump_tally(&txn, edition_id, category_id, nomination_id, 1).await?;
-    txn.commit().await?;
+    let category_id = n.category_id;
+    // answered only once the vote's transaction has committed
+    s.vote_writer.write(&s.db, VoteJob { row, edition_id: e.id, category_id, nomination_id: n.id }).await?;
     let cat = CATEGORIES.iter().find(|c| c.position as i32 == category_id).ok_or(AppError::Internal)?;
     Ok(MyVote {
         category_code: cat.code.into(),
@@ -129,6 +118,103 @@ async fn cast_vote_unmetered(
         receipt: format_receipt(&receipt),
         valid: true,
     })
+}
+
+/// A vote ready to be stored, with the counter it adds to.
+struct VoteJob {
+    row: vote::ActiveModel,
+    edition_id: i32,
+    category_id: i32,
+    nomination_id: i32,
+}
+
+type Reply = tokio::sync::oneshot::Sender<Result<(), AppError>>;
+
+/// Group commit: one task per node writes the votes, and the votes that arrive while it
+/// writes are stored together in its next transaction, each answered only after that
+/// transaction commits. A second vote of an account in a category (in the same batch or
+/// not) meets the unique index and is answered "already voted"; the others of the batch
+/// are not affected. Should a batch fail for another reason, its votes are written again
+/// one transaction each, so one bad row cannot refuse its neighbours.
+#[derive(Debug, Default)]
+pub struct VoteWriter {
+    queue: std::sync::OnceLock<tokio::sync::mpsc::Sender<(VoteJob, Reply)>>,
+}
+
+impl std::fmt::Debug for VoteJob {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "VoteJob(nomination {})", self.nomination_id)
+    }
+}
+
+impl VoteWriter {
+    /// The most votes in one transaction.
+    pub const BATCH: usize = 512;
+
+    async fn write(&self, db: &sea_orm::DatabaseConnection, job: VoteJob) -> Result<(), AppError> {
+        let queue = self.queue.get_or_init(|| {
+            let (tx, rx) = tokio::sync::mpsc::channel(4 * Self::BATCH);
+            tokio::spawn(run_writer(db.clone(), rx));
+            tx
+        });
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        queue.send((job, reply)).await.map_err(|_| AppError::Internal)?;
+        answer.await.map_err(|_| AppError::Internal)?
+    }
+}
+
+async fn run_writer(db: sea_orm::DatabaseConnection, mut rx: tokio::sync::mpsc::Receiver<(VoteJob, Reply)>) {
+    let mut batch = Vec::with_capacity(VoteWriter::BATCH);
+    while rx.recv_many(&mut batch, VoteWriter::BATCH).await > 0 {
+        metrics::histogram!("vote_batch_size").record(batch.len() as f64);
+        let jobs = std::mem::take(&mut batch);
+        match write_batch(&db, &jobs).await {
+            Ok(stored) => {
+                for ((_, reply), ok) in jobs.into_iter().zip(stored) {
+                    let _ = reply.send(if ok { Ok(()) } else { Err(AppError::Conflict(ALREADY_VOTED.into())) });
+                }
+            }
+            Err(err) => {
+                tracing::warn!(error = %err, size = jobs.len(), "a vote batch failed; writing its votes one by one");
+                for (job, reply) in jobs {
+                    let one = [(job, ())];
+                    let answer = match write_batch(&db, &one).await {
+                        Ok(stored) if stored[0] => Ok(()),
+                        Ok(_) => Err(AppError::Conflict(ALREADY_VOTED.into())),
+                        Err(e) => Err(e),
+                    };
+                    let _ = reply.send(answer);
+                }
+            }
+        }
+    }
+}
+
+/// Stores a batch in one transaction; for each vote, whether it was stored (false: the
+/// account already has a vote in that category).
+async fn write_batch<T>(db: &sea_orm::DatabaseConnection, jobs: &[(VoteJob, T)]) -> Result<Vec<bool>, AppError> {
+    let txn = db.begin().await?;
+    let mut stored = Vec::with_capacity(jobs.len());
+    let mut counts: HashMap<(i32, i32, i32), i64> = HashMap::new();
+    for (job, _) in jobs {
+        let inserted = vote::Entity::insert(job.row.clone())
+            .on_conflict(
+                OnConflict::columns([vote::Column::EditionId, vote::Column::CategoryId, vote::Column::AccountId])
+                    .do_nothing()
+                    .to_owned(),
+            )
+            .exec_without_returning(&txn)
+            .await?;
+        stored.push(inserted == 1);
+        if inserted == 1 {
+            *counts.entry((job.edition_id, job.category_id, job.nomination_id)).or_default() += 1;
+        }
+    }
+    for ((edition_id, category_id, nomination_id), n) in counts {
+        bump_tally(&txn, edition_id, category_id, nomination_id, n).await?;
+    }
+    txn.commit().await?;
+    Ok(stored)
 }
 
 /// Adds `delta` to a nominee's counter, creating the row when missing.
@@ -190,6 +276,29 @@ pub async fn ballot(db: &impl ConnectionTrait, edition_id: i32, voter: Option<i3
         .collect())
 }
 
+/// The nominee (id and title) an account voted for in one category of an edition.
+pub async fn choice_in(db: &impl ConnectionTrait, edition_id: i32, category_id: i32, account_id: i32) -> Result<Option<(Uuid, String)>, AppError> {
+    let Some(nomination_id) = vote::Entity::find()
+        .select_only()
+        .column(vote::Column::NominationId)
+        .filter(vote::Column::EditionId.eq(edition_id))
+        .filter(vote::Column::CategoryId.eq(category_id))
+        .filter(vote::Column::AccountId.eq(account_id))
+        .into_tuple::<i32>()
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    Ok(nomination::Entity::find_by_id(nomination_id)
+        .select_only()
+        .column(nomination::Column::Uuid)
+        .column(nomination::Column::Title)
+        .into_tuple::<(Uuid, String)>()
+        .one(db)
+        .await?)
+}
+
 pub async fn my_votes(db: &impl ConnectionTrait, voter: i32) -> Result<Vec<MyVote>, AppError> {
     let votes = vote::Entity::find().filter(vote::Column::AccountId.eq(voter)).order_by_asc(vote::Column::CategoryId).all(db).await?;
     let ids: Vec<i32> = votes.iter().map(|v| v.nomination_id).collect();
@@ -235,13 +344,17 @@ pub async fn check_receipt(db: &impl ConnectionTrait, input: &str) -> Result<Rec
 /// The tally of an edition, read from the counters (cheap at millions of votes).
 pub async fn tally(db: &impl ConnectionTrait, edition_id: i32) -> Result<Vec<CategoryTally>, AppError> {
     let counters = tally::Entity::find().filter(tally::Column::EditionId.eq(edition_id)).all(db).await?;
+    // only the four columns the tally needs, not the projects' long texts
     let noms: HashMap<i32, (Uuid, String, i32)> = nomination::Entity::find()
+        .select_only()
+        .columns([nomination::Column::Id, nomination::Column::Uuid, nomination::Column::Title, nomination::Column::CategoryId])
         .filter(nomination::Column::EditionId.eq(edition_id))
         .filter(nomination::Column::Status.is_in(BALLOT_STATUSES))
+        .into_tuple::<(i32, Uuid, String, i32)>()
         .all(db)
         .await?
         .into_iter()
-        .map(|n| (n.id, (n.uuid, n.title, n.category_id)))
+        .map(|(id, uuid, title, category)| (id, (uuid, title, category)))
         .collect();
     let counts: HashMap<i32, i64> = counters.iter().map(|t| (t.nomination_id, t.valid_votes)).collect();
     Ok(CATEGORIES

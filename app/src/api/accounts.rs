@@ -30,6 +30,22 @@ pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
     Ok(request().account.as_ref().map(wsis::db::auth::session_user))
 }
 
+/// What every page's header shows: the visitor and the current edition's phase.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ChromeData {
+    pub user: Option<SessionUser>,
+    pub now: chrono::DateTime<chrono::Utc>,
+    pub edition: Option<wsis::edition::EditionView>,
+}
+
+#[server(endpoint = "page_chrome")]
+pub async fn page_chrome() -> Result<ChromeData, AppError> {
+    use crate::api::guard::*;
+    let s = services()?;
+    let edition = s.current_edition.get(&s.db).await?;
+    Ok(ChromeData { user: request().account.as_ref().map(wsis::db::auth::session_user), now: chrono::Utc::now(), edition })
+}
+
 #[server(endpoint = "sign_up")]
 pub async fn sign_up(
     email: String,
@@ -47,7 +63,7 @@ pub async fn sign_up(
         )
         .await?;
         done(Some("/signin"), Some(answer));
-        Ok(answer.to_string())
+        Ok(tr(answer))
     })
     .await
 }
@@ -60,7 +76,7 @@ pub async fn confirm_email(token: String) -> Result<String, AppError> {
         wsis::db::auth::confirm_email(&s, &token).await?;
         let msg = "Your e-mail address is confirmed. You can now vote and submit projects.";
         done(Some("/signin"), Some(msg));
-        Ok(msg.to_string())
+        Ok(tr(msg))
     })
     .await
 }
@@ -72,7 +88,7 @@ pub async fn resend_confirmation(email: String) -> Result<String, AppError> {
         let s = services()?;
         let answer = wsis::db::auth::resend_confirmation(&s, &email).await?;
         done(None, Some(answer));
-        Ok(answer.to_string())
+        Ok(tr(answer))
     })
     .await
 }
@@ -115,7 +131,7 @@ pub async fn request_password_reset(email: String) -> Result<String, AppError> {
         let s = services()?;
         let answer = wsis::db::auth::request_password_reset(&s, &email).await?;
         done(None, Some(answer));
-        Ok(answer.to_string())
+        Ok(tr(answer))
     })
     .await
 }
@@ -128,7 +144,7 @@ pub async fn reset_password(token: String, password: String) -> Result<String, A
         wsis::db::auth::reset_password(&s, &token, &password).await?;
         let msg = "Your password is changed. Please sign in with it.";
         done(Some("/signin"), Some(msg));
-        Ok(msg.to_string())
+        Ok(tr(msg))
     })
     .await
 }

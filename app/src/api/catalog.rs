@@ -101,22 +101,28 @@ pub async fn get_category(slug: String, #[server(default)] filter: NomineeFilter
         let me = request().account;
         let not_found = || AppError::NotFound("There is no such category.".into());
         let def = wsis::category::by_slug(&slug).ok_or_else(not_found)?;
-        let e = wsis::db::catalog::current_edition(&s.db).await?.ok_or_else(not_found)?;
-        let summaries = wsis::db::catalog::category_summaries(&s.db, e.id).await?;
-        let category = summaries.into_iter().find(|c| c.slug == def.slug).ok_or_else(not_found)?;
-        let nominees = wsis::db::catalog::nominees(&s.db, e.id, def.slug, &filter).await?;
-        let countries = wsis::db::catalog::nominee_countries(&s.db, e.id, def.position as i32).await?;
+        // display data: the edition and the unfiltered listing come from the node's cache
+        let (edition_id, e) = s.current_edition.get_with_id(&s.db).await?.ok_or_else(not_found)?;
+        let listing = s
+            .listings
+            .get_or_load((edition_id, def.slug.to_string()), || async {
+                Ok(std::sync::Arc::new(wsis::db::catalog::listing(&s.db, edition_id, def.slug).await?))
+            })
+            .await?;
+        let category = listing.summary.clone();
+        let countries = listing.countries.clone();
+        let nominees = if filter == NomineeFilter::default() {
+            listing.nominees.clone()
+        } else {
+            wsis::db::catalog::nominees(&s.db, edition_id, def.slug, &filter).await?
+        };
         let my_choice = match &me {
-            Some(a) => wsis::db::voting::ballot(&s.db, e.id, Some(a.id))
-                .await?
-                .into_iter()
-                .find(|l| l.category_slug == def.slug)
-                .and_then(|l| l.choice.zip(l.choice_title)),
+            Some(a) => wsis::db::voting::choice_in(&s.db, edition_id, def.position as i32, a.id).await?,
             None => None,
         };
         Ok(CategoryData {
             now: Utc::now(),
-            edition: wsis::db::catalog::edition_view(&e),
+            edition: e,
             category,
             nominees,
             countries,

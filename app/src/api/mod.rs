@@ -70,8 +70,10 @@ pub mod guard {
     /// Turns a refusal into the response: its status for API calls, or for a plain form
     /// post a redirect back to the form with the message in `?error=`.
     pub fn fail(e: AppError) -> AppError {
+        let lang = request().lang;
+        let e = e.translated(lang);
         if is_form_post() {
-            leptos_axum::redirect(&with_param(&referer_path(), "error", &e.describe()));
+            leptos_axum::redirect(&with_param(&referer_path(), "error", &wsis::messages::translate(&e.describe(), lang)));
         } else if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
             r.set_status(e.status());
         }
@@ -83,11 +85,16 @@ pub mod guard {
         if is_form_post() {
             let target = path.map(str::to_string).unwrap_or_else(referer_path);
             let target = match notice {
-                Some(n) => with_param(&target, "notice", n),
+                Some(n) => with_param(&target, "notice", &tr(n)),
                 None => target,
             };
             leptos_axum::redirect(&target);
         }
+    }
+
+    /// A message of the server in the request's language.
+    pub fn tr(message: &str) -> String {
+        wsis::messages::translate(message, request().lang)
     }
 
     pub fn require_user() -> Result<account::Model, AppError> {

@@ -3,21 +3,22 @@ use leptos::server::ServerAction;
 use wsis::account::{Role, SessionUser};
 use wsis::AppError;
 
-use crate::api::accounts::SignOut;
+use crate::api::accounts::{ChromeData, SignOut};
+use crate::components::phase::PhaseStrip;
 use crate::i18n::*;
 
-pub type UserResource = Resource<Result<Option<SessionUser>, AppError>>;
+pub type ChromeResource = Resource<Result<ChromeData, AppError>>;
 
 /// The signed-in account, once loaded (None while loading or when signed out).
 pub fn use_user() -> Signal<Option<SessionUser>> {
-    let res = expect_context::<UserResource>();
-    Signal::derive(move || res.get().and_then(|r| r.ok()).flatten())
+    let res = expect_context::<ChromeResource>();
+    Signal::derive(move || res.get().and_then(|r| r.ok()).and_then(|c| c.user))
 }
 
 #[component]
 pub fn Header() -> impl IntoView {
     let i18n = use_i18n();
-    let user_res = expect_context::<UserResource>();
+    let chrome = expect_context::<ChromeResource>();
     let sign_out = ServerAction::<SignOut>::new();
     Effect::new(move |_| {
         if let Some(Ok(())) = sign_out.value().get() {
@@ -47,7 +48,7 @@ pub fn Header() -> impl IntoView {
             <div class="account-box">
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
-                        match user_res.await {
+                        match chrome.await.map(|c| c.user) {
                             Ok(Some(u)) => {
                                 let roles = u.roles.clone();
                                 let is_admin = u.has(Role::Admin);
@@ -77,5 +78,12 @@ pub fn Header() -> impl IntoView {
                 </Suspense>
             </div>
         </header>
+        <div class="phase-strip-slot">
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    chrome.await.ok().and_then(|c| c.edition.map(|e| view! { <PhaseStrip edition=e now=c.now/> }))
+                })}
+            </Suspense>
+        </div>
     }
 }

@@ -30,3 +30,23 @@ pub fn category_label(i18n: I18nContext<Locale>, key: &str, english: &str) -> St
         _ => english.to_string(),
     }
 }
+
+/// The interface language's code (`ar`, `en`, …), for formatting.
+pub fn lang(i18n: I18nContext<Locale>) -> &'static str {
+    i18n.get_locale_untracked().as_str()
+}
+
+/// An instant in Geneva time, written as the interface language writes dates.
+pub fn geneva(i18n: I18nContext<Locale>, t: chrono::DateTime<chrono::Utc>) -> String {
+    wsis::format::geneva(t, lang(i18n))
+}
+
+/// An instant in UTC, written as the interface language writes dates.
+pub fn utc(i18n: I18nContext<Locale>, t: chrono::DateTime<chrono::Utc>) -> String {
+    wsis::format::utc(t, lang(i18n))
+}
+
+/// A count with the interface language's digit grouping.
+pub fn num(i18n: I18nContext<Locale>, n: impl TryInto<u64>) -> String {
+    wsis::format::count(n.try_into().unwrap_or(0), lang(i18n))
+}

@@ -15,6 +15,18 @@ pub fn QueryNotice() -> impl IntoView {
     }
 }
 
+/// A refusal as a sentence in the page's language: the server already wrote the messages
+/// in it; the kinds without a message are named here.
+pub fn describe(e: &AppError) -> String {
+    let i18n = use_i18n();
+    match e {
+        AppError::Unauthenticated => t_string!(i18n, msg_sign_in_first).to_string(),
+        AppError::TooManyRequests => t_string!(i18n, msg_too_many_attempts).to_string(),
+        AppError::Internal => t_string!(i18n, msg_internal).to_string(),
+        other => other.describe(),
+    }
+}
+
 /// An error page body; on the server it also sets the response status.
 #[component]
 pub fn ErrorBox(error: AppError) -> impl IntoView {
@@ -33,7 +45,7 @@ pub fn ErrorBox(error: AppError) -> impl IntoView {
         <Title text=heading/>
         <section class="error-page">
             <h1>{heading}</h1>
-            <p role="alert">{error.describe()}</p>
+            <p role="alert">{describe(&error)}</p>
             {matches!(error, AppError::Unauthenticated).then(|| view! { <p><a class="button" href="/signin">{t!(i18n, sign_in)}</a></p> })}
             <p><a href="/">{t!(i18n, back_home)}</a></p>
         </section>
@@ -60,7 +72,7 @@ pub fn result_line<T: Clone + Send + Sync + 'static>(
 ) -> impl Fn() -> Option<AnyView> {
     move || match value.get() {
         Some(Ok(v)) => Some(view! { <p class="notice" role="status" data-testid="form-ok">{ok(&v)}</p> }.into_any()),
-        Some(Err(e)) => Some(view! { <p class="error" role="alert" data-testid="form-error">{e.describe()}</p> }.into_any()),
+        Some(Err(e)) => Some(view! { <p class="error" role="alert" data-testid="form-error">{describe(&e)}</p> }.into_any()),
         None => None,
     }
 }

@@ -4,7 +4,8 @@ use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use wsis::edition::EditionView;
 use wsis::phase::{Milestone, Phase, PhaseKind};
-use wsis::time::{countdown, geneva_label, utc_label};
+use wsis::time::countdown;
+use crate::components::labels::{geneva, utc};
 
 use crate::i18n::*;
 use leptos_i18n::I18nContext;
@@ -52,11 +53,34 @@ pub fn PhaseBanner(edition: EditionView, now: DateTime<Utc>) -> impl IntoView {
                 <p class="next-deadline">
                     {t!(i18n, next_deadline)}": "
                     <strong>{milestone_name(i18n, m)}</strong>" — "
-                    <time datetime=at.to_rfc3339()>{geneva_label(at)}</time>" "
-                    {t!(i18n, geneva_time)}" ("{utc_label(at)}")"
+                    <time datetime=at.to_rfc3339()>{geneva(i18n, at)}</time>" "
+                    {t!(i18n, geneva_time)}" ("{utc(i18n, at)}")"
                     <LocalTime at=at/>
                 </p>
-                <Countdown now=now until=at/>
+                <p><Countdown now=now until=at/></p>
+            })}
+        </section>
+    }
+}
+
+/// The one-line version of the banner under every page's header: the edition, its phase,
+/// the next deadline in Geneva time and UTC, and the countdown to it.
+#[component]
+pub fn PhaseStrip(edition: EditionView, now: DateTime<Utc>) -> impl IntoView {
+    let i18n = use_i18n();
+    let phase = edition.phase_at(now);
+    let next = edition.schedule.next_milestone(now);
+    view! {
+        <section class="phase-strip" data-testid="phase-strip" aria-label=move || t_string!(i18n, current_phase)>
+            <span class="strip-edition">{edition.title.clone()}</span>
+            <strong class="strip-phase" data-testid="strip-phase">{phase_status(i18n, phase)}</strong>
+            {next.map(|(m, at)| view! {
+                <span class="strip-next">
+                    {t!(i18n, next_deadline)}": "{milestone_name(i18n, m)}" — "
+                    <time datetime=at.to_rfc3339()>{geneva(i18n, at)}</time>" "
+                    {t!(i18n, geneva_time)}" ("{utc(i18n, at)}")"
+                    <Countdown now=now until=at testid="strip-countdown"/>
+                </span>
             })}
         </section>
     }
@@ -64,7 +88,7 @@ pub fn PhaseBanner(edition: EditionView, now: DateTime<Utc>) -> impl IntoView {
 
 /// Days, hours, minutes and seconds until an instant; ticks once per second in the browser.
 #[component]
-pub fn Countdown(now: DateTime<Utc>, until: DateTime<Utc>) -> impl IntoView {
+pub fn Countdown(now: DateTime<Utc>, until: DateTime<Utc>, #[prop(default = "countdown")] testid: &'static str) -> impl IntoView {
     let i18n = use_i18n();
     let (clock, set_clock) = signal(now);
     Effect::new(move |_| {
@@ -85,12 +109,12 @@ pub fn Countdown(now: DateTime<Utc>, until: DateTime<Utc>) -> impl IntoView {
     });
     let parts = move || countdown(clock.get(), until);
     view! {
-        <p class="countdown" data-testid="countdown" role="timer" aria-live="off">
+        <span class="countdown" data-testid=testid role="timer" aria-live="off">
             <span>{move || parts().0}" "{t!(i18n, days)}</span>" "
             <span>{move || parts().1}" "{t!(i18n, hours)}</span>" "
             <span>{move || parts().2}" "{t!(i18n, minutes)}</span>" "
             <span>{move || parts().3}" "{t!(i18n, seconds)}</span>
-        </p>
+        </span>
     }
 }
 
@@ -108,11 +132,11 @@ pub fn Timeline(edition: EditionView, now: DateTime<Utc>) -> impl IntoView {
                 <li class:current=current aria-current=current.then_some("step")>
                     <strong>{phase_name(i18n, k)}</strong>
                     <span class="dates">
-                        <time datetime=w.opens.to_rfc3339()>{geneva_label(w.opens)}</time>
+                        <time datetime=w.opens.to_rfc3339()>{geneva(i18n, w.opens)}</time>
                         " → "
-                        <time datetime=w.closes.to_rfc3339()>{geneva_label(w.closes)}</time>
+                        <time datetime=w.closes.to_rfc3339()>{geneva(i18n, w.closes)}</time>
                     </span>
-                    <span class="utc">{utc_label(w.opens)}" → "{utc_label(w.closes)}</span>
+                    <span class="utc">{utc(i18n, w.opens)}" → "{utc(i18n, w.closes)}</span>
                 </li>
             }
         })
@@ -123,8 +147,8 @@ pub fn Timeline(edition: EditionView, now: DateTime<Utc>) -> impl IntoView {
             {rows}
             <li class:current=phase == Phase::Announced>
                 <strong>{t!(i18n, announcement)}</strong>
-                <span class="dates"><time datetime=ann.to_rfc3339()>{geneva_label(ann)}</time></span>
-                <span class="utc">{utc_label(ann)}</span>
+                <span class="dates"><time datetime=ann.to_rfc3339()>{geneva(i18n, ann)}</time></span>
+                <span class="utc">{utc(i18n, ann)}</span>
             </li>
         </ol>
         <p class="hint">{t!(i18n, times_in_geneva)}</p>
@@ -141,7 +165,9 @@ pub fn LocalTime(at: DateTime<Utc>) -> impl IntoView {
         #[cfg(feature = "hydrate")]
         {
             let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at.timestamp_millis() as f64));
-            set_text.set(String::from(d.to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED)));
+            // the viewer's zone, written in the page's language
+            let lang = crate::components::labels::lang(i18n);
+            set_text.set(String::from(d.to_locale_string(lang, &wasm_bindgen::JsValue::UNDEFINED)));
         }
         #[cfg(not(feature = "hydrate"))]
         let _ = (set_text, at);

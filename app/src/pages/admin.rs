@@ -1,6 +1,7 @@
 //! Secretariat pages: accounts and roles, the live tally.
 
 use leptos::prelude::*;
+use crate::components::labels::num;
 use leptos::server::ServerAction;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -26,7 +27,7 @@ pub fn AccountsPage() -> impl IntoView {
         <AdminNav/>
         <h1>{t!(i18n, admin_accounts)}</h1>
         <QueryNotice/>
-        {move || set_role.value().get().and_then(|r| r.err()).map(|e| view! { <p class="error" role="alert">{e.describe()}</p> })}
+        {move || set_role.value().get().and_then(|r| r.err()).map(|e| view! { <p class="error" role="alert">{crate::components::notice::describe(&e)}</p> })}
         <form method="get" class="filters" role="search">
             <label>{t!(i18n, search)}<input type="search" name="q" value=move || q.read().get("q").unwrap_or_default()/></label>
             <label>{t!(i18n, roles)}
@@ -103,7 +104,7 @@ pub fn TallyPage() -> impl IntoView {
         </ActionForm>
         {move || recount.value().get().map(|r| match r {
             Ok(n) => view! { <p class="notice" role="status">{t!(i18n, recount_done, count = n)}</p> }.into_any(),
-            Err(e) => view! { <p class="error" role="alert">{e.describe()}</p> }.into_any(),
+            Err(e) => view! { <p class="error" role="alert">{crate::components::notice::describe(&e)}</p> }.into_any(),
         })}
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
@@ -113,7 +114,7 @@ pub fn TallyPage() -> impl IntoView {
                         let max = c.lines.first().map(|l| l.votes).unwrap_or(0).max(1);
                         view! {
                             <section class="tally">
-                                <h2>{c.code.clone()}" — "{c.total}" "{t!(i18n, votes_word)}</h2>
+                                <h2>{c.code.clone()}" — "{num(i18n, c.total)}" "{t!(i18n, votes_word)}</h2>
                                 <ol class="bars">
                                     {c.lines.into_iter().map(|l| {
                                         let pct = l.votes * 100 / max;
@@ -122,7 +123,7 @@ pub fn TallyPage() -> impl IntoView {
                                                 <span class="rank">{l.rank}{l.tied.then_some("=")}</span>
                                                 <span class="name" lang="en">{l.key.1.clone()}</span>
                                                 <span class="bar" style=format!("inline-size:{pct}%")></span>
-                                                <span class="count">{l.votes}</span>
+                                                <span class="count">{num(i18n, l.votes)}</span>
                                             </li>
                                         }
                                     }).collect_view()}

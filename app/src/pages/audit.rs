@@ -1,10 +1,11 @@
 //! Vote audit and champions pages (admins).
 
 use leptos::prelude::*;
+use crate::components::labels::num;
 use leptos::server::ServerAction;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-use wsis::time::geneva_label;
+use crate::components::labels::geneva;
 
 use crate::api::audit::{account_votes, get_audit_signals, champions, ComputeChampions, ExcludeTied, SetAccountValidity, SetVoteValidity};
 use crate::components::admin_nav::AdminNav;
@@ -25,7 +26,7 @@ pub fn AuditPage() -> impl IntoView {
     });
     let errors = move || {
         set_vote.value().get().and_then(|r| r.err()).or_else(|| set_account.value().get().and_then(|r| r.err()))
-            .map(|e| view! { <p class="error" role="alert">{e.describe()}</p> })
+            .map(|e| view! { <p class="error" role="alert">{crate::components::notice::describe(&e)}</p> })
     };
     view! {
         <Title text=t_string!(i18n, admin_audit)/>
@@ -45,7 +46,7 @@ pub fn AuditPage() -> impl IntoView {
                                 <h2>{t!(i18n, votes_per_hour)}</h2>
                                 <ol class="tally bars">
                                     {s.votes_per_hour.into_iter().map(|(h, n)| view! {
-                                        <li><span class="rank"></span><span class="name">{geneva_label(h)}</span>
+                                        <li><span class="rank"></span><span class="name">{geneva(i18n, h)}</span>
                                         <span class="bar" style=format!("inline-size:{}%", n * 100 / max)></span><span class="count">{n}</span></li>
                                     }).collect_view()}
                                 </ol>
@@ -54,7 +55,7 @@ pub fn AuditPage() -> impl IntoView {
                                 <h2>{t!(i18n, audit_bursts)}</h2>
                                 <table class="table"><tbody>
                                     {s.bursts.into_iter().map(|b| view! {
-                                        <tr><td>{b.category_code}</td><td lang="en">{b.title}</td><td>{geneva_label(b.window_start)}</td><td>{b.votes}</td></tr>
+                                        <tr><td>{b.category_code}</td><td lang="en">{b.title}</td><td>{geneva(i18n, b.window_start)}</td><td>{num(i18n, b.votes)}</td></tr>
                                     }).collect_view()}
                                 </tbody></table>
                             </section>
@@ -62,7 +63,7 @@ pub fn AuditPage() -> impl IntoView {
                                 <h2>{t!(i18n, audit_shared_origins)}</h2>
                                 <table class="table"><tbody>
                                     {s.shared_origins.into_iter().map(|o| view! {
-                                        <tr><td><code>{o.origin}</code></td><td>{o.accounts}" "{t!(i18n, accounts_word)}</td><td>{o.votes}" "{t!(i18n, votes_word)}</td></tr>
+                                        <tr><td><code>{o.origin}</code></td><td>{num(i18n, o.accounts)}" "{t!(i18n, accounts_word)}</td><td>{num(i18n, o.votes)}" "{t!(i18n, votes_word)}</td></tr>
                                     }).collect_view()}
                                 </tbody></table>
                             </section>
@@ -72,7 +73,7 @@ pub fn AuditPage() -> impl IntoView {
                                     {s.fast_accounts.into_iter().map(|a| view! {
                                         <tr>
                                             <td><a href=format!("/admin/audit?email={}", a.email)>{a.email.clone()}</a></td>
-                                            <td>{geneva_label(a.created_at)}</td><td>{geneva_label(a.first_vote_at)}</td><td>{a.votes}</td>
+                                            <td>{geneva(i18n, a.created_at)}</td><td>{geneva(i18n, a.first_vote_at)}</td><td>{num(i18n, a.votes)}</td>
                                         </tr>
                                     }).collect_view()}
                                 </tbody></table>
@@ -92,7 +93,7 @@ pub fn AuditPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match votes.await {
                         None => None,
-                        Some(Err(e)) => Some(view! { <p class="error" role="alert">{e.describe()}</p> }.into_any()),
+                        Some(Err(e)) => Some(view! { <p class="error" role="alert">{crate::components::notice::describe(&e)}</p> }.into_any()),
                         Some(Ok((account, list))) => Some(view! {
                             <ActionForm action=set_account attr:class="inline">
                                 <input type="hidden" name="account" value=account.to_string()/>
@@ -106,7 +107,7 @@ pub fn AuditPage() -> impl IntoView {
                                         <tr>
                                             <td>{v.category_code}</td>
                                             <td lang="en">{v.nominee_title}</td>
-                                            <td>{geneva_label(v.cast_at)}</td>
+                                            <td>{geneva(i18n, v.cast_at)}</td>
                                             <td><code>{v.origin}</code></td>
                                             <td>{if v.valid { t_string!(i18n, valid).to_string() } else { format!("{} — {}", t_string!(i18n, invalid), v.reason.unwrap_or_default()) }}</td>
                                             <td>
@@ -145,14 +146,14 @@ pub fn ChampionsPage() -> impl IntoView {
             <button type="submit" class="button" data-testid="compute-champions">{t!(i18n, compute_champions)}</button>
         </ActionForm>
         {move || compute.value().get().and_then(|r| r.err()).or_else(|| exclude.value().get().and_then(|r| r.err()))
-            .map(|e| view! { <p class="error" role="alert">{e.describe()}</p> })}
+            .map(|e| view! { <p class="error" role="alert">{crate::components::notice::describe(&e)}</p> })}
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Err(e) => view! { <ErrorBox error=e/> }.into_any(),
                     Ok(v) => view! {
                         <p>{match v.computed_at {
-                            Some(t) => format!("{}: {}", t_string!(i18n, computed_at), geneva_label(t)),
+                            Some(t) => format!("{}: {}", t_string!(i18n, computed_at), geneva(i18n, t)),
                             None => t_string!(i18n, not_computed).to_string(),
                         }}</p>
                         {v.categories.into_iter().filter(|c| !c.lines.is_empty()).map(|c| {
@@ -165,7 +166,7 @@ pub fn ChampionsPage() -> impl IntoView {
                                             let id = l.nominee.to_string();
                                             view! {
                                                 <li>
-                                                    <span lang="en">{l.title}</span>" — "{l.votes}" "{t!(i18n, votes_word)}
+                                                    <span lang="en">{l.title}</span>" — "{num(i18n, l.votes)}" "{t!(i18n, votes_word)}
                                                     {l.excluded_reason.clone().map(|r| view! { " — " {t!(i18n, left_out)}": "{r} })}
                                                     {(l.tied_at_cutoff && l.excluded_reason.is_none() && tie).then(|| view! {
                                                         <ActionForm action=exclude attr:class="inline">

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
+use crate::components::labels::num;
 use leptos::server::ServerAction;
 use leptos::server_fn::ServerFn;
 use leptos_i18n::I18nContext;
@@ -9,7 +10,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use wsis::edition::{EditionDetail, EditionView, NextAction, ScheduleForm};
 use wsis::phase::{Milestone, PhaseKind};
-use wsis::time::{geneva_label, utc_label};
+use crate::components::labels::{geneva, utc};
 use wsis::AppError;
 
 use crate::api::editions::{
@@ -113,10 +114,10 @@ fn Dashboard(d: DashboardData) -> impl IntoView {
                         </p>
                     })}
                     <dl class="fields" data-testid="counts">
-                        <dt>{t!(i18n, count_submissions)}</dt><dd data-testid="count-submissions">{d.counts.submissions}</dd>
-                        <dt>{t!(i18n, count_nominees)}</dt><dd data-testid="count-nominees">{d.counts.nominees}</dd>
-                        <dt>{t!(i18n, count_votes)}</dt><dd data-testid="count-votes">{d.counts.votes}</dd>
-                        <dt>{t!(i18n, count_reviews)}</dt><dd data-testid="count-reviews">{d.counts.reviews}</dd>
+                        <dt>{t!(i18n, count_submissions)}</dt><dd data-testid="count-submissions">{num(i18n, d.counts.submissions)}</dd>
+                        <dt>{t!(i18n, count_nominees)}</dt><dd data-testid="count-nominees">{num(i18n, d.counts.nominees)}</dd>
+                        <dt>{t!(i18n, count_votes)}</dt><dd data-testid="count-votes">{num(i18n, d.counts.votes)}</dd>
+                        <dt>{t!(i18n, count_reviews)}</dt><dd data-testid="count-reviews">{num(i18n, d.counts.reviews)}</dd>
                     </dl>
                     <h3>{t!(i18n, timeline)}</h3>
                     <Timeline edition=e now=now/>
@@ -304,7 +305,7 @@ fn EditionEditor(
                         aria-describedby=format!("{name}-utc")/>
                     " "
                     <span class="hint" id=format!("{name}-utc")>
-                        {geneva_label(at)}" · "{utc_label(at)}
+                        {geneva(i18n, at)}" · "{utc(i18n, at)}
                         {passed.then(|| view! { " · "<strong data-testid=format!("passed-{name}")>{t!(i18n, instant_passed)}</strong> })}
                     </span>
                     " "
@@ -416,7 +417,7 @@ fn EditionEditor(
                         <tbody>
                             {d.history.into_iter().map(|h| view! {
                                 <tr>
-                                    <td><time datetime=h.at.to_rfc3339()>{geneva_label(h.at)}</time></td>
+                                    <td><time datetime=h.at.to_rfc3339()>{geneva(i18n, h.at)}</time></td>
                                     <td>{action_label(i18n, &h.action)}</td>
                                     <td>{h.actor.unwrap_or_default()}</td>
                                     <td>{h.reason.unwrap_or_default()}</td>

@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use crate::components::labels::geneva;
 use leptos_meta::Title;
 
 use crate::api::voting::my_votes;
@@ -34,7 +35,7 @@ pub fn MyVotesPage() -> impl IntoView {
                                     <tr>
                                         <td><a href=format!("/categories/{}", v.category_slug)>{v.category_code.clone()}</a></td>
                                         <td><a href=format!("/nominees/{}", v.nominee_id) lang="en">{v.nominee_title.clone()}</a></td>
-                                        <td><time datetime=v.cast_at.to_rfc3339()>{wsis::time::geneva_label(v.cast_at)}</time></td>
+                                        <td><time datetime=v.cast_at.to_rfc3339()>{geneva(i18n, v.cast_at)}</time></td>
                                         <td><code data-testid="receipt">{v.receipt.clone()}</code></td>
                                     </tr>
                                 }).collect_view()}

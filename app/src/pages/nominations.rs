@@ -10,7 +10,7 @@ use wsis::nomination::{
     word_count, Decision, NominationInput, NominationStatus, Region, ScreeningItem, StakeholderType, SubmissionView,
     REJECTION_REASONS, SHORT_DESCRIPTION_MAX_WORDS, SHORT_DESCRIPTION_MIN_WORDS,
 };
-use wsis::time::{geneva_label, utc_label};
+use crate::components::labels::{geneva, utc};
 
 use crate::api::nominations::{
     admin_screening_queue, get_submission, get_submission_window, my_submissions, AdminCorrectDecision,
@@ -47,8 +47,8 @@ fn reason_name(i18n: I18nContext<Locale>, key: &str) -> String {
     .to_string()
 }
 
-fn when(t: chrono::DateTime<chrono::Utc>) -> String {
-    format!("{} ({})", geneva_label(t), utc_label(t))
+fn when(i18n: leptos_i18n::I18nContext<Locale>, t: chrono::DateTime<chrono::Utc>) -> String {
+    format!("{} ({})", geneva(i18n, t), utc(i18n, t))
 }
 
 #[component]
@@ -67,7 +67,7 @@ pub fn SubmitPage() -> impl IntoView {
                         Some((year, closes)) => view! {
                             <p>{t!(i18n, submit_intro)}</p>
                             <p data-testid="submission-deadline">
-                                {t!(i18n, edition_word)}" "{year}". "{t!(i18n, submission_deadline)}" "<strong>{when(closes)}</strong><LocalTime at=closes/>
+                                {t!(i18n, edition_word)}" "{year}". "{t!(i18n, submission_deadline)}" "<strong>{when(i18n, closes)}</strong><LocalTime at=closes/>
                             </p>
                             <NominationForm initial=None/>
                         }.into_any(),
@@ -75,8 +75,8 @@ pub fn SubmitPage() -> impl IntoView {
                             <section class="notice" data-testid="submission-closed" role="status">
                                 <h2>{t!(i18n, submission_closed_title)}</h2>
                                 {match (w.next_opens, w.last_closed) {
-                                    (Some((y, at)), _) => view! { <p>{t!(i18n, submission_next_opens)}" "{y}": "<strong>{when(at)}</strong><LocalTime at=at/></p> }.into_any(),
-                                    (None, Some((y, at))) => view! { <p>{t!(i18n, submission_closed_deadline)}" "{y}": "<strong>{when(at)}</strong><LocalTime at=at/></p> }.into_any(),
+                                    (Some((y, at)), _) => view! { <p>{t!(i18n, submission_next_opens)}" "{y}": "<strong>{when(i18n, at)}</strong><LocalTime at=at/></p> }.into_any(),
+                                    (None, Some((y, at))) => view! { <p>{t!(i18n, submission_closed_deadline)}" "{y}": "<strong>{when(i18n, at)}</strong><LocalTime at=at/></p> }.into_any(),
                                     (None, None) => view! { <p>{t!(i18n, submission_none)}</p> }.into_any(),
                                 }}
                                 <p><a href="/submissions">{t!(i18n, nav_my_submissions)}</a></p>
@@ -117,7 +117,7 @@ fn NominationForm(initial: Option<SubmissionView>) -> impl IntoView {
     let sdgs = wsis::nomination::parse_sdg_list(&input.sdgs).unwrap_or_default();
     let in_range = move || (SHORT_DESCRIPTION_MIN_WORDS..=SHORT_DESCRIPTION_MAX_WORDS).contains(&words.get());
     view! {
-        {move || v.get().and_then(|r| r.err()).map(|e| view! { <p class="error" role="alert" data-testid="form-error">{e.describe()}</p> })}
+        {move || v.get().and_then(|r| r.err()).map(|e| view! { <p class="error" role="alert" data-testid="form-error">{crate::components::notice::describe(&e)}</p> })}
         <ActionForm action=action attr:class="form" attr:data-testid="submission-form">
             <input type="hidden" name="id" value=existing_id/>
             <label>{t!(i18n, category)}
@@ -256,7 +256,7 @@ pub fn SubmissionPage() -> impl IntoView {
                         <Title text=t_string!(i18n, edit_draft)/>
                         <h1>{t!(i18n, edit_draft)}</h1>
                         <QueryNotice/>
-                        <p data-testid="submission-deadline">{t!(i18n, submission_deadline)}" "<strong>{when(s.submission_closes)}</strong><LocalTime at=s.submission_closes/></p>
+                        <p data-testid="submission-deadline">{t!(i18n, submission_deadline)}" "<strong>{when(i18n, s.submission_closes)}</strong><LocalTime at=s.submission_closes/></p>
                         <NominationForm initial=Some(s)/>
                     }.into_any(),
                     Ok(s) => view! {
@@ -303,7 +303,7 @@ fn SubmissionDetails(s: SubmissionView) -> impl IntoView {
                 <dt>{t!(i18n, challenges)}</dt><dd lang="en">{i.challenges.clone()}</dd>
                 <dt>{t!(i18n, website)}</dt><dd>{i.website.clone()}</dd>
                 <dt>{t!(i18n, contact)}</dt><dd>{i.contact.clone()}</dd>
-                {s.submitted_at.map(|t| view! { <dt>{t!(i18n, submitted_at)}</dt><dd>{geneva_label(t)}</dd> })}
+                {s.submitted_at.map(|t| view! { <dt>{t!(i18n, submitted_at)}</dt><dd>{geneva(i18n, t)}</dd> })}
             </dl>
         </article>
     }
@@ -331,7 +331,7 @@ pub fn ScreeningPage() -> impl IntoView {
         <h1>{t!(i18n, admin_screening)}</h1>
         <p>{t!(i18n, screening_intro)}</p>
         <QueryNotice/>
-        {move || error_of().map(|e| view! { <p class="error" role="alert" data-testid="form-error">{e.describe()}</p> })}
+        {move || error_of().map(|e| view! { <p class="error" role="alert" data-testid="form-error">{crate::components::notice::describe(&e)}</p> })}
         {move || release.value().get().and_then(|r| r.ok()).map(|n| view! { <p class="notice" role="status">{t!(i18n, release_done, count = n)}</p> })}
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
@@ -342,7 +342,7 @@ pub fn ScreeningPage() -> impl IntoView {
                         let pending = queue.pending_total();
                         view! {
                             <section data-testid="screening-queue">
-                                <p>{t!(i18n, edition_word)}" "{queue.edition_year}". "{t!(i18n, submission_closed_deadline)}" "{when(queue.submission_closes)}</p>
+                                <p>{t!(i18n, edition_word)}" "{queue.edition_year}". "{t!(i18n, submission_closed_deadline)}" "{when(i18n, queue.submission_closes)}</p>
                                 {(!queue.screening_open).then(|| view! { <p class="hint">{t!(i18n, screening_not_open)}</p> })}
                                 <ActionForm action=release attr:class="inline">
                                     <input type="hidden" name="year" value=year.clone()/>

@@ -122,7 +122,7 @@ fn VoteBox(d: NomineeData) -> impl IntoView {
                 <div class="confirm-box" role="group" aria-labelledby="confirm-heading">
                     <h2 id="confirm-heading">{t!(i18n, confirm_vote_heading)}</h2>
                     <p>{t!(i18n, confirm_vote_text)}" "<strong lang="en">{title}</strong></p>
-                    {move || vote.value().get().and_then(|r| r.err()).map(|e| view! { <p class="error" role="alert" data-testid="vote-error">{e.describe()}</p> })}
+                    {move || vote.value().get().and_then(|r| r.err()).map(|e| view! { <p class="error" role="alert" data-testid="vote-error">{crate::components::notice::describe(&e)}</p> })}
                     <ActionForm action=vote>
                         <input type="hidden" name="nominee" value=id.to_string()/>
                         <button type="submit" class="button" data-testid="confirm-vote">{t!(i18n, confirm_vote)}</button>

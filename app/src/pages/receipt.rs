@@ -28,7 +28,7 @@ pub fn ReceiptPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     None => None,
-                    Some(Err(e)) => Some(view! { <p class="error" role="alert">{e.describe()}</p> }.into_any()),
+                    Some(Err(e)) => Some(view! { <p class="error" role="alert">{crate::components::notice::describe(&e)}</p> }.into_any()),
                     Some(Ok(ReceiptStatus::Counted { edition_year, category_code, category_name })) => Some(view! {
                         <p class="notice" role="status" data-testid="receipt-status">
                             {t!(i18n, receipt_counted)}" "<strong>{category_code.clone()}</strong>" ("{category_label(i18n, &category_code, &category_name)}"), "{edition_year}"."

@@ -2,10 +2,11 @@
 //! Stories and certificates.
 
 use leptos::prelude::*;
+use crate::components::labels::num;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use wsis::results::{bar_chart_svg, CategoryResult, ResultsView};
-use wsis::time::geneva_label;
+use crate::components::labels::geneva;
 
 use crate::api::results::get_results;
 use crate::components::notice::{ErrorBox, QueryNotice};
@@ -45,7 +46,7 @@ pub fn ResultsPage() -> impl IntoView {
             <h1>{t!(i18n, results_title)}" — "{v.title.clone()}</h1>
             <QueryNotice/>
             {if v.released {
-                view! { <p data-testid="released">{t!(i18n, released_on)}" "{v.released_at.map(geneva_label).unwrap_or_default()}" "{t!(i18n, geneva_time)}</p> }.into_any()
+                view! { <p data-testid="released">{t!(i18n, released_on)}" "{v.released_at.map(|t| geneva(i18n, t)).unwrap_or_default()}" "{t!(i18n, geneva_time)}</p> }.into_any()
             } else {
                 view! { <p class="error" role="status" data-testid="embargoed">{t!(i18n, embargoed_note)}</p> }.into_any()
             }}
@@ -90,7 +91,7 @@ fn CategoryResults(c: CategoryResult, publish: bool) -> impl IntoView {
                         <strong>{if l.winner { t_string!(i18n, winner_label) } else { t_string!(i18n, champion_label) }}</strong>": "
                         <a href=format!("/nominees/{}", l.nominee) lang="en">{l.title}</a>
                         " — "<span lang="en">{l.organisation}</span>", "{l.country}
-                        {l.valid_votes.map(|n| format!(" — {n} {}", t_string!(i18n, votes_word)))}
+                        {l.valid_votes.map(|n| format!(" — {} {}", num(i18n, n), t_string!(i18n, votes_word)))}
                     </li>
                 }).collect_view()}
             </ol>
@@ -104,7 +105,7 @@ fn CategoryResults(c: CategoryResult, publish: bool) -> impl IntoView {
                                 <summary>{t!(i18n, votes_as_table)}</summary>
                                 <table class="table">
                                     <thead><tr><th>{t!(i18n, project)}</th><th>{t!(i18n, votes_word)}</th></tr></thead>
-                                    <tbody>{rows.into_iter().map(|(t, n)| view! { <tr><td lang="en">{t}</td><td>{n}</td></tr> }).collect_view()}</tbody>
+                                    <tbody>{rows.into_iter().map(|(t, n)| view! { <tr><td lang="en">{t}</td><td>{num(i18n, n)}</td></tr> }).collect_view()}</tbody>
                                 </table>
                             </details>
                         </figcaption>

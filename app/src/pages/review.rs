@@ -2,12 +2,13 @@
 //! secretariat's review page (rubric, expert group, ranking, winners).
 
 use leptos::prelude::*;
+use crate::components::labels::num;
 use leptos::server::ServerAction;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use uuid::Uuid;
 use wsis::review::{CategoryReview, ReviewSheet, ReviewStatus};
-use wsis::time::geneva_label;
+use crate::components::labels::geneva;
 
 use crate::api::review::{
     admin_review, expert_reviews, get_review_sheet, AssignExpert, DeclareConflict, SaveReview, SelectWinners, SetRubric,
@@ -51,7 +52,7 @@ pub fn ExpertHomePage() -> impl IntoView {
                     Ok(h) => view! {
                         <p class="hint">
                             {if h.review_open { t_string!(i18n, review_open_until) } else { t_string!(i18n, review_window) }}
-                            " "{geneva_label(h.opens)}" – "{geneva_label(h.closes)}" "{t!(i18n, geneva_time)}
+                            " "{geneva(i18n, h.opens)}" – "{geneva(i18n, h.closes)}" "{t!(i18n, geneva_time)}
                         </p>
                         {h.categories.is_empty().then(|| view! { <p data-testid="no-categories">{t!(i18n, review_no_categories)}</p> })}
                         {h.categories.into_iter().map(|c| view! {
@@ -131,7 +132,7 @@ fn Sheet(s: ReviewSheet, save: ServerAction<SaveReview>, conflict: ServerAction<
         <section class="review-form">
             <h2>{t!(i18n, your_scores)}</h2>
             {s.conflict_reason.clone().map(|r| view! { <p class="notice" data-testid="conflict-note">{t!(i18n, review_conflict)}": "{r}</p> })}
-            {(!s.review_open).then(|| view! { <p class="hint">{t!(i18n, review_closed_note)}" "{geneva_label(s.closes)}</p> })}
+            {(!s.review_open).then(|| view! { <p class="hint">{t!(i18n, review_closed_note)}" "{geneva(i18n, s.closes)}</p> })}
             {(s.status != ReviewStatus::Conflict).then(|| {
                 let rubric = rubric.clone();
                 let scores = s.scores.clone();
@@ -357,7 +358,7 @@ fn CategoryBlock(
                                         <tr data-testid="ranking-row">
                                             <td>{r.rank.map(|x| x.to_string()).unwrap_or_else(|| "—".into())}</td>
                                             <td><span lang="en">{r.title.clone()}</span><br/><small lang="en">{r.organisation.clone()}</small>" · "<small>{r.country.clone()}</small></td>
-                                            <td>{r.votes}</td>
+                                            <td>{num(i18n, r.votes)}</td>
                                             <td>{points(r.raw)}</td>
                                             <td>{points(r.normalised)}</td>
                                             <td>{r.scores}{(r.conflicts > 0).then(|| format!(" (+{} {})", r.conflicts, t_string!(i18n, conflicts_word)))}</td>

@@ -155,7 +155,7 @@ async fn editions_dashboard_and_pages_render_for_admins() {
         assert!(html.contains(&format!("<title>{}", e.title)));
         assert!(html.contains("type=\"datetime-local\""));
         assert!(html.contains(&wsis::time::geneva_input_value(e.voting_closes)), "Geneva time in the input");
-        assert!(html.contains(&wsis::time::utc_label(e.voting_closes)), "UTC beside it");
+        assert!(html.contains(&wsis::format::utc(e.voting_closes, "en")), "UTC beside it");
         assert!(html.contains("data-testid=\"passed-submission_closes\""), "passed instants marked");
         assert!(!html.contains("data-testid=\"passed-voting_closes\""));
 
@@ -479,6 +479,73 @@ async fn editions_forms_work_without_javascript() {
         assert!(r.status().is_redirection());
         let to = r.headers()[LOCATION].to_str().unwrap().to_string();
         assert!(to.starts_with(&format!("/admin/editions/{next}?notice=")), "{to}");
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn editions_every_page_shows_the_phase_and_the_next_deadline() {
+    each_backend(|app| async move {
+        let e = demo_edition(&app).await;
+        let deadline = wsis::format::geneva(e.voting_closes, "en");
+        let strip = |html: &str, path: &str| {
+            let at = html.find("data-testid=\"phase-strip\"").unwrap_or_else(|| panic!("[{}] {path}: no phase line", app.backend));
+            let line = &html[at..at + html[at..].find("</section>").expect("the line ends")];
+            assert!(line.contains(&e.title), "[{}] {path}: the edition in {line}", app.backend);
+            assert!(line.contains("Public voting — open"), "[{}] {path}: the phase in {line}", app.backend);
+            assert!(line.contains("Public voting closes"), "[{}] {path}: the next deadline in {line}", app.backend);
+            assert!(line.contains(&deadline), "[{}] {path}: its Geneva time in {line}", app.backend);
+            assert!(line.contains("data-testid=\"strip-countdown\""), "[{}] {path}: a countdown in {line}", app.backend);
+            line.to_string()
+        };
+        let nominee = app.nominees_in(3).await[0].uuid;
+        let anon = app.client();
+        for path in [
+            "/".to_string(),
+            "/categories".into(),
+            "/categories/c7-e-health".into(),
+            format!("/nominees/{nominee}"),
+            "/signin".into(),
+            "/signup".into(),
+            "/forgot".into(),
+            "/results".into(),
+            "/receipt".into(),
+            "/no-such-page".into(),
+        ] {
+            let (_, html) = app.get(&anon, &path).await;
+            strip(&html, &path);
+        }
+        let c = admin(&app).await;
+        for path in ["/account", "/my-votes", "/submissions", "/admin", "/admin/editions/new", "/admin/accounts", "/admin/audit", "/admin/screening"] {
+            let (status, html) = app.get(&c, path).await;
+            assert_eq!(status, 200, "[{}] {path}", app.backend);
+            strip(&html, path);
+        }
+        // in another language, the same line in that language
+        let (_, html) = app.get(&app.client(), "/signin?lang=fr").await;
+        let line = &html[html.find("data-testid=\"phase-strip\"").expect("the line in French")..];
+        assert!(!line[..line.find("</section>").unwrap()].contains("Public voting — open"), "translated");
+
+        // moving the deadline shows at once on the node that made the change
+        let mut s = edition_view(&e).schedule;
+        s.voting.closes -= Duration::hours(1);
+        let (status, body) = post(&app, &c, "admin_set_schedule", &schedule_fields(e.year, &s, &[])).await;
+        assert_eq!(status, 200, "{body}");
+        let (_, html) = app.get(&anon, "/signin").await;
+        let line = &html[html.find("data-testid=\"phase-strip\"").unwrap()..];
+        assert!(line[..line.find("</section>").unwrap()].contains(&wsis::format::geneva(s.voting.closes, "en")), "the new deadline: {}", &line[..line.find("</section>").unwrap()]);
+
+        // a change made elsewhere (another node, by hand) shows within the cache's lifetime
+        edition::Entity::update_many()
+            .col_expr(edition::Column::Title, Expr::value("WSIS Prizes 2026 (renamed)"))
+            .filter(edition::Column::Id.eq(e.id))
+            .exec(&app.db)
+            .await
+            .unwrap();
+        tokio::time::sleep(wsis::db::CurrentEditionCache::TTL).await;
+        let (status, html) = app.get(&anon, "/signin").await;
+        assert_eq!(status, 200);
+        assert!(html.contains("WSIS Prizes 2026 (renamed)"), "the line follows the database");
     })
     .await;
 }

@@ -73,3 +73,78 @@ async fn the_language_comes_from_the_url_then_the_cookie_then_the_browser() {
     })
     .await;
 }
+
+/// Deadlines and counts are written as the chosen language writes them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dates_and_numbers_follow_the_language() {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    use wsis::db::entity::edition;
+    each_backend(|app| async move {
+        let e = edition::Entity::find().filter(edition::Column::IsCurrent.eq(true)).one(&app.db).await.unwrap().unwrap();
+        let closes = e.voting_closes;
+        for lang in wsis_server::LANGUAGES {
+            let (_, html) = app.get(&app.client(), &format!("/?lang={lang}")).await;
+            let geneva = wsis::format::geneva(closes, lang);
+            assert!(html.contains(&geneva), "[{}] {lang}: {geneva} on the home page", app.backend);
+            assert!(html.contains(&wsis::format::utc(closes, lang)), "[{}] {lang}: UTC beside it", app.backend);
+        }
+        let (_, html) = app.get(&app.client(), "/?lang=fr").await;
+        let month = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"];
+        assert!(month.iter().any(|m| html.contains(&format!(" {m} "))), "a French month name");
+        assert!(!html.contains(&wsis::format::geneva(closes, "en")), "no English date on the French page");
+
+    })
+    .await;
+}
+
+/// The server's refusals and confirmations come in the visitor's language.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refusals_come_in_the_chosen_language() {
+    each_backend(|app| async move {
+        let voter = app.sign_in("voter@wsis.example", crate::helpers::DEMO_PASSWORD).await;
+        let n = app.nominees_in(2).await[0].uuid.to_string();
+        assert_eq!(app.call(&voter, "cast_vote", &[("nominee", &n)]).await.0, 200);
+        // the chosen language decides
+        let r = voter
+            .post(app.url("/api/cast_vote?lang=fr"))
+            .form(&[("nominee", n.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 409);
+        let body = r.text().await.unwrap();
+        assert!(body.contains("Vous avez déjà voté dans cette catégorie."), "{body}");
+        // the choice is remembered in the cookie
+        let (status, body) = app.call(&voter, "cast_vote", &[("nominee", &n)]).await;
+        assert_eq!(status, 409);
+        assert!(body.to_string().contains("Vous avez déjà voté"), "{body}");
+        // without a choice, Accept-Language; the English stays for English
+        let anon = app.client();
+        for (accept, expected) in [
+            ("es-ES,es;q=0.9", "La dirección de correo electrónico o la contraseña no son correctas."),
+            ("zh-CN", "电子邮件地址或密码不正确。"),
+            ("en-GB", "The e-mail address or the password is not right."),
+        ] {
+            let r = anon
+                .post(app.url("/api/sign_in"))
+                .header("accept-language", accept)
+                .form(&[("email", "voter@wsis.example"), ("password", "not-the-password")])
+                .send()
+                .await
+                .unwrap();
+            let body = r.text().await.unwrap();
+            assert!(body.contains(expected), "{accept}: {body}");
+        }
+        // field messages too, with the label translated
+        let r = anon
+            .post(app.url("/api/sign_up?lang=ru"))
+            .form(&[("email", "new@wsis.example"), ("password", "a-long-enough-password"), ("display_name", ""), ("country", "CH")])
+            .send()
+            .await
+            .unwrap();
+        let body: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(body["Fields"][0][0], "display_name", "{body}");
+        assert_eq!(body["Fields"][0][1], "Отображаемое имя: обязательное поле.", "{body}");
+    })
+    .await;
+}
