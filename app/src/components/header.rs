@@ -56,7 +56,7 @@ pub fn Header() -> impl IntoView {
                                 view! {
                                     <span class="who" data-testid="signed-in-as">
                                         <a href="/account">{u.display_name.clone()}</a>
-                                        {roles.into_iter().map(|r| view! { <span class="badge">{r.key()}</span> }).collect_view()}
+                                        {roles.into_iter().map(|r| view! { <span class="badge">{crate::components::labels::role_label(i18n, r)}</span> }).collect_view()}
                                     </span>
                                     // one list, not two adjacent optional views (those break hydration)
                                     {[(is_expert, "/review", t_string!(i18n, nav_review).to_string()), (is_admin, "/admin", t_string!(i18n, nav_admin).to_string())]

@@ -50,3 +50,12 @@ pub fn utc(i18n: I18nContext<Locale>, t: chrono::DateTime<chrono::Utc>) -> Strin
 pub fn num(i18n: I18nContext<Locale>, n: impl TryInto<u64>) -> String {
     wsis::format::count(n.try_into().unwrap_or(0), lang(i18n))
 }
+
+/// A role's name in the interface language.
+pub fn role_label(i18n: I18nContext<Locale>, role: wsis::account::Role) -> String {
+    match role {
+        wsis::account::Role::Admin => t_string!(i18n, role_admin).to_string(),
+        wsis::account::Role::Expert => t_string!(i18n, role_expert).to_string(),
+        wsis::account::Role::Announcer => t_string!(i18n, role_announcer).to_string(),
+    }
+}

@@ -26,7 +26,7 @@ pub fn AccountPage() -> impl IntoView {
                             <dt>{t!(i18n, email_confirmed)}</dt>
                             <dd>{if u.confirmed { t_string!(i18n, yes) } else { t_string!(i18n, no) }}</dd>
                             <dt>{t!(i18n, roles)}</dt>
-                            <dd>{if u.roles.is_empty() { t_string!(i18n, voter_submitter).to_string() } else { u.roles.iter().map(|r| r.key()).collect::<Vec<_>>().join(", ") }}</dd>
+                            <dd>{if u.roles.is_empty() { t_string!(i18n, voter_submitter).to_string() } else { u.roles.iter().map(|r| crate::components::labels::role_label(i18n, *r)).collect::<Vec<_>>().join(", ") }}</dd>
                         </dl>
                         {(!u.confirmed).then(|| view! { <p class="hint">{t!(i18n, confirm_to_vote)}" "<a href="/resend">{t!(i18n, resend_link)}</a></p> })}
                     }.into_any(),

@@ -34,7 +34,7 @@ pub fn AccountsPage() -> impl IntoView {
                 <select name="role">
                     <option value="">{t!(i18n, any)}</option>
                     {Role::ALL.into_iter().map(|r| view! {
-                        <option value=r.key() selected=move || q.read().get("role").as_deref() == Some(r.key())>{r.key()}</option>
+                        <option value=r.key() selected=move || q.read().get("role").as_deref() == Some(r.key())>{crate::components::labels::role_label(i18n, r)}</option>
                     }).collect_view()}
                 </select>
             </label>
@@ -71,7 +71,7 @@ pub fn AccountsPage() -> impl IntoView {
                                                             <input type="hidden" name="granted" value=(!has).to_string()/>
                                                             <button type="submit" class="chip" class:on=has aria-pressed=has.to_string()
                                                                 data-testid=format!("role-{}", r.key())>
-                                                                {r.key()}
+                                                                {crate::components::labels::role_label(i18n, r)}
                                                             </button>
                                                         </ActionForm>
                                                     }

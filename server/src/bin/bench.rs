@@ -6,8 +6,10 @@
 //! the same database layer without HTTP, a trivial endpoint, the category page against a
 //! bare page, and the tally read at a season's volume of stored votes.
 //!
-//! `bench [--voters N] [--concurrency C] [--tally-votes V] [--pages P]`; `DATABASE_URL`
-//! (a PostgreSQL server URL) runs it on PostgreSQL in fresh databases, else SQLite.
+//! `bench [--voters N] [--concurrency C] [--tally-votes V] [--pages P]`, or
+//! `bench --season [--voters N] [--concurrency C]` for a whole season through HTTP;
+//! `DATABASE_URL` (a PostgreSQL server URL) runs it on PostgreSQL in fresh databases, else
+//! SQLite.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -138,10 +140,102 @@ fn start_server(bin: &Path, db: &Db, dir: &Path, port: u16) -> Child {
         .expect("start wsis-server")
 }
 
+/// `--season`: a whole season through HTTP — every voter (120,000 by default) votes in
+/// every category — with sessions made in the database (the sign-in endpoint is measured by
+/// the main run), reporting the wall time, the rate, the latencies and the server's memory.
+async fn season(voters_n: usize, conc: usize) {
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let dir = std::env::temp_dir().join(format!("wsis-season-{}", Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bin: PathBuf = std::env::current_exe().unwrap().with_file_name("wsis-server");
+    let db = fresh_db(&dir, "season").await;
+    println!("WSIS Prizes season replay — {} — {} cores — {}", db.backend, cores, chrono::Utc::now().format("%Y-%m-%d %H:%M UTC"));
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut server = start_server(&bin, &db, &dir.join("data"), port);
+    let base = format!("http://127.0.0.1:{port}");
+    let http = reqwest::Client::builder().pool_max_idle_per_host(conc).timeout(Duration::from_secs(120)).build().unwrap();
+    for _ in 0..600 {
+        if http.get(format!("{base}/readyz")).send().await.is_ok_and(|r| r.status() == 200) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let conn = wsis::db::connect(&db.url).await.unwrap();
+    let t = Instant::now();
+    let ids = create_voters_fast(&conn, voters_n).await;
+    let now = chrono::Utc::now();
+    let mut tokens = Vec::with_capacity(ids.len());
+    let mut rows = Vec::with_capacity(2000);
+    for id in &ids {
+        let token = wsis::db::auth::random_token();
+        rows.push(wsis::db::entity::session::ActiveModel {
+            token_hash: Set(wsis::db::auth::token_hash(&token)),
+            account_id: Set(*id),
+            created_at: Set(now),
+            expires_at: Set(now + chrono::Duration::days(1)),
+            ..Default::default()
+        });
+        tokens.push(format!("{}={token}", wsis::db::SESSION_COOKIE));
+        if rows.len() == 2000 {
+            wsis::db::entity::session::Entity::insert_many(std::mem::take(&mut rows)).exec_without_returning(&conn).await.unwrap();
+        }
+    }
+    if !rows.is_empty() {
+        wsis::db::entity::session::Entity::insert_many(rows).exec_without_returning(&conn).await.unwrap();
+    }
+    println!("{} voters with sessions made in the database in {:.0} s", tokens.len(), t.elapsed().as_secs_f64());
+    let tokens = Arc::new(tokens);
+    let noms = Arc::new(ballot(&conn).await);
+    let n = tokens.len() * noms.len();
+    println!("replaying {n} votes through /api/cast_vote with {conc} concurrent clients");
+    let (lat, accepted, wall) = drive(n, conc, |i| {
+        let (http, base, tokens, noms) = (http.clone(), base.clone(), tokens.clone(), noms.clone());
+        async move {
+            http.post(format!("{base}/api/cast_vote"))
+                .header("cookie", &tokens[i % tokens.len()])
+                .header("accept", "application/json")
+                .form(&[("nominee", noms[i / tokens.len()].to_string().as_str())])
+                .send()
+                .await
+                .is_ok_and(|r| r.status() == 200)
+        }
+    })
+    .await;
+    println!(
+        "season: {accepted} of {n} votes accepted in {:.1} min = {:.0} votes/s; latency p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms; server peak memory (VmHWM) {:.0} MB",
+        wall.as_secs_f64() / 60.0,
+        accepted as f64 / wall.as_secs_f64(),
+        percentile(&lat, 0.50),
+        percentile(&lat, 0.95),
+        percentile(&lat, 0.99),
+        peak_rss_mb(server.id())
+    );
+    let stored = count_on(&conn, "SELECT COUNT(*) FROM vote").await;
+    let dups = count_on(&conn, "SELECT COUNT(*) FROM (SELECT account_id FROM vote GROUP BY edition_id, category_id, account_id HAVING COUNT(*) > 1) d").await;
+    let counters = count_on(&conn, "SELECT CAST(COALESCE(SUM(valid_votes), 0) AS BIGINT) FROM tally").await;
+    println!(
+        "check: {stored} votes stored for {accepted} accepted responses ({}); counters sum to {counters}; accounts with two votes in a category: {dups}",
+        if stored as usize == accepted { "equal" } else { "MISMATCH" }
+    );
+    let _ = server.kill();
+    let _ = server.wait();
+    drop(conn);
+    let _ = std::fs::remove_dir_all(&dir);
+    if let Some(admin) = std::env::var("DATABASE_URL").ok().filter(|u| u.starts_with("postgres")) {
+        if let (Ok(a), Some((_, name))) = (sea_orm::Database::connect(&admin).await, db.url.rsplit_once('/')) {
+            let _ = a.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+        }
+    }
+}
+
 #[tokio::main]
 async fn main() {
-    let voters_n = arg("--voters", 2000);
     let conc = arg("--concurrency", 200);
+    if std::env::args().any(|a| a == "--season") {
+        season(arg("--voters", 120_000), conc).await;
+        return;
+    }
+    let voters_n = arg("--voters", 2000);
     let tally_votes = arg("--tally-votes", 2_000_000);
     let pages = arg("--pages", 2000);
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);

@@ -68,20 +68,21 @@ async fn killed_mid_load(app: TestApp) {
         let tx = tx.clone();
         let nominee = noms[k % noms.len()].uuid.to_string();
         tasks.push(tokio::spawn(async move {
-            // spread the load over time so that the kill lands in the middle of it
-            if vote_after(port, &token, &nominee, (k as u64 % 100) * 5).await == Some(200) {
+            // spread the load over two seconds so that the kill lands in the middle of it
+            if vote_after(port, &token, &nominee, (k as u64 % 100) * 20).await == Some(200) {
                 let _ = tx.send(account);
             }
         }));
     }
     drop(tx);
-    tokio::time::sleep(Duration::from_millis(150)).await;
+    // kill as soon as the first vote is answered, however loaded the machine is
+    let first = tokio::time::timeout(Duration::from_secs(60), rx.recv()).await.ok().flatten();
     server.kill().unwrap(); // SIGKILL
     server.wait().unwrap();
     for t in tasks {
         let _ = t.await;
     }
-    let mut accepted = HashSet::new();
+    let mut accepted: HashSet<i32> = first.into_iter().collect();
     while let Some(a) = rx.recv().await {
         accepted.insert(a);
     }
