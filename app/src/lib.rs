@@ -71,8 +71,7 @@ pub fn App() -> impl IntoView {
     view! {
         <I18nContextProvider>
             <Link rel="icon" href="/favicon.svg"/>
-            <Meta name="description" content="WSIS Prizes: nominate, vote and celebrate projects that put ICTs to work for sustainable development."/>
-            <Title formatter=|t: String| if t.is_empty() { "WSIS Prizes".to_string() } else { format!("{t} · WSIS Prizes") }/>
+            <HeadTags/>
             <Router>
                 <components::header::Header/>
                 <main id="main" tabindex="-1">
@@ -113,6 +112,19 @@ pub fn App() -> impl IntoView {
                 <components::footer::Footer/>
             </Router>
         </I18nContextProvider>
+    }
+}
+
+/// The page's description and title suffix, in the page's language.
+#[component]
+fn HeadTags() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Meta name="description" content=move || t_string!(i18n, meta_description).to_string()/>
+        <Title formatter=move |t: String| {
+            let brand = t_string!(i18n, brand);
+            if t.is_empty() { brand.to_string() } else { format!("{t} · {brand}") }
+        }/>
     }
 }
 

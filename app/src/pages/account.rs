@@ -2,20 +2,20 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use wsis::AppError;
 
-use crate::components::header::ChromeResource;
 use crate::components::notice::{ErrorBox, QueryNotice};
 use crate::i18n::*;
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let i18n = use_i18n();
-    let chrome = expect_context::<ChromeResource>();
+    // its own read: one resource awaited in two Suspense boundaries can stall rendering
+    let user = Resource::new(|| (), |_| crate::api::accounts::current_user());
     view! {
         <Title text=t_string!(i18n, account_title)/>
         <QueryNotice/>
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
-                match chrome.await.map(|c| c.user) {
+                match user.await {
                     Ok(Some(u)) => view! {
                         <h1>{t!(i18n, account_title)}</h1>
                         <dl class="fields" data-testid="account-details">
