@@ -64,8 +64,10 @@ pub fn App() -> impl IntoView {
             let _ = body.set_attribute("data-hydrated", "true");
         }
     });
-    // one read per page load for the header: the visitor and the edition's phase
-    let chrome = Resource::new(|| (), |_| api::accounts::page_chrome());
+    // The header's data (the visitor, the edition's phase) is known when the request
+    // arrives: rendered at once on the server and handed to the browser with the page,
+    // so the header never waits behind a Suspense.
+    let chrome = leptos::server::SharedValue::new(api::accounts::ChromeData::of_request).into_inner();
     provide_context(chrome);
 
     view! {
@@ -119,12 +121,12 @@ pub fn App() -> impl IntoView {
 #[component]
 fn HeadTags() -> impl IntoView {
     let i18n = use_i18n();
+    // read once: the title's formatter runs after the page's reactive owner is gone
+    let brand = t_string!(i18n, brand).to_string();
+    let description = t_string!(i18n, meta_description).to_string();
     view! {
-        <Meta name="description" content=move || t_string!(i18n, meta_description).to_string()/>
-        <Title formatter=move |t: String| {
-            let brand = t_string!(i18n, brand);
-            if t.is_empty() { brand.to_string() } else { format!("{t} · {brand}") }
-        }/>
+        <Meta name="description" content=description/>
+        <Title formatter=move |t: String| if t.is_empty() { brand.clone() } else { format!("{t} · {brand}") }/>
     }
 }
 

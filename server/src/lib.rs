@@ -276,6 +276,16 @@ fn cookie_value(req: &Request<Body>, name: &str) -> Option<String> {
     })
 }
 
+/// Paths that are not pages.
+fn is_asset_or_api(path: &str) -> bool {
+    ["/api/", "/pkg/", "/v/", "/healthz", "/readyz", "/metrics", "/results/"].iter().any(|p| path.starts_with(p)) && !is_results_page(path)
+}
+
+/// `/results/{year}` and its stories and certificates are pages; its files are not.
+fn is_results_page(path: &str) -> bool {
+    path.starts_with("/results/") && !path.contains('.')
+}
+
 /// Resolves the session cookie and the client once per request for the server functions.
 async fn request_context(State(s): State<Services>, mut req: Request<Body>, next: Next) -> Response {
     let token = cookie_value(&req, SESSION_COOKIE).filter(|t| t.len() <= 128);
@@ -297,6 +307,11 @@ async fn request_context(State(s): State<Services>, mut req: Request<Body>, next
     let user_agent = req.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("").chars().take(300).collect();
     let session_token = if account.is_some() { token } else { None };
     let lang = request_lang(&req);
+    // pages show the current edition's phase in their header (cached per node)
+    if req.method() == Method::GET && !is_asset_or_api(req.uri().path()) {
+        let edition = s.current_edition.get(&s.db).await.ok().flatten();
+        req.extensions_mut().insert(wsis::db::CurrentEdition(edition));
+    }
     req.extensions_mut().insert(RequestContext { account, session_token, client_addr, user_agent, lang });
     next.run(req).await
 }

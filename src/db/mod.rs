@@ -111,6 +111,10 @@ impl CurrentEditionCache {
     }
 }
 
+/// The current edition as the middleware read it for this request (display only).
+#[derive(Debug, Clone, Default)]
+pub struct CurrentEdition(pub Option<crate::edition::EditionView>);
+
 /// Each category's unfiltered listing of nominees, by (edition, category slug).
 pub type ListingCache = TtlCache<(i32, String), Arc<catalog::Listing>>;
 

@@ -38,12 +38,23 @@ pub struct ChromeData {
     pub edition: Option<wsis::edition::EditionView>,
 }
 
-#[server(endpoint = "page_chrome")]
-pub async fn page_chrome() -> Result<ChromeData, AppError> {
-    use crate::api::guard::*;
-    let s = services()?;
-    let edition = s.current_edition.get(&s.db).await?;
-    Ok(ChromeData { user: request().account.as_ref().map(wsis::db::auth::session_user), now: chrono::Utc::now(), edition })
+impl ChromeData {
+    /// What the request's middleware learned (the session's account, the current edition);
+    /// the header renders it without waiting, and the browser receives it with the page.
+    #[cfg(feature = "ssr")]
+    pub fn of_request() -> ChromeData {
+        use crate::api::guard::*;
+        let edition = use_context::<http::request::Parts>()
+            .and_then(|p| p.extensions.get::<wsis::db::CurrentEdition>().cloned())
+            .and_then(|c| c.0);
+        ChromeData { user: request().account.as_ref().map(wsis::db::auth::session_user), now: chrono::Utc::now(), edition }
+    }
+
+    /// In the browser the value always comes with the page (this is never called there).
+    #[cfg(not(feature = "ssr"))]
+    pub fn of_request() -> ChromeData {
+        ChromeData { user: None, now: chrono::DateTime::<chrono::Utc>::default(), edition: None }
+    }
 }
 
 #[server(endpoint = "sign_up")]

@@ -1,24 +1,15 @@
 use leptos::prelude::*;
 use leptos::server::ServerAction;
-use wsis::account::{Role, SessionUser};
-use wsis::AppError;
+use wsis::account::Role;
 
 use crate::api::accounts::{ChromeData, SignOut};
 use crate::components::phase::PhaseStrip;
 use crate::i18n::*;
 
-pub type ChromeResource = Resource<Result<ChromeData, AppError>>;
-
-/// The signed-in account, once loaded (None while loading or when signed out).
-pub fn use_user() -> Signal<Option<SessionUser>> {
-    let res = expect_context::<ChromeResource>();
-    Signal::derive(move || res.get().and_then(|r| r.ok()).and_then(|c| c.user))
-}
-
 #[component]
 pub fn Header() -> impl IntoView {
     let i18n = use_i18n();
-    let chrome = expect_context::<ChromeResource>();
+    let chrome = expect_context::<ChromeData>();
     let sign_out = ServerAction::<SignOut>::new();
     Effect::new(move |_| {
         if let Some(Ok(())) = sign_out.value().get() {
@@ -45,46 +36,39 @@ pub fn Header() -> impl IntoView {
                     <li><a href="/submissions">{t!(i18n, nav_my_submissions)}</a></li>
                 </ul>
             </nav>
-            // One Suspense reads the page's chrome: the account box and the phase line.
-            // (Reading one resource in two Suspense boundaries can stall server rendering.)
-            <Suspense fallback=|| view! { <div class="account-box"></div> }>
-                {move || Suspend::new(async move {
-                    let (user, strip) = match chrome.await {
-                        Ok(c) => (c.user, c.edition.map(|e| (e, c.now))),
-                        Err(_) => (None, None),
-                    };
-                    let account = match user {
-                        Some(u) => {
-                            let roles = u.roles.clone();
-                            let is_admin = u.has(Role::Admin);
-                            let is_expert = u.has(Role::Expert);
-                            view! {
-                                <span class="who" data-testid="signed-in-as">
-                                    <a href="/account">{u.display_name.clone()}</a>
-                                    {roles.into_iter().map(|r| view! { <span class="badge">{crate::components::labels::role_label(i18n, r)}</span> }).collect_view()}
-                                </span>
-                                // one list, not two adjacent optional views (those break hydration)
-                                {[(is_expert, "/review", t_string!(i18n, nav_review).to_string()), (is_admin, "/admin", t_string!(i18n, nav_admin).to_string())]
-                                    .into_iter()
-                                    .filter(|(on, _, _)| *on)
-                                    .map(|(_, href, label)| view! { <a href=href>{label}</a> })
-                                    .collect_view()}
-                                <ActionForm action=sign_out attr:class="inline">
-                                    <button type="submit" class="link-button">{t!(i18n, sign_out)}</button>
-                                </ActionForm>
-                            }.into_any()
-                        }
-                        None => view! {
-                            <a href="/signin">{t!(i18n, sign_in)}</a>
-                            <a class="button small" href="/signup">{t!(i18n, sign_up)}</a>
-                        }.into_any(),
-                    };
-                    view! {
-                        <div class="account-box">{account}</div>
-                        {strip.map(|(e, now)| view! { <PhaseStrip edition=e now=now/> })}
+            {
+                let strip = chrome.edition.clone().map(|e| (e, chrome.now));
+                let account = match chrome.user.clone() {
+                    Some(u) => {
+                        let roles = u.roles.clone();
+                        let is_admin = u.has(Role::Admin);
+                        let is_expert = u.has(Role::Expert);
+                        view! {
+                            <span class="who" data-testid="signed-in-as">
+                                <a href="/account">{u.display_name.clone()}</a>
+                                {roles.into_iter().map(|r| view! { <span class="badge">{crate::components::labels::role_label(i18n, r)}</span> }).collect_view()}
+                            </span>
+                            // one list, not two adjacent optional views (those break hydration)
+                            {[(is_expert, "/review", t_string!(i18n, nav_review).to_string()), (is_admin, "/admin", t_string!(i18n, nav_admin).to_string())]
+                                .into_iter()
+                                .filter(|(on, _, _)| *on)
+                                .map(|(_, href, label)| view! { <a href=href>{label}</a> })
+                                .collect_view()}
+                            <ActionForm action=sign_out attr:class="inline">
+                                <button type="submit" class="link-button">{t!(i18n, sign_out)}</button>
+                            </ActionForm>
+                        }.into_any()
                     }
-                })}
-            </Suspense>
+                    None => view! {
+                        <a href="/signin">{t!(i18n, sign_in)}</a>
+                        <a class="button small" href="/signup">{t!(i18n, sign_up)}</a>
+                    }.into_any(),
+                };
+                view! {
+                    <div class="account-box">{account}</div>
+                    {strip.map(|(e, now)| view! { <PhaseStrip edition=e now=now/> })}
+                }
+            }
         </header>
     }
 }

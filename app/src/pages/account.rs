@@ -8,15 +8,13 @@ use crate::i18n::*;
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let i18n = use_i18n();
-    // its own read: one resource awaited in two Suspense boundaries can stall rendering
-    let user = Resource::new(|| (), |_| crate::api::accounts::current_user());
+    // the account came with the page (see `ChromeData`)
+    let user = expect_context::<crate::api::accounts::ChromeData>().user;
     view! {
         <Title text=t_string!(i18n, account_title)/>
         <QueryNotice/>
-        <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
-            {move || Suspend::new(async move {
-                match user.await {
-                    Ok(Some(u)) => view! {
+        {match user {
+                    Some(u) => view! {
                         <h1>{t!(i18n, account_title)}</h1>
                         <dl class="fields" data-testid="account-details">
                             <dt>{t!(i18n, display_name)}</dt><dd>{u.display_name.clone()}</dd>
@@ -30,10 +28,7 @@ pub fn AccountPage() -> impl IntoView {
                         </dl>
                         {(!u.confirmed).then(|| view! { <p class="hint">{t!(i18n, confirm_to_vote)}" "<a href="/resend">{t!(i18n, resend_link)}</a></p> })}
                     }.into_any(),
-                    Ok(None) => view! { <ErrorBox error=AppError::Unauthenticated/> }.into_any(),
-                    Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+                    None => view! { <ErrorBox error=AppError::Unauthenticated/> }.into_any(),
+        }}
     }
 }
