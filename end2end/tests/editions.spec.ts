@@ -26,8 +26,12 @@ test("an admin clones an edition, sets a deadline in Geneva time and sees the ti
   await page.reload();
   await hydrated(page);
   await expect(page.locator("#instant-voting_closes")).toHaveValue(`${date}T22:15`);
-  // shown in Geneva time with the UTC instant beside it, and on the timeline
-  await expect(page.locator("#voting_closes-utc")).toContainText(`${date} 22:15`);
+  // shown in Geneva time with the UTC instant beside it, and on the timeline, as English
+  // writes dates: "28 April 2028, 22:15 CEST"
+  const [y, m, d] = date.split("-").map(Number);
+  const month = new Date(Date.UTC(y, m - 1, 1)).toLocaleString("en-GB", { month: "long", timeZone: "UTC" });
+  const geneva = `${d} ${month} ${y}, 22:15`;
+  await expect(page.locator("#voting_closes-utc")).toContainText(geneva);
   await expect(page.locator("#voting_closes-utc")).toContainText("UTC");
-  await expect(page.getByTestId("edition-timeline")).toContainText(`${date} 22:15`);
+  await expect(page.getByTestId("edition-timeline")).toContainText(geneva);
 });

@@ -156,11 +156,10 @@ pub async fn get_nominee(id: String) -> Result<NomineeData, AppError> {
         let nominee = wsis::db::catalog::nominee_detail(&s.db, id).await?;
         let e = wsis::db::catalog::edition_by_year(&s.db, nominee.edition_year).await?.ok_or(AppError::Internal)?;
         let my_choice = match &me {
-            Some(a) => wsis::db::voting::ballot(&s.db, e.id, Some(a.id))
-                .await?
-                .into_iter()
-                .find(|l| l.category_slug == nominee.category_slug)
-                .and_then(|l| l.choice.zip(l.choice_title)),
+            Some(a) => match wsis::category::by_slug(&nominee.category_slug) {
+                Some(c) => wsis::db::voting::choice_in(&s.db, e.id, c.position as i32, a.id).await?,
+                None => None,
+            },
             None => None,
         };
         Ok(NomineeData {
