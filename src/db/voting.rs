@@ -138,7 +138,7 @@ type Reply = tokio::sync::oneshot::Sender<Result<(), AppError>>;
 /// one transaction each, so one bad row cannot refuse its neighbours.
 #[derive(Debug, Default)]
 pub struct VoteWriter {
-    queue: std::sync::OnceLock<tokio::sync::mpsc::Sender<(VoteJob, Reply)>>,
+    queue: std::sync::Mutex<Option<tokio::sync::mpsc::Sender<(VoteJob, Reply)>>>,
 }
 
 impl std::fmt::Debug for VoteJob {
@@ -151,14 +151,27 @@ impl VoteWriter {
     /// The most votes in one transaction.
     pub const BATCH: usize = 512;
 
+    /// The writer's queue, starting the writer task on first use (and again should it
+    /// ever have stopped).
+    fn queue(&self, db: &sea_orm::DatabaseConnection) -> tokio::sync::mpsc::Sender<(VoteJob, Reply)> {
+        let mut slot = self.queue.lock().expect("vote writer");
+        match slot.as_ref() {
+            Some(tx) if !tx.is_closed() => tx.clone(),
+            _ => {
+                let (tx, rx) = tokio::sync::mpsc::channel(4 * Self::BATCH);
+                tokio::spawn(run_writer(db.clone(), rx));
+                *slot = Some(tx.clone());
+                tx
+            }
+        }
+    }
+
     async fn write(&self, db: &sea_orm::DatabaseConnection, job: VoteJob) -> Result<(), AppError> {
-        let queue = self.queue.get_or_init(|| {
-            let (tx, rx) = tokio::sync::mpsc::channel(4 * Self::BATCH);
-            tokio::spawn(run_writer(db.clone(), rx));
-            tx
-        });
         let (reply, answer) = tokio::sync::oneshot::channel();
-        queue.send((job, reply)).await.map_err(|_| AppError::Internal)?;
+        if let Err(tokio::sync::mpsc::error::SendError((job, reply))) = self.queue(db).send((job, reply)).await {
+            // the writer stopped: start another and queue the vote there
+            self.queue(db).send((job, reply)).await.map_err(|_| AppError::Internal)?;
+        }
         answer.await.map_err(|_| AppError::Internal)?
     }
 }

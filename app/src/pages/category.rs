@@ -27,7 +27,7 @@ pub fn CategoryPage() -> impl IntoView {
         |(slug, filter)| get_category(slug, filter),
     );
     view! {
-        <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
+        <Suspense fallback=move || view! { <p>{t_string!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Err(e) => view! { <ErrorBox error=e/> }.into_any(),
@@ -38,50 +38,50 @@ pub fn CategoryPage() -> impl IntoView {
                         view! {
                             <Title text=format!("{} — {}", d.category.code, d.edition.title)/>
                             <nav class="breadcrumb" aria-label=move || t_string!(i18n, breadcrumb)>
-                                <a href="/categories">{t!(i18n, categories_title)}</a>" › "{d.category.code.clone()}
+                                <a href="/categories">{t_string!(i18n, categories_title)}</a>" › "{d.category.code.clone()}
                             </nav>
                             <h1>{d.category.code.clone()}": "{category_label(i18n, &d.category.slug, &d.category.name)}</h1>
                             <QueryNotice/>
                             {match d.my_choice.clone() {
                                 Some((id, title)) => view! {
                                     <p class="notice" data-testid="my-choice">
-                                        "✓ "{t!(i18n, you_voted_for)}" "
+                                        "✓ "{t_string!(i18n, you_voted_for)}" "
                                         <a href=format!("/nominees/{id}") lang="en">{title}</a>". "
-                                        {t!(i18n, votes_are_final)}
+                                        {t_string!(i18n, votes_are_final)}
                                     </p>
                                 }.into_any(),
-                                None if voting => view! { <p class="hint">{t!(i18n, choose_one)}</p> }.into_any(),
-                                None => view! { <p class="hint">{t!(i18n, voting_not_open)}</p> }.into_any(),
+                                None if voting => view! { <p class="hint">{t_string!(i18n, choose_one)}</p> }.into_any(),
+                                None => view! { <p class="hint">{t_string!(i18n, voting_not_open)}</p> }.into_any(),
                             }}
                             <form method="get" class="filters" role="search">
-                                <label>{t!(i18n, search)}" "
+                                <label>{t_string!(i18n, search)}" "
                                     <input type="search" name="q" value=f.q.clone()/>
                                 </label>
-                                <label>{t!(i18n, region)}" "
+                                <label>{t_string!(i18n, region)}" "
                                     <select name="region">
-                                        <option value="">{t!(i18n, any)}</option>
+                                        <option value="">{t_string!(i18n, any)}</option>
                                         {Region::ALL.into_iter().map(|r| view! {
                                             <option value=r.key() selected=f.region == r.key()>{region_name(i18n, r)}</option>
                                         }).collect_view()}
                                     </select>
                                 </label>
-                                <label>{t!(i18n, country)}" "
+                                <label>{t_string!(i18n, country)}" "
                                     <select name="country">
-                                        <option value="">{t!(i18n, any)}</option>
+                                        <option value="">{t_string!(i18n, any)}</option>
                                         {d.countries.iter().map(|c| view! {
                                             <option value=c.clone() selected=f.country == *c>{c.clone()}</option>
                                         }).collect_view()}
                                     </select>
                                 </label>
-                                <label>{t!(i18n, stakeholder)}" "
+                                <label>{t_string!(i18n, stakeholder)}" "
                                     <select name="stakeholder">
-                                        <option value="">{t!(i18n, any)}</option>
+                                        <option value="">{t_string!(i18n, any)}</option>
                                         {StakeholderType::ALL.into_iter().map(|s| view! {
                                             <option value=s.key() selected=f.stakeholder == s.key()>{stakeholder_name(i18n, s)}</option>
                                         }).collect_view()}
                                     </select>
                                 </label>
-                                <button type="submit">{t!(i18n, filter)}</button>
+                                <button type="submit">{t_string!(i18n, filter)}</button>
                             </form>
                             <p class="meta" data-testid="result-count">{t!(i18n, showing_nominees, count = count)}</p>
                             <ul class="nominee-list">
@@ -97,9 +97,9 @@ pub fn CategoryPage() -> impl IntoView {
                                                 {region_name(i18n, n.region)}" · "{stakeholder_name(i18n, n.stakeholder_type)}
                                             </p>
                                             <p lang="en">{n.excerpt.clone()}</p>
-                                            {chosen.then(|| view! { <p class="choice">"✓ "{t!(i18n, your_vote)}</p> })}
+                                            {chosen.then(|| view! { <p class="choice">"✓ "{t_string!(i18n, your_vote)}</p> })}
                                             {can_vote.then(|| view! {
-                                                <a class="button" href=format!("{href}?confirm=1")>{t!(i18n, vote_for_this)}</a>
+                                                <a class="button" href=format!("{href}?confirm=1")>{t_string!(i18n, vote_for_this)}</a>
                                             })}
                                         </li>
                                     }

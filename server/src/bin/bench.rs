@@ -7,7 +7,7 @@
 //! bare page, and the tally read at a season's volume of stored votes.
 //!
 //! `bench [--voters N] [--concurrency C] [--tally-votes V] [--pages P]`, or
-//! `bench --season [--voters N] [--concurrency C]` for a whole season through HTTP;
+//! `bench --season [--voters N] [--votes V] [--concurrency C]` for a whole season through HTTP;
 //! `DATABASE_URL` (a PostgreSQL server URL) runs it on PostgreSQL in fresh databases, else
 //! SQLite.
 
@@ -140,10 +140,10 @@ fn start_server(bin: &Path, db: &Db, dir: &Path, port: u16) -> Child {
         .expect("start wsis-server")
 }
 
-/// `--season`: a whole season through HTTP — every voter (120,000 by default) votes in
-/// every category — with sessions made in the database (the sign-in endpoint is measured by
+/// `--season`: a whole season through HTTP — 2,000,000 votes (`--votes`) of 120,000 voters
+/// (`--voters`), each voting in one category after the other — with sessions made in the database (the sign-in endpoint is measured by
 /// the main run), reporting the wall time, the rate, the latencies and the server's memory.
-async fn season(voters_n: usize, conc: usize) {
+async fn season(voters_n: usize, votes: usize, conc: usize) {
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
     let dir = std::env::temp_dir().join(format!("wsis-season-{}", Uuid::new_v4().simple()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -186,8 +186,9 @@ async fn season(voters_n: usize, conc: usize) {
     println!("{} voters with sessions made in the database in {:.0} s", tokens.len(), t.elapsed().as_secs_f64());
     let tokens = Arc::new(tokens);
     let noms = Arc::new(ballot(&conn).await);
-    let n = tokens.len() * noms.len();
-    println!("replaying {n} votes through /api/cast_vote with {conc} concurrent clients");
+    // vote i is voter i mod N in category i div N: every voter votes in the first categories
+    let n = votes.min(tokens.len() * noms.len());
+    println!("replaying {n} votes of {} voters through /api/cast_vote with {conc} concurrent clients", tokens.len());
     let (lat, accepted, wall) = drive(n, conc, |i| {
         let (http, base, tokens, noms) = (http.clone(), base.clone(), tokens.clone(), noms.clone());
         async move {
@@ -232,7 +233,7 @@ async fn season(voters_n: usize, conc: usize) {
 async fn main() {
     let conc = arg("--concurrency", 200);
     if std::env::args().any(|a| a == "--season") {
-        season(arg("--voters", 120_000), conc).await;
+        season(arg("--voters", 120_000), arg("--votes", 2_000_000), conc).await;
         return;
     }
     let voters_n = arg("--voters", 2000);

@@ -275,3 +275,47 @@ async fn public_answers_carry_no_counts_before_release() {
     })
     .await;
 }
+
+/// Group commit: votes of many accounts arriving together are stored together, each
+/// answered after its transaction; duplicates in the same batch are refused one by one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn votes_arriving_together_are_committed_together_and_exactly_once() {
+    each_backend(|app| async move {
+        let mut voters = Vec::new();
+        for i in 0..80 {
+            voters.push(app.voter(&format!("batch{i}@example.org")).await);
+        }
+        let noms = app.nominees_in(11).await;
+        let mut tasks = Vec::new();
+        // every account votes twice at once in the same category (two different nominees)
+        for (i, v) in voters.iter().enumerate() {
+            for k in 0..2 {
+                let (s, v, n) = (app.services.clone(), v.clone(), noms[(i + k) % noms.len()].uuid);
+                tasks.push(tokio::spawn(async move { (v.id, wsis::db::voting::cast_vote(&s, &v, n, "test").await) }));
+            }
+        }
+        let mut accepted = std::collections::HashMap::new();
+        let mut already = 0;
+        for t in tasks {
+            match t.await.unwrap() {
+                (id, Ok(_)) => *accepted.entry(id).or_insert(0) += 1,
+                (_, Err(wsis::AppError::Conflict(m))) => {
+                    assert_eq!(m, wsis::db::voting::ALREADY_VOTED);
+                    already += 1
+                }
+                (_, Err(e)) => panic!("[{}] unexpected refusal: {e}", app.backend),
+            }
+        }
+        assert_eq!(accepted.len(), 80, "[{}] every account has one accepted vote", app.backend);
+        assert!(accepted.values().all(|n| *n == 1));
+        assert_eq!(already, 80);
+        assert_eq!(vote::Entity::find().filter(vote::Column::CategoryId.eq(11)).count(&app.db).await.unwrap(), 80);
+        let e = wsis::db::catalog::current_edition(&app.db).await.unwrap().unwrap();
+        let counters: std::collections::HashMap<i32, i64> =
+            wsis::db::voting::counters(&app.db, e.id).await.unwrap().into_iter().filter(|(_, c)| *c != 0).collect();
+        let recount = wsis::db::voting::recount(&app.db, e.id).await.unwrap();
+        assert_eq!(counters, recount, "[{}] counters equal the votes", app.backend);
+        assert_eq!(recount.values().sum::<i64>(), 80);
+    })
+    .await;
+}
