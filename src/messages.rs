@@ -167,11 +167,8 @@ mod tests {
     fn every_message_of_the_code_has_a_template() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let known: std::collections::HashSet<String> = templates().into_iter().map(str::to_string).collect();
-        // texts of e-mails (English) and of documents, not shown as messages
-        let not_messages = [
-            "The screening decision on your project has been corrected.",
-            "The screening of the projects submitted to the WSIS Prizes is complete.",
-        ];
+        // (e-mails, whose bodies span lines, have tests of their own next to them)
+        let not_messages: [&str; 0] = [];
         let mut missing = Vec::new();
         let mut seen = 0;
         for dir in ["src", "app/src/api"] {

@@ -318,8 +318,7 @@ async fn request_context(State(s): State<Services>, mut req: Request<Body>, next
 
 /// Connects, migrates and (unless told not to) loads the demo data.
 pub async fn prepare(config: &wsis::db::Config, demo: bool) -> Result<sea_orm::DatabaseConnection, String> {
-    let db = wsis::db::connect(&config.database_url).await.map_err(|e| format!("cannot open the database: {e}"))?;
-    wsis::db::migrate(&db).await.map_err(|e| format!("migration failed: {e}"))?;
+    let db = wsis::db::open_migrated(&config.database_url).await.map_err(|e| format!("cannot open the database or migrate it: {e}"))?;
     if demo {
         let created = wsis::db::seed::load_demo(&db, chrono::Utc::now()).await.map_err(|e| format!("demo data: {e}"))?;
         if created {

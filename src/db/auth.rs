@@ -198,6 +198,19 @@ pub struct SignUp {
     pub display_name: String,
     pub organisation: String,
     pub country: String,
+    /// The language of the request: the account's e-mails are written in it.
+    pub lang: String,
+}
+
+/// One of the six languages, else English.
+pub fn known_lang(lang: &str) -> &'static str {
+    ["ar", "en", "es", "fr", "ru", "zh"].into_iter().find(|l| *l == lang).unwrap_or("en")
+}
+
+/// Sends a message written in English in `lang` (see `crate::messages`).
+async fn send_in(s: &Services, lang: &str, to: &str, subject: &str, body: &str) {
+    let tr = |t: &str| crate::messages::translate(t, lang);
+    s.mailer.send(to, &tr(subject), &tr(body)).await;
 }
 
 /// The one answer to a sign-up, whether or not the address was already registered.
@@ -229,7 +242,7 @@ pub async fn sign_up(s: &Services, input: SignUp) -> Result<&'static str, AppErr
             let token = issue_link(&s.db, existing.id, PURPOSE_CONFIRM).await?;
             confirm_body(&s.config.public_url, &token)
         };
-        s.mailer.send(email.as_str(), "Your WSIS Prizes account", &body).await;
+        send_in(s, &input.lang, email.as_str(), "Your WSIS Prizes account", &body).await;
         return Ok(SIGN_UP_ANSWER);
     }
     let inserted = account::ActiveModel {
@@ -242,6 +255,7 @@ pub async fn sign_up(s: &Services, input: SignUp) -> Result<&'static str, AppErr
         roles: Set(String::new()),
         confirmed_at: Set(None),
         created_at: Set(Utc::now()),
+        lang: Set(known_lang(&input.lang).to_string()),
         ..Default::default()
     }
     .insert(&s.db)
@@ -253,7 +267,7 @@ pub async fn sign_up(s: &Services, input: SignUp) -> Result<&'static str, AppErr
         Err(e) => return Err(e.into()),
     };
     let token = issue_link(&s.db, acct.id, PURPOSE_CONFIRM).await?;
-    s.mailer.send(email.as_str(), "Confirm your WSIS Prizes account", &confirm_body(&s.config.public_url, &token)).await;
+    send_in(s, &input.lang, email.as_str(), "Confirm your WSIS Prizes account", &confirm_body(&s.config.public_url, &token)).await;
     audit::record(&s.db, Some(acct.id), "account.sign_up", &acct.uuid.to_string(), None, None).await?;
     Ok(SIGN_UP_ANSWER)
 }
@@ -279,12 +293,12 @@ pub async fn confirm_email(s: &Services, token: &str) -> Result<(), AppError> {
 
 pub const RESEND_ANSWER: &str = "If an unconfirmed account uses that address, a new confirmation link is on its way.";
 
-pub async fn resend_confirmation(s: &Services, email: &str) -> Result<&'static str, AppError> {
+pub async fn resend_confirmation(s: &Services, email: &str, lang: &str) -> Result<&'static str, AppError> {
     let email = Email::parse(email).map_err(AppError::Invalid)?;
     if let Some(a) = find_by_email(&s.db, email.as_str()).await? {
         if a.confirmed_at.is_none() {
             let token = issue_link(&s.db, a.id, PURPOSE_CONFIRM).await?;
-            s.mailer.send(email.as_str(), "Confirm your WSIS Prizes account", &confirm_body(&s.config.public_url, &token)).await;
+            send_in(s, lang, email.as_str(), "Confirm your WSIS Prizes account", &confirm_body(&s.config.public_url, &token)).await;
         }
     }
     Ok(RESEND_ANSWER)
@@ -292,7 +306,7 @@ pub async fn resend_confirmation(s: &Services, email: &str) -> Result<&'static s
 
 pub const RESET_ANSWER: &str = "If an account uses that address, we sent it a link to choose a new password.";
 
-pub async fn request_password_reset(s: &Services, email: &str) -> Result<&'static str, AppError> {
+pub async fn request_password_reset(s: &Services, email: &str, lang: &str) -> Result<&'static str, AppError> {
     let email = Email::parse(email).map_err(AppError::Invalid)?;
     if let Some(a) = find_by_email(&s.db, email.as_str()).await? {
         let token = issue_link(&s.db, a.id, PURPOSE_RESET).await?;
@@ -301,7 +315,7 @@ pub async fn request_password_reset(s: &Services, email: &str) -> Result<&'stati
              The link works once and expires in {LINK_TTL_HOURS} hours. If you did not ask, ignore this message.\n",
             s.config.public_url
         );
-        s.mailer.send(email.as_str(), "Reset your WSIS Prizes password", &body).await;
+        send_in(s, lang, email.as_str(), "Reset your WSIS Prizes password", &body).await;
     }
     Ok(RESET_ANSWER)
 }
@@ -350,6 +364,7 @@ pub async fn sign_in(
     password: &str,
     client_key: &str,
     previous: Option<&str>,
+    lang: &str,
 ) -> Result<(account::Model, String), AppError> {
     let email = Email::parse(email).map_err(|_| AppError::Invalid(SIGN_IN_REFUSED.into()))?;
     if password.is_empty() || password.len() > 1000 {
@@ -379,6 +394,15 @@ pub async fn sign_in(
         delete_session(&s.db, prev).await?;
     }
     let token = create_session(&s.db, acct.id, s.config.session_ttl_secs).await?;
+    // the account's e-mails follow the language it last used
+    let lang = known_lang(lang);
+    if acct.lang != lang {
+        account::Entity::update_many()
+            .col_expr(account::Column::Lang, sea_orm::sea_query::Expr::value(lang))
+            .filter(account::Column::Id.eq(acct.id))
+            .exec(&s.db)
+            .await?;
+    }
     audit::record(&s.db, Some(acct.id), "account.sign_in", &acct.uuid.to_string(), None, None).await?;
     Ok((acct, token))
 }
@@ -477,4 +501,20 @@ pub async fn ensure_account(
     }
     .insert(db)
     .await?)
+}
+
+#[cfg(test)]
+mod mail_tests {
+    #[test]
+    fn the_confirmation_mail_reads_in_every_language() {
+        let body = super::confirm_body("https://prizes.example", "TOKEN123");
+        for lang in ["ar", "es", "fr", "ru", "zh"] {
+            let b = crate::messages::translate(&body, lang);
+            assert!(b != body && b.contains("https://prizes.example/confirm?token=TOKEN123"), "{lang}: {b}");
+            assert!(b.contains(&super::LINK_TTL_HOURS.to_string()), "{lang}: {b}");
+            assert_ne!(crate::messages::translate("Confirm your WSIS Prizes account", lang), "Confirm your WSIS Prizes account");
+        }
+        assert_eq!(super::known_lang("fr"), "fr");
+        assert_eq!(super::known_lang("xx"), "en");
+    }
 }

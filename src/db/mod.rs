@@ -146,6 +146,20 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     migration::Migrator::up(db, None).await
 }
 
+/// Opens the database, applies every pending migration, and opens it again: connections
+/// opened before a migration can keep the old shape of a table in their statement caches
+/// (SQLite), so the pool the platform uses starts after the last migration.
+pub async fn open_migrated(url: &str) -> Result<DatabaseConnection, DbErr> {
+    let db = connect(url).await?;
+    let pending = migration::Migrator::get_pending_migrations(&db).await?.len();
+    if pending == 0 {
+        return Ok(db);
+    }
+    migrate(&db).await?;
+    db.close().await?;
+    connect(url).await
+}
+
 /// How many migrations the database still lacks (0 when it is current).
 pub async fn pending_migrations(db: &DatabaseConnection) -> Result<usize, DbErr> {
     Ok(migration::Migrator::get_pending_migrations(db).await?.len())

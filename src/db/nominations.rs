@@ -425,7 +425,9 @@ async fn mail_submitter(s: &Services, n: &nomination::Model, year: i32, status: 
     let Some(account_id) = n.account_id else { return Ok(()) };
     let Some(a) = account::Entity::find_by_id(account_id).one(&s.db).await? else { return Ok(()) };
     let (subject, body) = decision_mail(year, &n.title, status, reason, corrected);
-    s.mailer.send(&a.email, &subject, &body).await;
+    // in the language the submitter last used
+    let tr = |t: &str| crate::messages::translate(t, &a.lang);
+    s.mailer.send(&a.email, &tr(&subject), &tr(&body)).await;
     Ok(())
 }
 
@@ -521,4 +523,28 @@ pub async fn correct_decision(
     mail_submitter(s, &saved, e.year, d.status(), reason.as_deref(), true).await?;
     s.listings.clear();
     Ok(submission_view(&saved, &e, now))
+}
+
+#[cfg(test)]
+mod mail_tests {
+    use super::*;
+
+    const LANGS: [&str; 5] = ["ar", "es", "fr", "ru", "zh"];
+
+    #[test]
+    fn decision_mails_read_in_every_language() {
+        for status in [NominationStatus::Rejected, NominationStatus::Nominee] {
+            for corrected in [false, true] {
+                let (subject, body) =
+                    decision_mail(2026, "Open Data Gateway", status, Some("The project has not yet been implemented."), corrected);
+                for lang in LANGS {
+                    let (s, b) = (crate::messages::translate(&subject, lang), crate::messages::translate(&body, lang));
+                    assert_ne!(s, subject, "{lang}: {subject}");
+                    assert!(s.contains("Open Data Gateway") && b.contains("Open Data Gateway"), "{lang}: {b}");
+                    // the opening sentence and the reason are translated too
+                    assert!(!b.contains("screening") && !b.contains("implemented"), "{lang}: {b}");
+                }
+            }
+        }
+    }
 }

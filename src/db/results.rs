@@ -181,14 +181,18 @@ pub async fn finalize(s: &Services, edition_id: i32) -> Result<usize, AppError> 
         cr.update(&txn).await?;
         let code = CATEGORIES.iter().find(|c| c.position as i32 == r.category_id).map(|c| c.code).unwrap_or("");
         let mut to: Vec<String> = vec![n.contact.clone()];
+        // in the language the submitting account last used (English without one)
+        let mut lang = "en".to_string();
         if let Some(aid) = n.account_id {
             if let Some(a) = account::Entity::find_by_id(aid).one(&txn).await? {
                 to.push(a.email);
+                lang = a.lang;
             }
         }
         to.sort();
         to.dedup();
         let (subject, body) = letter(&s.config.public_url, e.year, code, &n, r.winner);
+        let (subject, body) = (crate::messages::translate(&subject, &lang), crate::messages::translate(&body, &lang));
         for t in to.into_iter().filter(|t| t.contains('@')) {
             letters.push((t, subject.clone(), body.clone()));
         }
@@ -299,4 +303,58 @@ pub async fn winners_of(db: &impl ConnectionTrait, edition_id: i32) -> Result<Ve
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod mail_tests {
+    #[test]
+    fn letters_read_in_every_language() {
+        let n = super::nomination::Model {
+            title: "Open Data Gateway".into(),
+            organisation: "Civic Tech Alliance".into(),
+            ..test_nomination()
+        };
+        for winner in [true, false] {
+            let (subject, body) = super::letter("https://prizes.example", 2026, "C3", &n, winner);
+            for lang in ["ar", "es", "fr", "ru", "zh"] {
+                let (s, b) = (crate::messages::translate(&subject, lang), crate::messages::translate(&body, lang));
+                assert!(s != subject && s.contains("Open Data Gateway") && s.contains("2026"), "{lang}: {s}");
+                assert!(b != body && b.contains("Civic Tech Alliance"), "{lang}: {b}");
+                assert!(b.contains(&format!("https://prizes.example/results/2026/certificates#n-{}", n.uuid)), "{lang}: {b}");
+            }
+        }
+    }
+
+    fn test_nomination() -> super::nomination::Model {
+        let now = chrono::Utc::now();
+        super::nomination::Model {
+            id: 1,
+            uuid: uuid::Uuid::nil(),
+            edition_id: 1,
+            category_id: 3,
+            account_id: None,
+            status: "winner".into(),
+            title: String::new(),
+            short_description: String::new(),
+            action_line_linkage: String::new(),
+            sdgs: String::new(),
+            impact_qualitative: String::new(),
+            impact_quantitative: String::new(),
+            partnerships: String::new(),
+            challenges: String::new(),
+            organisation: String::new(),
+            stakeholder_type: String::new(),
+            country: String::new(),
+            region: String::new(),
+            website: String::new(),
+            contact: String::new(),
+            created_at: now,
+            updated_at: now,
+            submitted_at: None,
+            pending_decision: None,
+            pending_reason: None,
+            decided_at: None,
+            rejection_reason: None,
+        }
+    }
 }

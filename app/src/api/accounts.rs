@@ -70,7 +70,7 @@ pub async fn sign_up(
         let s = services()?;
         let answer = wsis::db::auth::sign_up(
             &s,
-            wsis::db::auth::SignUp { email, password, display_name, organisation, country },
+            wsis::db::auth::SignUp { email, password, display_name, organisation, country, lang: request().lang.to_string() },
         )
         .await?;
         done(Some("/signin"), Some(answer));
@@ -97,7 +97,7 @@ pub async fn resend_confirmation(email: String) -> Result<String, AppError> {
     use crate::api::guard::*;
     run(async move {
         let s = services()?;
-        let answer = wsis::db::auth::resend_confirmation(&s, &email).await?;
+        let answer = wsis::db::auth::resend_confirmation(&s, &email, request().lang).await?;
         done(None, Some(answer));
         Ok(tr(answer))
     })
@@ -112,7 +112,7 @@ pub async fn sign_in(email: String, password: String) -> Result<SessionUser, App
         let req = request();
         let client = wsis::db::auth::keyed_hash(&s.config.secret, req.client_addr.as_bytes());
         let (acct, token) =
-            wsis::db::auth::sign_in(&s, &email, &password, &client[..32], req.session_token.as_deref()).await?;
+            wsis::db::auth::sign_in(&s, &email, &password, &client[..32], req.session_token.as_deref(), req.lang).await?;
         set_session_cookie(Some(&token));
         done(Some("/"), None);
         Ok(wsis::db::auth::session_user(&acct))
@@ -140,7 +140,7 @@ pub async fn request_password_reset(email: String) -> Result<String, AppError> {
     use crate::api::guard::*;
     run(async move {
         let s = services()?;
-        let answer = wsis::db::auth::request_password_reset(&s, &email).await?;
+        let answer = wsis::db::auth::request_password_reset(&s, &email, request().lang).await?;
         done(None, Some(answer));
         Ok(tr(answer))
     })

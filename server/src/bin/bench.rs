@@ -365,8 +365,7 @@ async fn main() {
     let raw_db = fresh_db(&dir, "raw").await;
     let config = Config::for_tests(dir.join("raw-data"), raw_db.url.clone(), "http://127.0.0.1".into());
     std::fs::create_dir_all(dir.join("raw-data")).unwrap();
-    let raw_conn = wsis::db::connect(&raw_db.url).await.unwrap();
-    wsis::db::migrate(&raw_conn).await.unwrap();
+    let raw_conn = wsis::db::open_migrated(&raw_db.url).await.unwrap();
     wsis::db::seed::load_demo(&raw_conn, chrono::Utc::now()).await.unwrap();
     let services = Services::new(raw_conn.clone(), config);
     let raw_voters = Arc::new(create_voters(&raw_conn, voters_n, "r").await);

@@ -148,3 +148,47 @@ async fn refusals_come_in_the_chosen_language() {
     })
     .await;
 }
+
+/// E-mails are written in the language of the request that causes them, and later ones
+/// in the language the account last used.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn e_mails_follow_the_account_language() {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    use wsis::db::entity::account;
+    each_backend(|app| async move {
+        let c = app.client();
+        let r = c
+            .post(app.url("/api/sign_up?lang=fr"))
+            .form(&[("email", "marie@example.org"), ("password", "une-phrase-de-passe-longue"), ("display_name", "Marie"), ("country", "France")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        assert!(r.text().await.unwrap().contains("Merci."), "the answer in French");
+        let mails = app.outbox_for("marie@example.org");
+        assert_eq!(mails.len(), 1);
+        assert!(mails[0].contains("Bienvenue aux Prix WSIS."), "{}", mails[0]);
+        let a = account::Entity::find().filter(account::Column::Email.eq("marie@example.org")).one(&app.db).await.unwrap().unwrap();
+        assert_eq!(a.lang, "fr", "the account remembers the language");
+
+        // a password reset asked in Spanish, by an account created in English
+        app.voter("juan@example.org").await;
+        let r = app.client().post(app.url("/api/request_password_reset")).header("accept-language", "es").form(&[("email", "juan@example.org")]).send().await.unwrap();
+        assert_eq!(r.status(), 200);
+        let mails = app.outbox_for("juan@example.org");
+        assert!(mails.iter().any(|m| m.contains("Elija una nueva contraseña aquí")), "{mails:?}");
+
+        // signing in in Russian makes Russian the account's language for later e-mails
+        let r = app
+            .client()
+            .post(app.url("/api/sign_in?lang=ru"))
+            .form(&[("email", "juan@example.org"), ("password", crate::helpers::VOTER_PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        let a = account::Entity::find().filter(account::Column::Email.eq("juan@example.org")).one(&app.db).await.unwrap().unwrap();
+        assert_eq!(a.lang, "ru");
+    })
+    .await;
+}

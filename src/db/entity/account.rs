@@ -17,6 +17,8 @@ pub struct Model {
     pub roles: String,
     pub confirmed_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
+    /// The language the account last used (its e-mails are written in it).
+    pub lang: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

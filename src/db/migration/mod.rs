@@ -7,6 +7,7 @@ mod m20261101_000002_seed_categories;
 mod m20261122_000003_champions;
 mod m20261122_000004_screening;
 mod m20261122_000005_review;
+mod m20261129_000006_account_lang;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000003_champions::Migration),
             Box::new(m20261122_000004_screening::Migration),
             Box::new(m20261122_000005_review::Migration),
+            Box::new(m20261129_000006_account_lang::Migration),
         ]
     }
 }
