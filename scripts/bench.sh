@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The benchmark (README "Benchmark"): builds the release server and the load generator,
-# then runs it. Arguments go to the load generator (--season, --voters, --concurrency,
+# then runs it. Arguments go to the load generator (--season, --voters, --votes, --concurrency,
 # --tally-votes, --pages); DATABASE_URL=postgres://… runs it on PostgreSQL.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
