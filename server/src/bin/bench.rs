@@ -140,9 +140,26 @@ fn start_server(bin: &Path, db: &Db, dir: &Path, port: u16) -> Child {
         .expect("start wsis-server")
 }
 
-/// `--season`: a whole season through HTTP — 2,000,000 votes (`--votes`) of 120,000 voters
-/// (`--voters`), each voting in one category after the other — with sessions made in the database (the sign-in endpoint is measured by
-/// the main run), reporting the wall time, the rate, the latencies and the server's memory.
+/// Starts the server on `db` at a free port and waits until it is ready; returns it, its
+/// address and a client for `conc` concurrent requests.
+async fn launch(bin: &Path, db: &Db, data: &Path, conc: usize, timeout: Duration) -> (Child, String, reqwest::Client) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let server = start_server(bin, db, data, port);
+    let base = format!("http://127.0.0.1:{port}");
+    let http = reqwest::Client::builder().pool_max_idle_per_host(conc).timeout(timeout).build().unwrap();
+    for _ in 0..600 {
+        if http.get(format!("{base}/readyz")).send().await.is_ok_and(|r| r.status() == 200) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    (server, base, http)
+}
+
+/// `--season`: a whole season through HTTP — 2,000,000 votes (`--votes`) of 120,000
+/// voters (`--voters`), each voting in one category after the other — with sessions made
+/// in the database (the sign-in endpoint is measured by the main run), reporting the wall
+/// time, the rate, the latencies and the server's memory.
 async fn season(voters_n: usize, votes: usize, conc: usize) {
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
     let dir = std::env::temp_dir().join(format!("wsis-season-{}", Uuid::new_v4().simple()));
@@ -150,16 +167,7 @@ async fn season(voters_n: usize, votes: usize, conc: usize) {
     let bin: PathBuf = std::env::current_exe().unwrap().with_file_name("wsis-server");
     let db = fresh_db(&dir, "season").await;
     println!("WSIS Prizes season replay — {} — {} cores — {}", db.backend, cores, chrono::Utc::now().format("%Y-%m-%d %H:%M UTC"));
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let mut server = start_server(&bin, &db, &dir.join("data"), port);
-    let base = format!("http://127.0.0.1:{port}");
-    let http = reqwest::Client::builder().pool_max_idle_per_host(conc).timeout(Duration::from_secs(120)).build().unwrap();
-    for _ in 0..600 {
-        if http.get(format!("{base}/readyz")).send().await.is_ok_and(|r| r.status() == 200) {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let (mut server, base, http) = launch(&bin, &db, &dir.join("data"), conc, Duration::from_secs(120)).await;
     let conn = wsis::db::connect(&db.url).await.unwrap();
     let t = Instant::now();
     let ids = create_voters_fast(&conn, voters_n).await;
@@ -248,16 +256,7 @@ async fn main() {
     let db = fresh_db(&dir, "http").await;
     println!("WSIS Prizes benchmark — {} — {} cores — {}", db.backend, cores, chrono::Utc::now().format("%Y-%m-%d %H:%M UTC"));
     println!("voters {voters_n} × 18 categories = {} votes, {conc} concurrent clients", voters_n * 18);
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let mut server = start_server(&bin, &db, &dir.join("http-data"), port);
-    let base = format!("http://127.0.0.1:{port}");
-    let http = reqwest::Client::builder().pool_max_idle_per_host(conc).timeout(Duration::from_secs(60)).build().unwrap();
-    for _ in 0..600 {
-        if http.get(format!("{base}/readyz")).send().await.is_ok_and(|r| r.status() == 200) {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let (mut server, base, http) = launch(&bin, &db, &dir.join("http-data"), conc, Duration::from_secs(60)).await;
     let conn = wsis::db::connect(&db.url).await.unwrap();
     let voters = create_voters(&conn, voters_n, "v").await;
     let noms = Arc::new(ballot(&conn).await);
