@@ -21,6 +21,14 @@ pub mod tally;
 pub mod time;
 pub mod vote;
 
+/// The six UN languages of the interface, by their codes.
+pub const LANGUAGES: [&str; 6] = ["ar", "en", "es", "fr", "ru", "zh"];
+
+/// `code` as one of [`LANGUAGES`] (any case), if it is one.
+pub fn language(code: &str) -> Option<&'static str> {
+    LANGUAGES.iter().find(|l| l.eq_ignore_ascii_case(code)).copied()
+}
+
 pub use error::AppError;
 
 #[cfg(feature = "ssr")]

@@ -178,7 +178,12 @@ async fn readyz(State(s): State<Services>) -> Response {
 }
 
 /// The interface languages (`app/locales`), as the `?lang=` parameter and the cookie name them.
-pub const LANGUAGES: [&str; 6] = ["ar", "en", "es", "fr", "ru", "zh"];
+pub use wsis::LANGUAGES;
+
+/// The language named by `?lang=` in the request's URL, if it is one of the six.
+fn lang_in_query(req: &Request<Body>) -> Option<&'static str> {
+    req.uri().query()?.split('&').find_map(|kv| kv.strip_prefix("lang=")).and_then(wsis::language)
+}
 /// The cookie in which the i18n layer keeps the chosen language.
 pub const LANG_COOKIE: &str = "i18n_pref_locale";
 
@@ -186,12 +191,7 @@ pub const LANG_COOKIE: &str = "i18n_pref_locale";
 /// cookie is replaced before rendering) and the choice is remembered in the cookie.
 /// Without it, the cookie and then `Accept-Language` decide.
 async fn lang_param(mut req: Request<Body>, next: Next) -> Response {
-    let chosen = req
-        .uri()
-        .query()
-        .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("lang=")))
-        .and_then(|l| LANGUAGES.iter().find(|x| **x == l).copied());
-    let Some(lang) = chosen else { return next.run(req).await };
+    let Some(lang) = lang_in_query(&req) else { return next.run(req).await };
     let others: Vec<String> = req
         .headers()
         .get_all(header::COOKIE)
@@ -215,11 +215,7 @@ async fn lang_param(mut req: Request<Body>, next: Next) -> Response {
 /// The language of a request's answer: `?lang=`, then the language cookie, then the
 /// best `Accept-Language` entry among the six, else English.
 pub fn request_lang(req: &Request<Body>) -> &'static str {
-    let known = |l: &str| LANGUAGES.iter().find(|x| x.eq_ignore_ascii_case(l)).copied();
-    if let Some(l) = req.uri().query().and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("lang="))).and_then(known) {
-        return l;
-    }
-    if let Some(l) = cookie_value(req, LANG_COOKIE).and_then(|c| known(&c)) {
+    if let Some(l) = lang_in_query(req).or_else(|| cookie_value(req, LANG_COOKIE).and_then(|c| wsis::language(&c))) {
         return l;
     }
     let accept = req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or("");
@@ -228,7 +224,7 @@ pub fn request_lang(req: &Request<Body>) -> &'static str {
         let mut parts = item.trim().split(';');
         let tag = parts.next().unwrap_or("").trim();
         let q = parts.find_map(|p| p.trim().strip_prefix("q=")).and_then(|q| q.parse::<f32>().ok()).unwrap_or(1.0);
-        if let Some(l) = known(tag.split('-').next().unwrap_or("")) {
+        if let Some(l) = wsis::language(tag.split('-').next().unwrap_or("")) {
             if q > 0.0 && best.is_none_or(|(_, bq)| q > bq) {
                 best = Some((l, q));
             }
@@ -276,14 +272,11 @@ fn cookie_value(req: &Request<Body>, name: &str) -> Option<String> {
     })
 }
 
-/// Paths that are not pages.
-fn is_asset_or_api(path: &str) -> bool {
-    ["/api/", "/pkg/", "/v/", "/healthz", "/readyz", "/metrics", "/results/"].iter().any(|p| path.starts_with(p)) && !is_results_page(path)
-}
-
-/// `/results/{year}` and its stories and certificates are pages; its files are not.
-fn is_results_page(path: &str) -> bool {
-    path.starts_with("/results/") && !path.contains('.')
+/// Whether a path is a page (rendered with the header), not a file, an API or a probe.
+fn is_page(path: &str) -> bool {
+    let file_or_api = ["/api/", "/pkg/", "/v/", "/healthz", "/readyz", "/metrics"].iter().any(|p| path.starts_with(p));
+    // `/results/{year}/export.csv` and the other result files are not pages
+    !file_or_api && !(path.starts_with("/results/") && path.contains('.'))
 }
 
 /// Resolves the session cookie and the client once per request for the server functions.
@@ -308,7 +301,7 @@ async fn request_context(State(s): State<Services>, mut req: Request<Body>, next
     let session_token = if account.is_some() { token } else { None };
     let lang = request_lang(&req);
     // pages show the current edition's phase in their header (cached per node)
-    if req.method() == Method::GET && !is_asset_or_api(req.uri().path()) {
+    if req.method() == Method::GET && is_page(req.uri().path()) {
         let edition = s.current_edition.get(&s.db).await.ok().flatten();
         req.extensions_mut().insert(wsis::db::CurrentEdition(edition));
     }

@@ -204,13 +204,7 @@ pub struct SignUp {
 
 /// One of the six languages, else English.
 pub fn known_lang(lang: &str) -> &'static str {
-    ["ar", "en", "es", "fr", "ru", "zh"].into_iter().find(|l| *l == lang).unwrap_or("en")
-}
-
-/// Sends a message written in English in `lang` (see `crate::messages`).
-async fn send_in(s: &Services, lang: &str, to: &str, subject: &str, body: &str) {
-    let tr = |t: &str| crate::messages::translate(t, lang);
-    s.mailer.send(to, &tr(subject), &tr(body)).await;
+    crate::language(lang).unwrap_or("en")
 }
 
 /// The one answer to a sign-up, whether or not the address was already registered.
@@ -242,7 +236,7 @@ pub async fn sign_up(s: &Services, input: SignUp) -> Result<&'static str, AppErr
             let token = issue_link(&s.db, existing.id, PURPOSE_CONFIRM).await?;
             confirm_body(&s.config.public_url, &token)
         };
-        send_in(s, &input.lang, email.as_str(), "Your WSIS Prizes account", &body).await;
+        s.mailer.send_in(&input.lang, email.as_str(), "Your WSIS Prizes account", &body).await;
         return Ok(SIGN_UP_ANSWER);
     }
     let inserted = account::ActiveModel {
@@ -267,7 +261,7 @@ pub async fn sign_up(s: &Services, input: SignUp) -> Result<&'static str, AppErr
         Err(e) => return Err(e.into()),
     };
     let token = issue_link(&s.db, acct.id, PURPOSE_CONFIRM).await?;
-    send_in(s, &input.lang, email.as_str(), "Confirm your WSIS Prizes account", &confirm_body(&s.config.public_url, &token)).await;
+    s.mailer.send_in(&input.lang, email.as_str(), "Confirm your WSIS Prizes account", &confirm_body(&s.config.public_url, &token)).await;
     audit::record(&s.db, Some(acct.id), "account.sign_up", &acct.uuid.to_string(), None, None).await?;
     Ok(SIGN_UP_ANSWER)
 }
@@ -298,7 +292,7 @@ pub async fn resend_confirmation(s: &Services, email: &str, lang: &str) -> Resul
     if let Some(a) = find_by_email(&s.db, email.as_str()).await? {
         if a.confirmed_at.is_none() {
             let token = issue_link(&s.db, a.id, PURPOSE_CONFIRM).await?;
-            send_in(s, lang, email.as_str(), "Confirm your WSIS Prizes account", &confirm_body(&s.config.public_url, &token)).await;
+            s.mailer.send_in(lang, email.as_str(), "Confirm your WSIS Prizes account", &confirm_body(&s.config.public_url, &token)).await;
         }
     }
     Ok(RESEND_ANSWER)
@@ -315,7 +309,7 @@ pub async fn request_password_reset(s: &Services, email: &str, lang: &str) -> Re
              The link works once and expires in {LINK_TTL_HOURS} hours. If you did not ask, ignore this message.\n",
             s.config.public_url
         );
-        send_in(s, lang, email.as_str(), "Reset your WSIS Prizes password", &body).await;
+        s.mailer.send_in(lang, email.as_str(), "Reset your WSIS Prizes password", &body).await;
     }
     Ok(RESET_ANSWER)
 }

@@ -202,8 +202,15 @@ pub struct Listing {
 pub async fn listing(db: &impl ConnectionTrait, edition_id: i32, slug: &str) -> Result<Listing, AppError> {
     let not_found = || AppError::NotFound("There is no such category.".into());
     let def = by_slug(slug).ok_or_else(not_found)?;
-    let summary = category_summaries(db, edition_id).await?.into_iter().find(|c| c.slug == def.slug).ok_or_else(not_found)?;
     let nominees = nominees(db, edition_id, def.slug, &NomineeFilter::default()).await?;
+    // the unfiltered list is the category's ballot: its length is the summary's count
+    let summary = CategorySummary {
+        slug: def.slug.into(),
+        code: def.code.into(),
+        action_line: def.action_line.into(),
+        name: def.name.into(),
+        nominees: nominees.len() as u64,
+    };
     let countries = nominee_countries(db, edition_id, def.position as i32).await?;
     Ok(Listing { summary, nominees, countries })
 }

@@ -25,6 +25,12 @@ impl Mailer {
         Mailer::Outbox(config.outbox_dir())
     }
 
+    /// Sends a message written in English in `lang` (see [`crate::messages`]).
+    pub async fn send_in(&self, lang: &str, to: &str, subject: &str, body: &str) {
+        let tr = |t: &str| crate::messages::translate(t, lang);
+        self.send(to, &tr(subject), &tr(body)).await;
+    }
+
     /// Sends (or files) one plain-text message. Failures are logged, never shown to the
     /// requester, so that answers do not depend on whether an address exists.
     pub async fn send(&self, to: &str, subject: &str, body: &str) {

@@ -41,9 +41,12 @@ pub struct Services {
 impl Services {
     pub fn new(db: DatabaseConnection, config: Config) -> Self {
         let mailer = mail::Mailer::from_config(&config);
-        Services { db, config: Arc::new(config), mailer, current_edition: Arc::default(), listings: Arc::new(TtlCache::new(CurrentEditionCache::TTL)), vote_writer: Arc::default() }
+        Services { db, config: Arc::new(config), mailer, current_edition: Arc::default(), listings: Arc::new(TtlCache::new(DISPLAY_TTL)), vote_writer: Arc::default() }
     }
 }
+
+/// How long a node keeps display data (the current edition, the category listings).
+pub const DISPLAY_TTL: Duration = Duration::from_secs(2);
 
 /// A small per-node cache of display data, each entry read from the database at most
 /// once per `ttl`. Only pages read through it: every decision (may this vote be cast, may
@@ -87,13 +90,11 @@ pub struct CurrentEditionCache(TtlCache<(), Option<(i32, crate::edition::Edition
 
 impl Default for CurrentEditionCache {
     fn default() -> Self {
-        CurrentEditionCache(TtlCache::new(Self::TTL))
+        CurrentEditionCache(TtlCache::new(DISPLAY_TTL))
     }
 }
 
 impl CurrentEditionCache {
-    pub const TTL: Duration = Duration::from_secs(2);
-
     pub async fn get(&self, db: &DatabaseConnection) -> Result<Option<crate::edition::EditionView>, crate::AppError> {
         Ok(self.get_with_id(db).await?.map(|(_, e)| e))
     }

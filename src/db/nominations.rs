@@ -426,8 +426,7 @@ async fn mail_submitter(s: &Services, n: &nomination::Model, year: i32, status: 
     let Some(a) = account::Entity::find_by_id(account_id).one(&s.db).await? else { return Ok(()) };
     let (subject, body) = decision_mail(year, &n.title, status, reason, corrected);
     // in the language the submitter last used
-    let tr = |t: &str| crate::messages::translate(t, &a.lang);
-    s.mailer.send(&a.email, &tr(&subject), &tr(&body)).await;
+    s.mailer.send_in(&a.lang, &a.email, &subject, &body).await;
     Ok(())
 }
 

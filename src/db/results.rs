@@ -192,17 +192,16 @@ pub async fn finalize(s: &Services, edition_id: i32) -> Result<usize, AppError> 
         to.sort();
         to.dedup();
         let (subject, body) = letter(&s.config.public_url, e.year, code, &n, r.winner);
-        let (subject, body) = (crate::messages::translate(&subject, &lang), crate::messages::translate(&body, &lang));
         for t in to.into_iter().filter(|t| t.contains('@')) {
-            letters.push((t, subject.clone(), body.clone()));
+            letters.push((t, lang.clone(), subject.clone(), body.clone()));
         }
     }
     audit::record(&txn, None, "results.letters", &format!("edition:{}", e.year), None, Some(format!("{{\"letters\":{}}}", letters.len())))
         .await?;
     txn.commit().await?;
     let n = letters.len();
-    for (to, subject, body) in letters {
-        s.mailer.send(&to, &subject, &body).await;
+    for (to, lang, subject, body) in letters {
+        s.mailer.send_in(&lang, &to, &subject, &body).await;
     }
     Ok(n)
 }

@@ -181,7 +181,8 @@ async fn run_writer(db: sea_orm::DatabaseConnection, mut rx: tokio::sync::mpsc::
     while rx.recv_many(&mut batch, VoteWriter::BATCH).await > 0 {
         metrics::histogram!("vote_batch_size").record(batch.len() as f64);
         let jobs = std::mem::take(&mut batch);
-        match write_batch(&db, &jobs).await {
+        let batch_jobs: Vec<&VoteJob> = jobs.iter().map(|(job, _)| job).collect();
+        match write_batch(&db, &batch_jobs).await {
             Ok(stored) => {
                 for ((_, reply), ok) in jobs.into_iter().zip(stored) {
                     let _ = reply.send(if ok { Ok(()) } else { Err(AppError::Conflict(ALREADY_VOTED.into())) });
@@ -190,8 +191,7 @@ async fn run_writer(db: sea_orm::DatabaseConnection, mut rx: tokio::sync::mpsc::
             Err(err) => {
                 tracing::warn!(error = %err, size = jobs.len(), "a vote batch failed; writing its votes one by one");
                 for (job, reply) in jobs {
-                    let one = [(job, ())];
-                    let answer = match write_batch(&db, &one).await {
+                    let answer = match write_batch(&db, &[&job]).await {
                         Ok(stored) if stored[0] => Ok(()),
                         Ok(_) => Err(AppError::Conflict(ALREADY_VOTED.into())),
                         Err(e) => Err(e),
@@ -205,11 +205,11 @@ async fn run_writer(db: sea_orm::DatabaseConnection, mut rx: tokio::sync::mpsc::
 
 /// Stores a batch in one transaction; for each vote, whether it was stored (false: the
 /// account already has a vote in that category).
-async fn write_batch<T>(db: &sea_orm::DatabaseConnection, jobs: &[(VoteJob, T)]) -> Result<Vec<bool>, AppError> {
+async fn write_batch(db: &sea_orm::DatabaseConnection, jobs: &[&VoteJob]) -> Result<Vec<bool>, AppError> {
     let txn = db.begin().await?;
     let mut stored = Vec::with_capacity(jobs.len());
     let mut counts: HashMap<(i32, i32, i32), i64> = HashMap::new();
-    for (job, _) in jobs {
+    for job in jobs {
         let inserted = vote::Entity::insert(job.row.clone())
             .on_conflict(
                 OnConflict::columns([vote::Column::EditionId, vote::Column::CategoryId, vote::Column::AccountId])

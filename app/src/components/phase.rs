@@ -51,10 +51,7 @@ pub fn PhaseBanner(edition: EditionView, now: DateTime<Utc>) -> impl IntoView {
             </p>
             {next.map(|(m, at)| view! {
                 <p class="next-deadline">
-                    {t!(i18n, next_deadline)}": "
-                    <strong>{milestone_name(i18n, m)}</strong>" — "
-                    <time datetime=at.to_rfc3339()>{geneva(i18n, at)}</time>" "
-                    {t!(i18n, geneva_time)}" ("{utc(i18n, at)}")"
+                    <NextDeadline milestone=m at=at/>
                     <LocalTime at=at/>
                 </p>
                 <p><Countdown now=now until=at/></p>
@@ -76,13 +73,23 @@ pub fn PhaseStrip(edition: EditionView, now: DateTime<Utc>) -> impl IntoView {
             <strong class="strip-phase" data-testid="strip-phase">{phase_status(i18n, phase)}</strong>
             {next.map(|(m, at)| view! {
                 <span class="strip-next">
-                    {t!(i18n, next_deadline)}": "{milestone_name(i18n, m)}" — "
-                    <time datetime=at.to_rfc3339()>{geneva(i18n, at)}</time>" "
-                    {t!(i18n, geneva_time)}" ("{utc(i18n, at)}")"
+                    <NextDeadline milestone=m at=at/>
                     <Countdown now=now until=at testid="strip-countdown"/>
                 </span>
             })}
         </section>
+    }
+}
+
+/// "Next deadline: Public voting closes — 31 March 2026, 23:00 CEST Geneva time (… UTC)".
+#[component]
+pub fn NextDeadline(milestone: Milestone, at: DateTime<Utc>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        {t!(i18n, next_deadline)}": "
+        <strong>{milestone_name(i18n, milestone)}</strong>" — "
+        <time datetime=at.to_rfc3339()>{geneva(i18n, at)}</time>" "
+        {t!(i18n, geneva_time)}" ("{utc(i18n, at)}")"
     }
 }
 

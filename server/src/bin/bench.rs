@@ -50,6 +50,18 @@ async fn fresh_db(dir: &Path, name: &str) -> Db {
     }
 }
 
+/// Drops the fresh PostgreSQL databases made by [`fresh_db`] (SQLite files go with
+/// their folder).
+async fn drop_fresh_dbs(dbs: &[&Db]) {
+    let Some(admin) = std::env::var("DATABASE_URL").ok().filter(|u| u.starts_with("postgres")) else { return };
+    let Ok(a) = sea_orm::Database::connect(&admin).await else { return };
+    for d in dbs {
+        if let Some((_, name)) = d.url.rsplit_once('/') {
+            let _ = a.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+        }
+    }
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
@@ -230,11 +242,7 @@ async fn season(voters_n: usize, votes: usize, conc: usize) {
     let _ = server.wait();
     drop(conn);
     let _ = std::fs::remove_dir_all(&dir);
-    if let Some(admin) = std::env::var("DATABASE_URL").ok().filter(|u| u.starts_with("postgres")) {
-        if let (Ok(a), Some((_, name))) = (sea_orm::Database::connect(&admin).await, db.url.rsplit_once('/')) {
-            let _ = a.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
-        }
-    }
+    drop_fresh_dbs(&[&db]).await;
 }
 
 #[tokio::main]
@@ -434,18 +442,9 @@ async fn main() {
         println!("tally read at {total} votes: median {:.2} ms, max {:.2} ms (50 reads)", percentile(&times, 0.5), percentile(&times, 1.0));
     }
     let _ = std::fs::remove_dir_all(&dir);
-    // fresh PostgreSQL databases are dropped again
-    if let Some(admin) = std::env::var("DATABASE_URL").ok().filter(|u| u.starts_with("postgres")) {
-        drop(conn);
-        drop(raw_conn);
-        if let Ok(a) = sea_orm::Database::connect(&admin).await {
-            for d in [&db.url, &raw_db.url] {
-                if let Some((_, name)) = d.rsplit_once('/') {
-                    let _ = a.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
-                }
-            }
-        }
-    }
+    drop(conn);
+    drop(raw_conn);
+    drop_fresh_dbs(&[&db, &raw_db]).await;
 }
 
 async fn count_on(conn: &DatabaseConnection, sql: &str) -> i64 {

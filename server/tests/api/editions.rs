@@ -542,7 +542,7 @@ async fn editions_every_page_shows_the_phase_and_the_next_deadline() {
             .exec(&app.db)
             .await
             .unwrap();
-        tokio::time::sleep(wsis::db::CurrentEditionCache::TTL).await;
+        tokio::time::sleep(wsis::db::DISPLAY_TTL).await;
         let (status, html) = app.get(&anon, "/signin").await;
         assert_eq!(status, 200);
         assert!(html.contains("WSIS Prizes 2026 (renamed)"), "the line follows the database");
