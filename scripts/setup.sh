@@ -34,10 +34,6 @@ command -v mold >/dev/null || { say "installing mold"; apt_install mold; }
 (cd "$ROOT" && rustup target list --installed 2>/dev/null | grep -q wasm32-unknown-unknown) \
   || (cd "$ROOT" && rustup target add wasm32-unknown-unknown)
 
-if [ "$(cargo leptos --version 2>/dev/null || true)" != "cargo-leptos 0.3.10" ]; then
-  say "installing cargo-leptos 0.3.10 (about 13 minutes on 2 cores, once)"
-  cargo install cargo-leptos --version 0.3.10 --locked
-fi
 
 WB_VERSION="$(grep -A1 '^name = "wasm-bindgen"$' "$ROOT/Cargo.lock" | sed -n 's/^version = "\(.*\)"/\1/p')"
 if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $WB_VERSION" ]; then

@@ -1,16 +1,15 @@
 #!/usr/bin/env bash
 # Runs every test: domain unit and property tests, HTTP integration tests against a
-# real server (SQLite, and PostgreSQL when TEST_DATABASE_URL is set), and the browser
-# tests in Chromium against the built platform.
+# real server (SQLite, and PostgreSQL when TEST_DATABASE_URL is set; under CI a missing
+# PostgreSQL fails), the red-team suite, the public API against its OpenAPI document, and
+# the browser tests in Chromium against the bundle users get.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+source "$ROOT/scripts/build.sh"
 cd "$ROOT"
 
-say "building the platform (server and WebAssembly)"
-cargo leptos build
-
-say "domain: unit and property tests"
-cargo test -p wsis --features ssr
+build_bundle
+build_server
 
 # Each test makes its own database and data folder; clear those of earlier runs.
 rm -rf "${TMPDIR:-/tmp}"/wsis-test-* 2>/dev/null || true
@@ -20,8 +19,9 @@ if [ -n "${TEST_DATABASE_URL:-}" ] && command -v psql >/dev/null; then
   done
 fi
 
-say "HTTP integration tests (SQLite${TEST_DATABASE_URL:+ and PostgreSQL})"
-cargo test -p wsis-server
+BACKENDS="SQLite${TEST_DATABASE_URL:+ and PostgreSQL}"
+say "unit, property, HTTP integration and red-team tests on $BACKENDS"
+cargo test -p wsis -p wsis-server
 
 say "starting demo servers for the API and browser tests"
 need_browser
@@ -32,7 +32,7 @@ REVIEW_PORT=$((PORT + 1))
 start_server() { # port data-dir demo-phase
   mkdir -p "$2"
   LEPTOS_SITE_ADDR="127.0.0.1:$1" LEPTOS_SITE_ROOT="$ROOT/target/site" DATA_DIR="$2" \
-    PUBLIC_URL="http://127.0.0.1:$1" DATABASE_URL="" DEMO_PHASE="$3" \
+    PUBLIC_URL="http://127.0.0.1:$1" DATABASE_URL="" DEMO_DATA=1 DEMO_PHASE="$3" POW_WAIT_SECS=2 \
     "$CARGO_TARGET_DIR/debug/wsis-server" > "$2/server.log" 2>&1 &
   echo $!
 }
@@ -58,4 +58,4 @@ say "browser tests (Playwright, Chromium)"
 (cd end2end && BASE_URL="http://127.0.0.1:$PORT" REVIEW_BASE_URL="http://127.0.0.1:$REVIEW_PORT" \
   OUTBOX_DIR="$E2E_DIR/voting/outbox" npx playwright test) || {
   for d in voting review; do echo "--- $d server log"; tail -n 50 "$E2E_DIR/$d/server.log"; done; exit 1; }
-say "all tests passed"
+say "all tests passed (integration tests on $BACKENDS)"

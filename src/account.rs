@@ -76,6 +76,45 @@ impl Email {
     }
 }
 
+impl Email {
+    /// The domain part (after the `@`).
+    pub fn domain(&self) -> &str {
+        self.0.rsplit_once('@').map_or("", |(_, d)| d)
+    }
+
+    /// The mailbox behind the address, see [`canonical_email`].
+    pub fn canonical(&self) -> String {
+        canonical_email(&self.0)
+    }
+}
+
+/// Providers that deliver `name+anything@` to `name@`.
+const PLUS_TAG_PROVIDERS: &[&str] = &[
+    "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "msn.com", "icloud.com", "me.com",
+    "mac.com", "protonmail.com", "proton.me", "pm.me", "fastmail.com", "fastmail.fm", "yandex.com", "yandex.ru",
+    "zoho.com", "gmx.com", "mail.com",
+];
+
+/// The mailbox an address reaches, for "one account per address": lower case, and for the
+/// providers that ignore them, without a `+tag` and (Gmail) without dots in the name, so
+/// `Ana.Lima+vote@gmail.com` and `analima@googlemail.com` are one mailbox. Other domains
+/// keep their tags: a custom domain may route them to different people.
+pub fn canonical_email(address: &str) -> String {
+    let a = address.trim().to_lowercase();
+    let Some((local, domain)) = a.rsplit_once('@') else { return a };
+    let domain = if domain == "googlemail.com" { "gmail.com" } else { domain };
+    let mut local = local.to_string();
+    if PLUS_TAG_PROVIDERS.contains(&domain) {
+        if let Some((base, _)) = local.split_once('+') {
+            local = base.to_string();
+        }
+    }
+    if domain == "gmail.com" {
+        local.retain(|c| c != '.');
+    }
+    format!("{local}@{domain}")
+}
+
 pub const PASSWORD_MIN_CHARS: usize = 10;
 pub const PASSWORD_MAX_CHARS: usize = 200;
 
@@ -161,6 +200,18 @@ mod tests {
         for bad in ["", "ana", "ana@", "@x.org", "ana@x", "a b@x.org", "ana@@x.org", "ana@x..org", "<a>@x.org"] {
             assert!(Email::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn one_mailbox_one_canonical_address() {
+        assert_eq!(canonical_email("Ana.Lima+vote@Gmail.com"), "analima@gmail.com");
+        assert_eq!(canonical_email("analima@googlemail.com"), "analima@gmail.com");
+        assert_eq!(canonical_email("ana+x@outlook.com"), "ana@outlook.com");
+        // dots matter outside Gmail, and tags on custom domains may reach other people
+        assert_eq!(canonical_email("ana.lima@outlook.com"), "ana.lima@outlook.com");
+        assert_eq!(canonical_email("ana+team@itu.example"), "ana+team@itu.example");
+        let e = Email::parse("A.B+c@gmail.com").unwrap();
+        assert_eq!((e.domain(), e.canonical().as_str()), ("gmail.com", "ab@gmail.com"));
     }
 
     #[test]

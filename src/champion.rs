@@ -56,6 +56,8 @@ pub struct Burst {
 /// Several accounts voting from the same network origin (address + user agent hash).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SharedOrigin {
+    /// The keyed hash of the origin (it names the cluster to freeze).
+    pub key: String,
     pub origin: String,
     pub accounts: u64,
     pub votes: u64,
@@ -79,6 +81,54 @@ pub struct AuditSignals {
     pub votes_per_hour: Vec<(DateTime<Utc>, u64)>,
     pub total_votes: u64,
     pub invalid_votes: u64,
+    /// Clusters frozen pending review, newest first.
+    pub freezes: Vec<FreezeLine>,
+    /// Set once the champions are computed: the count is frozen until the audit reopens.
+    pub count_frozen: bool,
+}
+
+/// What a freeze holds: the accounts behind one signal of the audit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ClusterKind {
+    /// Every account that voted from one origin.
+    Origin,
+    /// The voters of one nominee inside one burst window.
+    Burst,
+    /// Accounts that voted within minutes of being created.
+    NewAccounts,
+    /// One account.
+    Account,
+}
+
+impl ClusterKind {
+    pub const ALL: [ClusterKind; 4] = [ClusterKind::Origin, ClusterKind::Burst, ClusterKind::NewAccounts, ClusterKind::Account];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            ClusterKind::Origin => "origin",
+            ClusterKind::Burst => "burst",
+            ClusterKind::NewAccounts => "new_accounts",
+            ClusterKind::Account => "account",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ClusterKind> {
+        Self::ALL.into_iter().find(|k| k.key() == s.trim())
+    }
+}
+
+/// A frozen cluster on the audit page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FreezeLine {
+    pub id: Uuid,
+    pub kind: ClusterKind,
+    pub label: String,
+    pub reason: String,
+    pub accounts: u64,
+    pub votes: u64,
+    pub created_at: DateTime<Utc>,
+    pub lifted_at: Option<DateTime<Utc>>,
+    pub lift_reason: Option<String>,
 }
 
 /// One stored vote as the audit sees it (never shown outside the admin pages).

@@ -21,6 +21,12 @@ pub struct EditionRules {
     pub experts_see_scores: bool,
     /// Whether per-nominee vote counts are published with the results.
     pub publish_vote_counts: bool,
+    /// Friction: votes per hour from one client address, and from one network (/24 or
+    /// /48), past which each vote needs a proof of work; failed sign-ins per 15 minutes
+    /// from one address past which each sign-in needs one.
+    pub friction_votes_per_address: u32,
+    pub friction_votes_per_network: u32,
+    pub friction_sign_ins_per_address: u32,
 }
 
 impl Default for EditionRules {
@@ -32,6 +38,9 @@ impl Default for EditionRules {
             max_winners_per_category: 1,
             experts_see_scores: true,
             publish_vote_counts: true,
+            friction_votes_per_address: 200,
+            friction_votes_per_network: 2000,
+            friction_sign_ins_per_address: 20,
         }
     }
 }
@@ -44,6 +53,8 @@ pub enum RulesError {
     Submissions,
     #[error("winners per category must be between 1 and 5")]
     Winners,
+    #[error("friction thresholds must be between 1 and 1000000")]
+    Friction,
 }
 
 impl EditionRules {
@@ -56,6 +67,10 @@ impl EditionRules {
         }
         if !(1..=5).contains(&self.max_winners_per_category) {
             return Err(RulesError::Winners);
+        }
+        let friction = [self.friction_votes_per_address, self.friction_votes_per_network, self.friction_sign_ins_per_address];
+        if friction.iter().any(|n| !(1..=1_000_000).contains(n)) {
+            return Err(RulesError::Friction);
         }
         Ok(())
     }
@@ -78,9 +93,11 @@ impl EditionView {
         self.schedule.phase_at(now)
     }
 
-    /// Results are public once released by an admin or once the announcement instant passed.
+    /// Results are public once released: by an admin, or by the platform at the
+    /// announcement instant when every category's winner choice is made (see
+    /// `db::results::release_due`). An announcement instant alone publishes nothing.
     pub fn results_public(&self, now: DateTime<Utc>) -> bool {
-        self.results_released_at.is_some_and(|t| t <= now) || now >= self.schedule.announcement
+        self.results_released_at.is_some_and(|t| t <= now)
     }
 }
 
@@ -288,6 +305,12 @@ pub struct RulesForm {
     pub max_winners_per_category: String,
     pub experts_see_scores: bool,
     pub publish_vote_counts: bool,
+    #[serde(default)]
+    pub friction_votes_per_address: String,
+    #[serde(default)]
+    pub friction_votes_per_network: String,
+    #[serde(default)]
+    pub friction_sign_ins_per_address: String,
 }
 
 impl RulesForm {
@@ -308,6 +331,9 @@ impl RulesForm {
             max_winners_per_category: number("max_winners_per_category", "Winners per category", &self.max_winners_per_category),
             experts_see_scores: self.experts_see_scores,
             publish_vote_counts: self.publish_vote_counts,
+            friction_votes_per_address: number("friction_votes_per_address", "Votes per hour from one address", &self.friction_votes_per_address),
+            friction_votes_per_network: number("friction_votes_per_network", "Votes per hour from one network", &self.friction_votes_per_network),
+            friction_sign_ins_per_address: number("friction_sign_ins_per_address", "Failed sign-ins from one address", &self.friction_sign_ins_per_address),
         };
         if !errors.is_empty() {
             return Err(errors);
@@ -317,6 +343,7 @@ impl RulesForm {
                 RulesError::Champions => "champions_per_category",
                 RulesError::Submissions => "submissions_per_entity",
                 RulesError::Winners => "max_winners_per_category",
+                RulesError::Friction => "friction_votes_per_address",
             };
             vec![(field.to_string(), sentence(&e.to_string()))]
         })?;
@@ -543,6 +570,9 @@ mod tests {
             max_winners_per_category: "1".into(),
             experts_see_scores: false,
             publish_vote_counts: true,
+            friction_votes_per_address: "200".into(),
+            friction_votes_per_network: "2000".into(),
+            friction_sign_ins_per_address: "20".into(),
         };
         let r = f.parse().unwrap();
         assert!(r.complete_ballot && !r.experts_see_scores);

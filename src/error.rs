@@ -31,6 +31,9 @@ pub enum AppError {
     Closed(String),
     #[error("Too many attempts. Please wait a few minutes and try again.")]
     TooManyRequests,
+    /// Past a friction threshold: the request needs a proof of work ([`crate::pow`]).
+    #[error("{0}")]
+    Challenge(String),
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
     /// Transport-level failure of a server function call.
@@ -47,7 +50,7 @@ impl AppError {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Closed(_) => StatusCode::FORBIDDEN,
-            AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooManyRequests | AppError::Challenge(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -62,6 +65,7 @@ impl AppError {
             AppError::Conflict(_) => "conflict",
             AppError::Closed(_) => "closed",
             AppError::TooManyRequests => "too_many_requests",
+            AppError::Challenge(_) => "challenge",
             AppError::Internal => "internal",
             AppError::ServerFn(_) => "transport",
         }
@@ -95,6 +99,7 @@ impl AppError {
             AppError::Conflict(m) => AppError::Conflict(translate(&m, lang)),
             AppError::Closed(m) => AppError::Closed(translate(&m, lang)),
             AppError::ServerFn(m) => AppError::ServerFn(translate(&m, lang)),
+            AppError::Challenge(m) => AppError::Challenge(translate(&m, lang)),
             AppError::Fields(list) => AppError::Fields(list.into_iter().map(|(f, m)| (f, translate(&m, lang))).collect()),
             other => other,
         }

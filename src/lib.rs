@@ -10,11 +10,13 @@ pub mod category;
 pub mod champion;
 pub mod edition;
 pub mod error;
+pub mod flash;
 pub mod format;
 #[cfg(feature = "ssr")]
 pub mod messages;
 pub mod nomination;
 pub mod phase;
+pub mod pow;
 pub mod results;
 pub mod review;
 pub mod tally;

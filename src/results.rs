@@ -4,6 +4,60 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::account::Role;
+
+/// Who looks at an edition's results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Viewer {
+    Public,
+    Announcer,
+    Admin,
+}
+
+impl Viewer {
+    /// The viewer a confirmed account's roles make (unconfirmed accounts are the public).
+    pub fn of(roles: &[Role], confirmed: bool) -> Viewer {
+        if !confirmed {
+            Viewer::Public
+        } else if roles.contains(&Role::Admin) {
+            Viewer::Admin
+        } else if roles.contains(&Role::Announcer) {
+            Viewer::Announcer
+        } else {
+            Viewer::Public
+        }
+    }
+}
+
+/// What a viewer may see of an edition's results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Visibility {
+    /// Champions, winners and the experts' scores (pages, files, API, command line).
+    pub results: bool,
+    /// Vote counts wherever results show them, the vote ledger and its digest.
+    pub counts: bool,
+    /// The running tally of votes.
+    pub live_tally: bool,
+}
+
+/// The one rule of the embargo, which every surface asks: admins see everything at any
+/// time; announcers prepare the announcement once the champions are computed, with the
+/// counts the public will get; the public sees the results once they are released, and
+/// vote counts only if the edition publishes them.
+pub fn visibility(viewer: Viewer, released: bool, champions_computed: bool, publish_vote_counts: bool) -> Visibility {
+    match viewer {
+        Viewer::Admin => Visibility { results: true, counts: true, live_tally: true },
+        Viewer::Announcer => {
+            let results = released || champions_computed;
+            Visibility { results, counts: results && publish_vote_counts, live_tally: released && publish_vote_counts }
+        }
+        Viewer::Public => {
+            let counts = released && publish_vote_counts;
+            Visibility { results: released, counts, live_tally: counts }
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResultLine {
     pub nominee: Uuid,
@@ -128,7 +182,8 @@ pub fn export_rows(v: &ResultsView) -> Vec<ExportRow> {
 /// Cells that a spreadsheet would run as a formula are prefixed with `'`.
 pub fn to_csv(rows: &[ExportRow]) -> String {
     fn field(s: &str) -> String {
-        let s = if s.starts_with(['=', '+', '-', '@']) && s.parse::<f64>().is_err() { format!("'{s}") } else { s.to_string() };
+        // the OWASP list of a formula's first characters, tab and carriage return included
+        let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) && s.parse::<f64>().is_err() { format!("'{s}") } else { s.to_string() };
         if s.contains([',', '"', '\n', '\r']) {
             format!("\"{}\"", s.replace('"', "\"\""))
         } else {
@@ -302,6 +357,38 @@ pub fn verify(ledger: &[LedgerEntry], published: &Digest) -> Result<(), Vec<Stri
 }
 
 #[cfg(test)]
+mod visibility_tests {
+    use super::*;
+
+    #[test]
+    fn the_embargo_holds_for_everyone_but_admins_until_release() {
+        for computed in [false, true] {
+            for publish in [false, true] {
+                let public = visibility(Viewer::Public, false, computed, publish);
+                assert_eq!(public, Visibility { results: false, counts: false, live_tally: false });
+                let admin = visibility(Viewer::Admin, false, computed, publish);
+                assert!(admin.results && admin.counts && admin.live_tally);
+                let announcer = visibility(Viewer::Announcer, false, computed, publish);
+                assert_eq!(announcer.results, computed, "announcers prepare once champions exist");
+                assert!(!announcer.live_tally, "nobody but admins follows the running count");
+            }
+        }
+    }
+
+    #[test]
+    fn unpublished_counts_stay_unpublished_after_release() {
+        for viewer in [Viewer::Public, Viewer::Announcer] {
+            let v = visibility(viewer, true, true, false);
+            assert!(v.results && !v.counts && !v.live_tally, "{viewer:?}");
+            let v = visibility(viewer, true, true, true);
+            assert!(v.results && v.counts && v.live_tally, "{viewer:?}");
+        }
+        assert_eq!(Viewer::of(&[Role::Admin], false), Viewer::Public, "an unconfirmed account is the public");
+        assert_eq!(Viewer::of(&[Role::Announcer, Role::Expert], true), Viewer::Announcer);
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
@@ -324,9 +411,11 @@ mod tests {
 
     #[test]
     fn csv_round_trips_and_defuses_formulas() {
-        let rows = vec![row("Plain"), row("=HYPERLINK(\"x\")"), row("Line\nbreak")];
+        let rows = vec![row("Plain"), row("=HYPERLINK(\"x\")"), row("Line\nbreak"), row("\t=1+1"), row("\r@SUM(A1)")];
         let parsed = parse_csv(&to_csv(&rows));
-        assert_eq!(parsed.len(), 4);
+        assert_eq!(parsed.len(), 6);
+        assert_eq!(parsed[4][5], "'\t=1+1", "a leading tab is defused too");
+        assert_eq!(parsed[5][5], "'\r@SUM(A1)", "and a carriage return");
         assert_eq!(parsed[0], EXPORT_HEADERS.iter().map(|s| s.to_string()).collect::<Vec<_>>());
         assert_eq!(parsed[1][6], "Org, \"quoted\"");
         assert_eq!(parsed[2][5], "'=HYPERLINK(\"x\")");

@@ -29,12 +29,40 @@ pub struct MyVote {
     pub valid: bool,
 }
 
-/// What a public receipt check answers.
+/// What a public receipt check answers. "Counted" only ever means counted in the
+/// published results: before they are released a stored vote is "recorded".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ReceiptStatus {
+    /// Stored and valid so far; the audit may still find it invalid before the release.
+    Recorded { edition_year: i32, category_code: String, category_name: String },
+    /// In the published count.
     Counted { edition_year: i32, category_code: String, category_name: String },
-    NotCounted { edition_year: i32, category_code: String },
+    NotCounted { edition_year: i32, category_code: String, reason: NotCountedReason },
     Unknown,
+}
+
+/// Why a stored vote is not (or not yet) in the count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NotCountedReason {
+    /// The vote audit found it invalid.
+    Invalidated,
+    /// Held out of the count while the secretariat reviews a suspicious cluster.
+    Held,
+    /// The edition counts complete ballots only, and this voter's was not.
+    IncompleteBallot,
+    /// The project was taken off the ballot after the vote (a corrected screening).
+    NotOnBallot,
+}
+
+impl NotCountedReason {
+    pub fn key(self) -> &'static str {
+        match self {
+            NotCountedReason::Invalidated => "invalidated",
+            NotCountedReason::Held => "held",
+            NotCountedReason::IncompleteBallot => "incomplete_ballot",
+            NotCountedReason::NotOnBallot => "not_on_ballot",
+        }
+    }
 }
 
 /// Receipts are shown in groups of four upper-case hex digits.

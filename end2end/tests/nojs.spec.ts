@@ -1,5 +1,5 @@
 import { test, expect } from "@playwright/test";
-import { DEMO_PASSWORD } from "./helpers";
+import { DEMO_PASSWORD, outboxLink, uniqueEmail } from "./helpers";
 
 test("pages work without JavaScript", async ({ page }) => {
   await page.goto("/");
@@ -35,4 +35,25 @@ test("sign in and vote with plain form posts", async ({ page }) => {
   await page.getByLabel("Password").fill("not the password");
   await page.getByTestId("sign-in-submit").click();
   await expect(page.getByRole("alert")).toContainText("not right");
+});
+
+test("sign up and confirm with plain form posts: the proof of work's time lock", async ({ page }) => {
+  const email = uniqueEmail("nojs");
+  await page.goto("/signup");
+  await expect(page.locator("noscript")).toHaveCount(1);
+  await page.getByLabel("E-mail address").fill(email);
+  await page.getByLabel("Password").fill("correct horse battery");
+  await page.getByLabel("Display name").fill("No Script");
+  await page.getByLabel("Country").fill("Peru");
+  // without JavaScript the form waits out the time lock (POW_WAIT_SECS of the test server)
+  await page.waitForTimeout(2500);
+  await page.getByTestId("sign-up-submit").click();
+  await expect(page).toHaveURL(/\/signin$/);
+  await expect(page.getByTestId("flash")).toContainText("confirmation link");
+  const link = await outboxLink(email, "/confirm?token=");
+  await page.goto(link.replace(/^https?:\/\/[^/]+/, ""));
+  await page.getByLabel("Password").fill("correct horse battery");
+  await page.getByTestId("confirm-submit").click();
+  await expect(page).toHaveURL(/\/categories$/);
+  await expect(page.getByTestId("signed-in-as")).toContainText("No Script");
 });

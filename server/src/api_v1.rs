@@ -372,15 +372,27 @@ async fn docs() -> Html<String> {
     ))
 }
 
+/// The routes of the public API (also the metrics' labels).
+pub const PATHS: [&str; 8] = [
+    "/api/v1/openapi.json",
+    "/api/v1/docs",
+    "/api/v1/editions",
+    "/api/v1/editions/{year}",
+    "/api/v1/editions/{year}/categories",
+    "/api/v1/editions/{year}/nominees",
+    "/api/v1/editions/{year}/results",
+    "/api/v1/nominees/{id}",
+];
+
 pub fn routes<S: Clone + Send + Sync + 'static>(services: Services) -> Router<S> {
     Router::new()
-        .route("/api/v1/openapi.json", get(openapi))
-        .route("/api/v1/docs", get(docs))
-        .route("/api/v1/editions", get(editions))
-        .route("/api/v1/editions/{year}", get(edition_by_year))
-        .route("/api/v1/editions/{year}/categories", get(categories))
-        .route("/api/v1/editions/{year}/nominees", get(nominees))
-        .route("/api/v1/editions/{year}/results", get(results))
-        .route("/api/v1/nominees/{id}", get(nominee))
+        .route(PATHS[0], get(openapi))
+        .route(PATHS[1], get(docs))
+        .route(PATHS[2], get(editions))
+        .route(PATHS[3], get(edition_by_year))
+        .route(PATHS[4], get(categories))
+        .route(PATHS[5], get(nominees))
+        .route(PATHS[6], get(results))
+        .route(PATHS[7], get(nominee))
         .with_state(services)
 }

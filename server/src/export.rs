@@ -137,16 +137,19 @@ async fn download(s: Services, year: String, ctx: Option<RequestContext>, format
     }
 }
 
+/// The result files' routes and formats.
+pub const PATHS: [(&str, Format); 5] = [
+    ("/results/{year}/export.csv", Format::Csv),
+    ("/results/{year}/export.json", Format::Json),
+    ("/results/{year}/export.xlsx", Format::Xlsx),
+    ("/results/{year}/ledger.json", Format::Ledger),
+    ("/results/{year}/digest.json", Format::Digest),
+];
+
 /// `/results/{year}/export.{csv,json,xlsx}`, `/results/{year}/ledger.json`, `/results/{year}/digest.json`.
 pub fn routes<S: Clone + Send + Sync + 'static>(services: Services) -> Router<S> {
     let mut r = Router::new();
-    for (path, f) in [
-        ("/results/{year}/export.csv", Format::Csv),
-        ("/results/{year}/export.json", Format::Json),
-        ("/results/{year}/export.xlsx", Format::Xlsx),
-        ("/results/{year}/ledger.json", Format::Ledger),
-        ("/results/{year}/digest.json", Format::Digest),
-    ] {
+    for (path, f) in PATHS {
         r = r.route(
             path,
             get(move |State(s): State<Services>, Path(year): Path<String>, ctx: Option<Extension<RequestContext>>| async move {

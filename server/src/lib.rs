@@ -59,6 +59,16 @@ impl axum::extract::FromRef<AppState> for LeptosOptions {
 pub fn router(services: Services, options: LeptosOptions) -> Router {
     telemetry::handle();
     let routes = generate_route_list(App);
+    let server_fns: Vec<&'static str> = server_fn::axum::server_fn_paths().map(|(p, _)| p).collect();
+    telemetry::set_routes(
+        routes
+            .iter()
+            .map(|r| r.path())
+            .chain(server_fns)
+            .chain(api_v1::PATHS)
+            .chain(export::PATHS.iter().map(|(p, _)| *p))
+            .chain(["/healthz", "/readyz", "/metrics"]),
+    );
     let state = AppState { leptos_options: options.clone() };
     let ctx = {
         let s = services.clone();
@@ -110,6 +120,7 @@ pub fn router(services: Services, options: LeptosOptions) -> Router {
         .merge(static_files)
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(ctx, shell))
         .layer(middleware::from_fn(api_status))
+        .layer(middleware::from_fn_with_state(services.clone(), rate_limit))
         .layer(middleware::from_fn(lang_param))
         .layer(middleware::from_fn_with_state(services.clone(), request_context))
         .layer(middleware::from_fn_with_state(Arc::new(services.config.public_url.clone()), same_origin))
@@ -279,7 +290,19 @@ fn is_page(path: &str) -> bool {
     !file_or_api && !(path.starts_with("/results/") && path.contains('.'))
 }
 
-/// Resolves the session cookie and the client once per request for the server functions.
+/// The client's address: the peer, or behind `hops` trusted proxies the address the
+/// outermost of them saw, which is the `hops`-th entry of `X-Forwarded-For` from the
+/// right. Entries further left were written by the client and are ignored.
+pub fn client_address(peer: &str, forwarded_for: &[&str], hops: usize) -> String {
+    if hops == 0 {
+        return peer.to_string();
+    }
+    let list: Vec<&str> = forwarded_for.iter().flat_map(|h| h.split(',')).map(str::trim).filter(|s| !s.is_empty()).collect();
+    let pick = if list.len() >= hops { list.get(list.len() - hops) } else { list.first() };
+    pick.and_then(|a| a.parse::<std::net::IpAddr>().ok()).map_or_else(|| peer.to_string(), |ip| ip.to_string())
+}
+
+/// Resolves the session cookie, the client and the flash message once per request.
 async fn request_context(State(s): State<Services>, mut req: Request<Body>, next: Next) -> Response {
     let token = cookie_value(&req, SESSION_COOKIE).filter(|t| t.len() <= 128);
     let account = match &token {
@@ -287,29 +310,83 @@ async fn request_context(State(s): State<Services>, mut req: Request<Body>, next
         None => None,
     };
     let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_default();
-    let client_addr = if s.config.trust_forwarded_for {
-        req.headers()
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
-            .map(|v| v.trim().to_string())
-            .unwrap_or(peer)
-    } else {
-        peer
-    };
+    let forwarded: Vec<&str> = req.headers().get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).collect();
+    let client_addr = client_address(&peer, &forwarded, s.config.trusted_proxy_hops);
     let user_agent = req.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("").chars().take(300).collect();
     let session_token = if account.is_some() { token } else { None };
     let lang = request_lang(&req);
+    let page = req.method() == Method::GET && is_page(req.uri().path());
     // pages show the current edition's phase in their header (cached per node)
-    if req.method() == Method::GET && is_page(req.uri().path()) {
+    if page {
         let edition = s.current_edition.get(&s.db).await.ok().flatten();
         req.extensions_mut().insert(wsis::db::CurrentEdition(edition));
     }
-    req.extensions_mut().insert(RequestContext { account, session_token, client_addr, user_agent, lang });
-    next.run(req).await
+    let flash = if page { cookie_value(&req, wsis::flash::COOKIE).and_then(|v| wsis::flash::open(&s.config.secret, &v)) } else { None };
+    let had_flash = flash.is_some();
+    req.extensions_mut().insert(RequestContext { account, session_token, client_addr, user_agent, lang, flash });
+    let mut res = next.run(req).await;
+    if had_flash {
+        // shown once: the page that displays it clears it
+        if let Ok(v) = HeaderValue::from_str(&format!("{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0", wsis::flash::COOKIE)) {
+            res.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    res
 }
 
-/// Connects, migrates and (unless told not to) loads the demo data.
+/// Floods stop here: calls per minute per client address (every request but the static
+/// bundle) and per signed-in account (server functions). A refused call is answered 429
+/// with `Retry-After` and changes nothing.
+async fn rate_limit(State(s): State<Services>, req: Request<Body>, next: Next) -> Response {
+    let path = req.uri().path();
+    if path.starts_with("/pkg/") || path.starts_with("/v/") || path == "/healthz" || path == "/readyz" {
+        return next.run(req).await;
+    }
+    let minute = std::time::Duration::from_secs(60);
+    let ctx = req.extensions().get::<RequestContext>();
+    let addr = ctx.map(|c| c.client_addr.clone()).unwrap_or_default();
+    let per_addr = s.config.rate_per_address;
+    let mut within = s.limiter.hit(&format!("http:address:{addr}"), per_addr, minute, per_addr);
+    if within && path.starts_with("/api/") {
+        if let Some(a) = ctx.and_then(|c| c.account.as_ref()) {
+            let per_acct = s.config.rate_per_account;
+            within = s.limiter.hit(&format!("http:account:{}", a.id), per_acct, minute, per_acct);
+        }
+    }
+    if within {
+        return next.run(req).await;
+    }
+    metrics::counter!("http_rate_limited_total").increment(1);
+    let e = wsis::AppError::TooManyRequests;
+    let mut res = (StatusCode::TOO_MANY_REQUESTS, [(header::CONTENT_TYPE, "application/json")], serde_json::to_string(&e).unwrap_or_default())
+        .into_response();
+    res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
+    res
+}
+
+/// The node's background tasks: the mail worker, the release of results at their
+/// announcement instant (claimed once across nodes), and the clean-up of expired throttle
+/// records.
+pub fn start_workers(services: &Services) {
+    tokio::spawn(wsis::db::mail::run_worker(services.clone()));
+    let s = services.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(30));
+        loop {
+            tick.tick().await;
+            match wsis::db::results::release_due(&s).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(editions = n, "results released at their announcement instant"),
+                Err(e) => tracing::warn!("releasing results: {e}"),
+            }
+            if let Err(e) = wsis::db::friction::housekeeping(&s.db, chrono::Utc::now()).await {
+                tracing::warn!("housekeeping: {e}");
+            }
+        }
+    });
+}
+
+/// Connects, migrates and (when asked) loads the demo data.
 pub async fn prepare(config: &wsis::db::Config, demo: bool) -> Result<sea_orm::DatabaseConnection, String> {
     let db = wsis::db::open_migrated(&config.database_url).await.map_err(|e| format!("cannot open the database or migrate it: {e}"))?;
     if demo {
@@ -349,6 +426,21 @@ async fn shutdown_signal() {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_client_is_what_the_trusted_proxies_saw() {
+        use super::client_address;
+        // one proxy: the rightmost entry is what it saw; the client wrote the rest
+        assert_eq!(client_address("10.0.0.1", &["6.6.6.6, 203.0.113.9"], 1), "203.0.113.9");
+        assert_eq!(client_address("10.0.0.1", &["6.6.6.6", "203.0.113.9"], 1), "203.0.113.9", "several headers are one list");
+        // two proxies (a CDN, then a load balancer)
+        assert_eq!(client_address("10.0.0.1", &["6.6.6.6, 203.0.113.9, 198.51.100.2"], 2), "203.0.113.9");
+        // no trusted proxy: the header is ignored
+        assert_eq!(client_address("10.0.0.1", &["203.0.113.9"], 0), "10.0.0.1");
+        // garbage or nothing: the peer
+        assert_eq!(client_address("10.0.0.1", &["not-an-address"], 1), "10.0.0.1");
+        assert_eq!(client_address("10.0.0.1", &[], 1), "10.0.0.1");
+    }
+
     #[test]
     fn the_bundle_hash_follows_the_content() {
         let dir = std::env::temp_dir().join(format!("wsis-bundle-{}", std::process::id()));

@@ -91,7 +91,9 @@ async fn run() -> ExitCode {
 }
 
 async fn run_server(config: Config) -> Result<(), String> {
-    let demo = !std::env::var("DEMO_DATA").is_ok_and(|v| v == "0" || v == "false");
+    // Demo data is the laptop command's choice (scripts/run.sh sets DEMO_DATA=1); a server
+    // started without it never creates the demo accounts.
+    let demo = std::env::var("DEMO_DATA").is_ok_and(|v| v == "1" || v == "true");
     let db = wsis_server::prepare(&config, demo).await?;
     let options = wsis_server::leptos_options();
     let addr = options.site_addr;
@@ -100,26 +102,15 @@ async fn run_server(config: Config) -> Result<(), String> {
         wsis::db::seed::bring_to_review(&services, chrono::Utc::now()).await.map_err(|e| format!("demo review: {e}"))?;
         tracing::info!("demo edition brought to its expert review");
     }
-    // Results released at the announcement instant are finalised (statuses, letters) by
-    // whichever node sees it first; the claim is a conditional update.
-    {
-        let s = services.clone();
-        tokio::spawn(async move {
-            let mut tick = tokio::time::interval(std::time::Duration::from_secs(30));
-            loop {
-                tick.tick().await;
-                match wsis::db::results::finalize_due(&s).await {
-                    Ok(0) => {}
-                    Ok(n) => tracing::info!(letters = n, "results finalised"),
-                    Err(e) => tracing::warn!("finalising results: {e}"),
-                }
-            }
-        });
-    }
-    let app = wsis_server::router(services, options);
+    wsis_server::start_workers(&services);
+    let app = wsis_server::router(services.clone(), options);
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     tracing::info!("WSIS Prizes platform listening on http://{addr}");
-    wsis_server::serve(listener, app).await.map_err(|e| e.to_string())
+    let served = wsis_server::serve(listener, app).await.map_err(|e| e.to_string());
+    // what requests started in the background finishes, and its mail goes out
+    services.background.idle().await;
+    let _ = wsis::db::mail::deliver_due(&services).await;
+    served
 }
 
 async fn create_admin(config: Config, args: &[String]) -> Result<(), String> {
@@ -130,7 +121,7 @@ async fn create_admin(config: Config, args: &[String]) -> Result<(), String> {
     let a = wsis::db::auth::ensure_account(&db, &email, &password, &name, "", "", &[Role::Admin])
         .await
         .map_err(|e| e.describe())?;
-    wsis::db::audit::record(&db, None, "account.create_admin", &a.uuid.to_string(), None, Some(a.roles.clone()))
+    wsis::db::audit::record(&db, None, "account.create_admin", &a.uuid.to_string(), None, Some(serde_json::json!({ "roles": a.roles }).to_string()))
         .await
         .map_err(|e| e.to_string())?;
     println!("admin account ready: {}", a.email);

@@ -7,25 +7,37 @@ use hmac::{Hmac, Mac};
 use rand::RngCore;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
 };
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::entity::{account, email_token, session, sign_in_failure};
-use super::{audit, Services};
+use super::entity::{account, email_token, session};
+use super::{audit, friction, mail, Services};
+use crate::pow::{Purpose, Solution};
 use crate::account::{check_password, check_text, roles_from_string, roles_to_string, AccountRow, Email, Role, SessionUser};
 use crate::AppError;
 
 /// How long e-mailed links stay valid.
 pub const LINK_TTL_HOURS: i64 = 24;
-/// Failed sign-ins tolerated per account, then per client address, within the window.
+/// Failed sign-ins tolerated per account within the window; past it a sign-in needs a
+/// proof of work (never a hard block, so that nobody can lock a real user out). The limit
+/// per client address is the current edition's `friction_sign_ins_per_address`.
 pub const MAX_FAILURES_PER_ACCOUNT: u64 = 5;
-pub const MAX_FAILURES_PER_CLIENT: u64 = 20;
+pub const DEFAULT_FAILURES_PER_CLIENT: u64 = 20;
 pub const THROTTLE_WINDOW_MINUTES: i64 = 15;
+/// Requests for e-mails (sign-ups, new links, resets) per client address within the
+/// window before each needs a proof of work.
+pub const MAIL_REQUESTS_PER_CLIENT: u64 = 10;
+/// Attempts at the password of one confirmation link.
+pub const CONFIRM_ATTEMPTS_PER_LINK: u64 = 10;
 
 pub const PURPOSE_CONFIRM: &str = "confirm";
 pub const PURPOSE_RESET: &str = "reset";
+
+fn window() -> Duration {
+    Duration::minutes(THROTTLE_WINDOW_MINUTES)
+}
 
 /// A random 256-bit token, hex-encoded, for cookies and e-mailed links.
 pub fn random_token() -> String {
@@ -105,11 +117,20 @@ pub fn account_row(a: &account::Model) -> AccountRow {
     }
 }
 
+/// The account of an address: the same mailbox ([`Email::canonical`]) or, for accounts
+/// older than canonical addresses, the same address.
 pub async fn find_by_email(db: &impl ConnectionTrait, email: &str) -> Result<Option<account::Model>, AppError> {
-    Ok(account::Entity::find().filter(account::Column::Email.eq(email)).one(db).await?)
+    let lower = email.trim().to_lowercase();
+    let canonical = crate::account::canonical_email(&lower);
+    Ok(account::Entity::find()
+        .filter(sea_orm::Condition::any().add(account::Column::EmailCanonical.eq(canonical)).add(account::Column::Email.eq(lower)))
+        .order_by_asc(account::Column::Id)
+        .one(db)
+        .await?)
 }
 
-/// The account behind a session cookie, if the session exists and has not expired.
+/// The account behind a session cookie, if the session exists, has not expired and
+/// belongs to a confirmed account (an unconfirmed account holds no session).
 pub async fn account_for_session(db: &impl ConnectionTrait, token: &str) -> Result<Option<account::Model>, AppError> {
     let Some(s) = session::Entity::find().filter(session::Column::TokenHash.eq(token_hash(token))).one(db).await? else {
         return Ok(None);
@@ -118,7 +139,7 @@ pub async fn account_for_session(db: &impl ConnectionTrait, token: &str) -> Resu
         session::Entity::delete_by_id(s.id).exec(db).await?;
         return Ok(None);
     }
-    Ok(account::Entity::find_by_id(s.account_id).one(db).await?)
+    Ok(account::Entity::find_by_id(s.account_id).one(db).await?.filter(|a| a.confirmed_at.is_some()))
 }
 
 pub async fn create_session(db: &impl ConnectionTrait, account_id: i32, ttl_secs: i64) -> Result<String, AppError> {
@@ -141,7 +162,24 @@ pub async fn delete_session(db: &impl ConnectionTrait, token: &str) -> Result<()
     Ok(())
 }
 
-async fn issue_link(db: &impl ConnectionTrait, account_id: i32, purpose: &str) -> Result<String, AppError> {
+/// Ends every session of an account.
+async fn end_sessions(db: &impl ConnectionTrait, account_id: i32) -> Result<(), AppError> {
+    session::Entity::delete_many().filter(session::Column::AccountId.eq(account_id)).exec(db).await?;
+    Ok(())
+}
+
+/// Marks every unused link of an account used (after one of them changed who holds it).
+async fn retire_links(db: &impl ConnectionTrait, account_id: i32, now: chrono::DateTime<Utc>) -> Result<(), AppError> {
+    email_token::Entity::update_many()
+        .col_expr(email_token::Column::UsedAt, Expr::value(Some(now)))
+        .filter(email_token::Column::AccountId.eq(account_id))
+        .filter(email_token::Column::UsedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+async fn issue_link(db: &impl ConnectionTrait, account_id: i32, purpose: &str, payload: Option<String>) -> Result<String, AppError> {
     let token = random_token();
     let now = Utc::now();
     email_token::ActiveModel {
@@ -151,6 +189,7 @@ async fn issue_link(db: &impl ConnectionTrait, account_id: i32, purpose: &str) -
         created_at: Set(now),
         expires_at: Set(now + Duration::hours(LINK_TTL_HOURS)),
         used_at: Set(None),
+        payload: Set(payload),
         ..Default::default()
     }
     .insert(db)
@@ -158,38 +197,48 @@ async fn issue_link(db: &impl ConnectionTrait, account_id: i32, purpose: &str) -
     Ok(token)
 }
 
-/// Marks a link used and returns its account. Refuses unknown, expired and used links.
-/// The update is conditional on `used_at IS NULL`, so two clicks cannot both succeed.
-async fn consume_link(db: &impl ConnectionTrait, token: &str, purpose: &str) -> Result<i32, AppError> {
-    let invalid = || AppError::invalid("This link is not valid. Please request a new one.");
+fn invalid_link() -> AppError {
+    AppError::invalid("This link is not valid. Please request a new one.")
+}
+
+fn used_link() -> AppError {
+    AppError::invalid("This link was already used. Please request a new one if you still need it.")
+}
+
+/// The unused, unexpired link `token` of `purpose`.
+async fn live_link(db: &impl ConnectionTrait, token: &str, purpose: &str) -> Result<email_token::Model, AppError> {
     let token = token.trim();
     if token.len() != 64 || !token.chars().all(|c| c.is_ascii_hexdigit()) {
-        return Err(invalid());
+        return Err(invalid_link());
     }
-    let Some(t) = email_token::Entity::find()
+    let t = email_token::Entity::find()
         .filter(email_token::Column::TokenHash.eq(token_hash(token)))
         .filter(email_token::Column::Purpose.eq(purpose))
         .one(db)
         .await?
-    else {
-        return Err(invalid());
-    };
+        .ok_or_else(invalid_link)?;
     if t.used_at.is_some() {
-        return Err(AppError::invalid("This link was already used. Please request a new one if you still need it."));
+        return Err(used_link());
     }
     if t.expires_at <= Utc::now() {
         return Err(AppError::invalid("This link has expired. Please request a new one."));
     }
+    Ok(t)
+}
+
+/// Marks a link used; the update is conditional on `used_at IS NULL`, so of two clicks
+/// only one succeeds.
+async fn spend_link(db: &impl ConnectionTrait, t: &email_token::Model) -> Result<(), AppError> {
     let res = email_token::Entity::update_many()
-        .col_expr(email_token::Column::UsedAt, Expr::value(Utc::now()))
+        .col_expr(email_token::Column::UsedAt, Expr::value(Some(Utc::now())))
         .filter(email_token::Column::Id.eq(t.id))
         .filter(email_token::Column::UsedAt.is_null())
         .exec(db)
         .await?;
     if res.rows_affected != 1 {
-        return Err(AppError::invalid("This link was already used. Please request a new one if you still need it."));
+        return Err(used_link());
     }
-    Ok(t.account_id)
+    Ok(())
 }
 
 pub struct SignUp {
@@ -202,6 +251,16 @@ pub struct SignUp {
     pub lang: String,
 }
 
+/// What a sign-up chose, kept with its confirmation link until the link is opened.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+struct PendingSignUp {
+    password_hash: String,
+    display_name: String,
+    organisation: String,
+    country: String,
+    lang: String,
+}
+
 /// One of the six languages, else English.
 pub fn known_lang(lang: &str) -> &'static str {
     crate::language(lang).unwrap_or("en")
@@ -211,7 +270,33 @@ pub fn known_lang(lang: &str) -> &'static str {
 pub const SIGN_UP_ANSWER: &str =
     "Thank you. We sent a confirmation link to that address; open it within 24 hours to activate your account.";
 
-pub async fn sign_up(s: &Services, input: SignUp) -> Result<&'static str, AppError> {
+pub const DISPOSABLE_REFUSED: &str = "Addresses of disposable e-mail services are not accepted; please use an address you keep.";
+
+/// Where a request comes from, as the throttles see it.
+#[derive(Debug, Clone, Copy)]
+pub struct Caller<'a> {
+    /// The client's network address (never stored raw).
+    pub addr: &'a str,
+    pub lang: &'a str,
+}
+
+/// Past [`MAIL_REQUESTS_PER_CLIENT`] requests for e-mail from one address, each needs a
+/// proof of work.
+async fn mail_request_friction(s: &Services, from: Caller<'_>, pow: &Solution, now: chrono::DateTime<Utc>) -> Result<(), AppError> {
+    let key = format!("mail_request:{}", friction::address_key(&s.config.secret, from.addr));
+    let (n, _) = friction::reserve(&s.db, &key, window(), now).await?;
+    if n > MAIL_REQUESTS_PER_CLIENT {
+        friction::verify(&s.db, &s.config, Purpose::Mail, pow, now).await?;
+    }
+    Ok(())
+}
+
+/// Creates an account. The checks that cost nothing come first, then the proof of work
+/// (a sign-up always needs one), then the password hash; what depends on whether the
+/// address already has an account runs after the answer, which is the same either way.
+/// The password only becomes the account's when its confirmation link is opened with it.
+pub async fn sign_up(s: &Services, input: SignUp, from: Caller<'_>, pow: &Solution) -> Result<&'static str, AppError> {
+    let lang = if input.lang.is_empty() { from.lang } else { input.lang.as_str() };
     let mut fields = Vec::new();
     let email = Email::parse(&input.email).map_err(|m| fields.push(("email".to_string(), m))).ok();
     if let Err(m) = check_password(&input.password) {
@@ -220,50 +305,95 @@ pub async fn sign_up(s: &Services, input: SignUp) -> Result<&'static str, AppErr
     let name = check_text("Display name", &input.display_name, true, 100).map_err(|m| fields.push(("display_name".into(), m))).ok();
     let org = check_text("Organisation", &input.organisation, false, 200).map_err(|m| fields.push(("organisation".into(), m))).ok();
     let country = check_text("Country", &input.country, true, 100).map_err(|m| fields.push(("country".into(), m))).ok();
+    if let Some(e) = &email {
+        if super::disposable::is_blocked(&s.db, e.domain()).await? {
+            fields.push(("email".into(), DISPOSABLE_REFUSED.into()));
+        }
+    }
+    let (Some(email), Some(name), Some(org), Some(country)) = (email, name, org, country) else {
+        return Err(AppError::Fields(fields));
+    };
     if !fields.is_empty() {
         return Err(AppError::Fields(fields));
     }
-    let (email, name, org, country) = (email.unwrap(), name.unwrap(), org.unwrap(), country.unwrap());
-    let hash = hash_password(input.password).await?;
-    if let Some(existing) = find_by_email(&s.db, email.as_str()).await? {
-        let body = if existing.confirmed_at.is_some() {
-            format!(
+    let now = Utc::now();
+    friction::verify(&s.db, &s.config, Purpose::SignUp, pow, now).await?;
+    let pending = PendingSignUp {
+        password_hash: hash_password(input.password).await?,
+        display_name: name,
+        organisation: org,
+        country,
+        lang: known_lang(lang).to_string(),
+    };
+    let svc = s.clone();
+    s.background.spawn("sign_up", async move { register(&svc, email, pending).await });
+    Ok(SIGN_UP_ANSWER)
+}
+
+/// The part of a sign-up that depends on the address: a new (unconfirmed) account, or a
+/// new link for an unconfirmed one, or a note to the holder of a confirmed one.
+async fn register(s: &Services, email: Email, pending: PendingSignUp) -> Result<(), AppError> {
+    let now = Utc::now();
+    let canonical = email.canonical();
+    if !friction::allow_mail_to(&s.db, &s.config.secret, &canonical, now).await? {
+        tracing::info!("sign-up mail to one address past its limit: not sent");
+        return Ok(());
+    }
+    let lang = pending.lang.clone();
+    let txn = s.db.begin().await?;
+    let existing = find_by_email(&txn, email.as_str()).await?;
+    let acct = match existing {
+        Some(a) if a.confirmed_at.is_some() => {
+            let body = format!(
                 "Someone tried to create a WSIS Prizes account with this address, which already has one.\n\
                  If it was you, sign in at {}/signin or reset your password at {}/forgot.\n",
                 s.config.public_url, s.config.public_url
-            )
-        } else {
-            let token = issue_link(&s.db, existing.id, PURPOSE_CONFIRM).await?;
-            confirm_body(&s.config.public_url, &token)
-        };
-        s.mailer.send_in(&input.lang, email.as_str(), "Your WSIS Prizes account", &body).await;
-        return Ok(SIGN_UP_ANSWER);
-    }
-    let inserted = account::ActiveModel {
-        uuid: Set(Uuid::new_v4()),
-        email: Set(email.as_str().to_string()),
-        password_hash: Set(hash),
-        display_name: Set(name),
-        organisation: Set(org),
-        country: Set(country),
-        roles: Set(String::new()),
-        confirmed_at: Set(None),
-        created_at: Set(Utc::now()),
-        lang: Set(known_lang(&input.lang).to_string()),
-        ..Default::default()
-    }
-    .insert(&s.db)
-    .await;
-    let acct = match inserted {
-        Ok(a) => a,
-        // A concurrent sign-up with the same address won the race: same answer.
-        Err(e) if matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) => return Ok(SIGN_UP_ANSWER),
-        Err(e) => return Err(e.into()),
+            );
+            mail::enqueue(&txn, &a.lang, &a.email, "Your WSIS Prizes account", &body).await?;
+            txn.commit().await?;
+            s.wake_mail();
+            return Ok(());
+        }
+        Some(a) => a,
+        None => {
+            let inserted = account::ActiveModel {
+                uuid: Set(Uuid::new_v4()),
+                email: Set(email.as_str().to_string()),
+                email_canonical: Set(Some(canonical)),
+                // no password until the confirmation link is opened with the chosen one
+                password_hash: Set(String::new()),
+                display_name: Set(pending.display_name.clone()),
+                organisation: Set(pending.organisation.clone()),
+                country: Set(pending.country.clone()),
+                roles: Set(String::new()),
+                confirmed_at: Set(None),
+                created_at: Set(now),
+                lang: Set(lang.clone()),
+                frozen_by: Set(None),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await;
+            match inserted {
+                Ok(a) => {
+                    audit::record(&txn, Some(a.id), "account.sign_up", &a.uuid.to_string(), None, None).await?;
+                    a
+                }
+                // a concurrent sign-up of the same mailbox won the race
+                Err(e) if matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) => {
+                    let _ = txn.rollback().await;
+                    return Ok(());
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
     };
-    let token = issue_link(&s.db, acct.id, PURPOSE_CONFIRM).await?;
-    s.mailer.send_in(&input.lang, email.as_str(), "Confirm your WSIS Prizes account", &confirm_body(&s.config.public_url, &token)).await;
-    audit::record(&s.db, Some(acct.id), "account.sign_up", &acct.uuid.to_string(), None, None).await?;
-    Ok(SIGN_UP_ANSWER)
+    let payload = serde_json::to_string(&pending).map_err(|_| AppError::Internal)?;
+    let token = issue_link(&txn, acct.id, PURPOSE_CONFIRM, Some(payload)).await?;
+    mail::enqueue(&txn, &lang, &acct.email, "Confirm your WSIS Prizes account", &confirm_body(&s.config.public_url, &token)).await?;
+    txn.commit().await?;
+    s.wake_mail();
+    Ok(())
 }
 
 fn confirm_body(public_url: &str, token: &str) -> String {
@@ -273,126 +403,201 @@ fn confirm_body(public_url: &str, token: &str) -> String {
     )
 }
 
-pub async fn confirm_email(s: &Services, token: &str) -> Result<(), AppError> {
-    let account_id = consume_link(&s.db, token, PURPOSE_CONFIRM).await?;
-    let acct = account::Entity::find_by_id(account_id).one(&s.db).await?.ok_or(AppError::Internal)?;
-    if acct.confirmed_at.is_none() {
-        let mut am: account::ActiveModel = acct.clone().into();
-        am.confirmed_at = Set(Some(Utc::now()));
-        am.update(&s.db).await?;
-        audit::record(&s.db, Some(acct.id), "account.confirm", &acct.uuid.to_string(), None, None).await?;
+pub const CONFIRM_PASSWORD_REFUSED: &str =
+    "This is not the password chosen when this link was asked for. Enter the password you gave when you signed up.";
+
+/// Opens a confirmation link with the password of the sign-up that asked for it: the
+/// account then takes that sign-up's password and profile, every other session and link
+/// of the account ends, and this browser is signed in. Someone who signed up with another
+/// person's address cannot win: the address holder confirms with their own password, and
+/// a link they did not ask for does not open without the password it was asked with.
+pub async fn confirm_email(s: &Services, token: &str, password: &str, previous: Option<&str>) -> Result<(account::Model, String), AppError> {
+    let t = live_link(&s.db, token, PURPOSE_CONFIRM).await?;
+    if password.is_empty() || password.len() > 1000 {
+        return Err(AppError::Fields(vec![("password".into(), CONFIRM_PASSWORD_REFUSED.into())]));
     }
-    Ok(())
+    let now = Utc::now();
+    let (n, _) = friction::reserve(&s.db, &format!("confirm:{}", &t.token_hash[..32]), Duration::hours(LINK_TTL_HOURS), now).await?;
+    if n > CONFIRM_ATTEMPTS_PER_LINK {
+        return Err(AppError::TooManyRequests);
+    }
+    let acct = account::Entity::find_by_id(t.account_id).one(&s.db).await?.ok_or_else(invalid_link)?;
+    let pending: Option<PendingSignUp> = t.payload.as_deref().and_then(|p| serde_json::from_str(p).ok());
+    // links from before sign-ups were bound to their link carry no payload: the account's
+    // own password decides
+    let expected = pending.as_ref().map_or(acct.password_hash.clone(), |p| p.password_hash.clone());
+    if !verify_password(password.to_string(), expected.clone()).await {
+        return Err(AppError::Fields(vec![("password".into(), CONFIRM_PASSWORD_REFUSED.into())]));
+    }
+    let txn = s.db.begin().await?;
+    spend_link(&txn, &t).await?;
+    // the confirmation is conditional too: an address confirmed meanwhile keeps its password
+    let mut update = account::Entity::update_many()
+        .col_expr(account::Column::ConfirmedAt, Expr::value(Some(now)))
+        .col_expr(account::Column::PasswordHash, Expr::value(expected))
+        .filter(account::Column::Id.eq(acct.id))
+        .filter(account::Column::ConfirmedAt.is_null());
+    if let Some(p) = &pending {
+        update = update
+            .col_expr(account::Column::DisplayName, Expr::value(p.display_name.clone()))
+            .col_expr(account::Column::Organisation, Expr::value(p.organisation.clone()))
+            .col_expr(account::Column::Country, Expr::value(p.country.clone()))
+            .col_expr(account::Column::Lang, Expr::value(p.lang.clone()));
+    }
+    if update.exec(&txn).await?.rows_affected != 1 {
+        let _ = txn.rollback().await;
+        return Err(AppError::Conflict("This address is already confirmed. Please sign in.".into()));
+    }
+    end_sessions(&txn, acct.id).await?;
+    retire_links(&txn, acct.id, now).await?;
+    if let Some(prev) = previous {
+        delete_session(&txn, prev).await?;
+    }
+    let session = create_session(&txn, acct.id, s.config.session_ttl_secs).await?;
+    audit::record(&txn, Some(acct.id), "account.confirm", &acct.uuid.to_string(), None, None).await?;
+    txn.commit().await?;
+    let acct = account::Entity::find_by_id(acct.id).one(&s.db).await?.ok_or(AppError::Internal)?;
+    Ok((acct, session))
 }
 
 pub const RESEND_ANSWER: &str = "If an unconfirmed account uses that address, a new confirmation link is on its way.";
 
-pub async fn resend_confirmation(s: &Services, email: &str, lang: &str) -> Result<&'static str, AppError> {
+/// A new confirmation link, bound to the latest sign-up of the address.
+pub async fn resend_confirmation(s: &Services, email: &str, from: Caller<'_>, pow: &Solution) -> Result<&'static str, AppError> {
     let email = Email::parse(email).map_err(AppError::Invalid)?;
-    if let Some(a) = find_by_email(&s.db, email.as_str()).await? {
-        if a.confirmed_at.is_none() {
-            let token = issue_link(&s.db, a.id, PURPOSE_CONFIRM).await?;
-            s.mailer.send_in(lang, email.as_str(), "Confirm your WSIS Prizes account", &confirm_body(&s.config.public_url, &token)).await;
+    mail_request_friction(s, from, pow, Utc::now()).await?;
+    let svc = s.clone();
+    s.background.spawn("resend_confirmation", async move {
+        let Some(a) = find_by_email(&svc.db, email.as_str()).await? else { return Ok(()) };
+        if a.confirmed_at.is_some() || !friction::allow_mail_to(&svc.db, &svc.config.secret, &email.canonical(), Utc::now()).await? {
+            return Ok(());
         }
-    }
+        let latest = email_token::Entity::find()
+            .filter(email_token::Column::AccountId.eq(a.id))
+            .filter(email_token::Column::Purpose.eq(PURPOSE_CONFIRM))
+            .order_by_desc(email_token::Column::Id)
+            .one(&svc.db)
+            .await?;
+        let txn = svc.db.begin().await?;
+        let token = issue_link(&txn, a.id, PURPOSE_CONFIRM, latest.and_then(|t| t.payload)).await?;
+        mail::enqueue(&txn, &a.lang, &a.email, "Confirm your WSIS Prizes account", &confirm_body(&svc.config.public_url, &token)).await?;
+        txn.commit().await?;
+        svc.wake_mail();
+        Ok(())
+    });
     Ok(RESEND_ANSWER)
 }
 
 pub const RESET_ANSWER: &str = "If an account uses that address, we sent it a link to choose a new password.";
 
-pub async fn request_password_reset(s: &Services, email: &str, lang: &str) -> Result<&'static str, AppError> {
+pub async fn request_password_reset(s: &Services, email: &str, from: Caller<'_>, pow: &Solution) -> Result<&'static str, AppError> {
     let email = Email::parse(email).map_err(AppError::Invalid)?;
-    if let Some(a) = find_by_email(&s.db, email.as_str()).await? {
-        let token = issue_link(&s.db, a.id, PURPOSE_RESET).await?;
+    mail_request_friction(s, from, pow, Utc::now()).await?;
+    let svc = s.clone();
+    let lang = known_lang(from.lang).to_string();
+    s.background.spawn("password_reset", async move {
+        let Some(a) = find_by_email(&svc.db, email.as_str()).await? else { return Ok(()) };
+        if !friction::allow_mail_to(&svc.db, &svc.config.secret, &email.canonical(), Utc::now()).await? {
+            return Ok(());
+        }
+        let txn = svc.db.begin().await?;
+        let token = issue_link(&txn, a.id, PURPOSE_RESET, None).await?;
         let body = format!(
             "Someone asked to reset the password of your WSIS Prizes account.\n\nChoose a new password here:\n\n{}/reset?token={token}\n\n\
              The link works once and expires in {LINK_TTL_HOURS} hours. If you did not ask, ignore this message.\n",
-            s.config.public_url
+            svc.config.public_url
         );
-        s.mailer.send_in(lang, email.as_str(), "Reset your WSIS Prizes password", &body).await;
-    }
+        mail::enqueue(&txn, &lang, &a.email, "Reset your WSIS Prizes password", &body).await?;
+        txn.commit().await?;
+        svc.wake_mail();
+        Ok(())
+    });
     Ok(RESET_ANSWER)
 }
 
+/// Sets a new password from a reset link. Opening the link proves the address: an
+/// unconfirmed account is confirmed, every session ends and every other link of the
+/// account stops working.
 pub async fn reset_password(s: &Services, token: &str, password: &str) -> Result<(), AppError> {
     check_password(password).map_err(|m| AppError::Fields(vec![("password".into(), m)]))?;
+    let t = live_link(&s.db, token, PURPOSE_RESET).await?;
     let hash = hash_password(password.to_string()).await?;
-    let account_id = consume_link(&s.db, token, PURPOSE_RESET).await?;
-    let acct = account::Entity::find_by_id(account_id).one(&s.db).await?.ok_or(AppError::Internal)?;
+    let now = Utc::now();
+    let txn = s.db.begin().await?;
+    spend_link(&txn, &t).await?;
+    let acct = account::Entity::find_by_id(t.account_id).one(&txn).await?.ok_or(AppError::Internal)?;
     let mut am: account::ActiveModel = acct.clone().into();
     am.password_hash = Set(hash);
-    // Opening the link proves the address too.
     if acct.confirmed_at.is_none() {
-        am.confirmed_at = Set(Some(Utc::now()));
+        am.confirmed_at = Set(Some(now));
     }
-    am.update(&s.db).await?;
-    // Every session of the account ends with the old password.
-    session::Entity::delete_many().filter(session::Column::AccountId.eq(account_id)).exec(&s.db).await?;
-    audit::record(&s.db, Some(account_id), "account.password_reset", &acct.uuid.to_string(), None, None).await?;
+    am.update(&txn).await?;
+    end_sessions(&txn, acct.id).await?;
+    retire_links(&txn, acct.id, now).await?;
+    audit::record(&txn, Some(acct.id), "account.password_reset", &acct.uuid.to_string(), None, None).await?;
+    txn.commit().await?;
     Ok(())
 }
 
-async fn recent_failures(db: &impl ConnectionTrait, key: &str) -> Result<u64, AppError> {
-    let since = Utc::now() - Duration::minutes(THROTTLE_WINDOW_MINUTES);
-    Ok(sign_in_failure::Entity::find()
-        .filter(sign_in_failure::Column::Key.eq(key))
-        .filter(sign_in_failure::Column::At.gt(since))
-        .count(db)
-        .await?)
-}
-
-async fn record_failure(db: &impl ConnectionTrait, key: &str) -> Result<(), AppError> {
-    sign_in_failure::ActiveModel { key: Set(key.to_string()), at: Set(Utc::now()), ..Default::default() }
-        .insert(db)
-        .await?;
-    Ok(())
-}
-
-pub const SIGN_IN_REFUSED: &str = "The e-mail address or the password is not right.";
+/// The one refusal of a sign-in, whatever was wrong (unknown address, wrong password, an
+/// address not confirmed yet).
+pub const SIGN_IN_REFUSED: &str =
+    "The e-mail address or the password is not right. If you have just signed up, open the confirmation link we sent you first.";
 
 /// Checks the credentials and opens a new session; `previous` (the caller's old session
 /// token, if any) is removed so that a session id is never reused across sign-ins.
+///
+/// The attempt is recorded before the password is checked, under the account and under
+/// the client address; past [`MAX_FAILURES_PER_ACCOUNT`] for the account or the edition's
+/// threshold for the address, a sign-in needs a proof of work, which the sign-in form
+/// completes by itself. Nothing blocks a real user: with the right password and the proof
+/// of work they get in, from any address.
 pub async fn sign_in(
     s: &Services,
     email: &str,
     password: &str,
-    client_key: &str,
+    from: Caller<'_>,
+    pow: &Solution,
     previous: Option<&str>,
-    lang: &str,
 ) -> Result<(account::Model, String), AppError> {
     let email = Email::parse(email).map_err(|_| AppError::Invalid(SIGN_IN_REFUSED.into()))?;
     if password.is_empty() || password.len() > 1000 {
         return Err(AppError::Invalid(SIGN_IN_REFUSED.into()));
     }
-    let acct_key = format!("account:{}", keyed_hash(&s.config.secret, email.as_str().as_bytes()));
-    let client_key = format!("client:{client_key}");
-    if recent_failures(&s.db, &acct_key).await? >= MAX_FAILURES_PER_ACCOUNT
-        || recent_failures(&s.db, &client_key).await? >= MAX_FAILURES_PER_CLIENT
-    {
-        return Err(AppError::TooManyRequests);
+    let now = Utc::now();
+    let acct_key = format!("sign_in:account:{}", &keyed_hash(&s.config.secret, email.canonical().as_bytes())[..32]);
+    let client_key = format!("sign_in:address:{}", friction::address_key(&s.config.secret, from.addr));
+    let (acct_n, _) = friction::reserve(&s.db, &acct_key, window(), now).await?;
+    let (client_n, client_row) = friction::reserve(&s.db, &client_key, window(), now).await?;
+    let client_limit = s
+        .current_edition
+        .get_with_id(&s.db)
+        .await?
+        .map_or(DEFAULT_FAILURES_PER_CLIENT, |(_, e)| u64::from(e.rules.friction_sign_ins_per_address));
+    if acct_n > MAX_FAILURES_PER_ACCOUNT || client_n > client_limit {
+        friction::verify(&s.db, &s.config, Purpose::SignIn, pow, now).await?;
     }
-    let found = find_by_email(&s.db, email.as_str()).await?;
+    let found = find_by_email(&s.db, email.as_str()).await?.filter(|a| a.confirmed_at.is_some() && !a.password_hash.is_empty());
     let hash = match &found {
         Some(a) => a.password_hash.clone(),
         None => dummy_hash().await,
     };
     let ok = verify_password(password.to_string(), hash).await;
     let Some(acct) = found.filter(|_| ok) else {
-        record_failure(&s.db, &acct_key).await?;
-        record_failure(&s.db, &client_key).await?;
         audit::record(&s.db, None, "account.sign_in_failed", &acct_key, None, None).await?;
         return Err(AppError::Invalid(SIGN_IN_REFUSED.into()));
     };
-    sign_in_failure::Entity::delete_many().filter(sign_in_failure::Column::Key.eq(&acct_key)).exec(&s.db).await?;
+    friction::clear(&s.db, &acct_key).await?;
+    friction::forget(&s.db, client_row).await?;
     if let Some(prev) = previous {
         delete_session(&s.db, prev).await?;
     }
     let token = create_session(&s.db, acct.id, s.config.session_ttl_secs).await?;
     // the account's e-mails follow the language it last used
-    let lang = known_lang(lang);
+    let lang = known_lang(from.lang);
     if acct.lang != lang {
         account::Entity::update_many()
-            .col_expr(account::Column::Lang, sea_orm::sea_query::Expr::value(lang))
+            .col_expr(account::Column::Lang, Expr::value(lang))
             .filter(account::Column::Id.eq(acct.id))
             .exec(&s.db)
             .await?;
@@ -458,7 +663,9 @@ pub async fn list_accounts(db: &impl ConnectionTrait, role: Option<Role>, query:
 }
 
 /// Creates a confirmed account with the given roles, or adds the roles to an existing one
-/// (the `create-admin` command and the demo data use it).
+/// (the `create-admin` command and the demo data use it). An existing account that was
+/// never confirmed takes the given password (whoever signed it up loses it) and its
+/// sessions end; a confirmed one keeps its password.
 pub async fn ensure_account(
     db: &impl ConnectionTrait,
     email: &str,
@@ -470,6 +677,7 @@ pub async fn ensure_account(
 ) -> Result<account::Model, AppError> {
     let email = Email::parse(email).map_err(AppError::Invalid)?;
     check_password(password).map_err(AppError::Invalid)?;
+    let hash = hash_password(password.to_string()).await?;
     if let Some(existing) = find_by_email(db, email.as_str()).await? {
         let mut all = roles_from_string(&existing.roles);
         all.extend_from_slice(roles);
@@ -477,13 +685,16 @@ pub async fn ensure_account(
         am.roles = Set(roles_to_string(&all));
         if existing.confirmed_at.is_none() {
             am.confirmed_at = Set(Some(Utc::now()));
+            am.password_hash = Set(hash);
+            end_sessions(db, existing.id).await?;
+            retire_links(db, existing.id, Utc::now()).await?;
         }
         return Ok(am.update(db).await?);
     }
-    let hash = hash_password(password.to_string()).await?;
     Ok(account::ActiveModel {
         uuid: Set(Uuid::new_v4()),
         email: Set(email.as_str().to_string()),
+        email_canonical: Set(Some(email.canonical())),
         password_hash: Set(hash),
         display_name: Set(display_name.to_string()),
         organisation: Set(organisation.to_string()),
@@ -491,6 +702,7 @@ pub async fn ensure_account(
         roles: Set(roles_to_string(roles)),
         confirmed_at: Set(Some(Utc::now())),
         created_at: Set(Utc::now()),
+        frozen_by: Set(None),
         ..Default::default()
     }
     .insert(db)

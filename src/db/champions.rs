@@ -3,9 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::Utc;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, Statement, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Set, Statement};
 use uuid::Uuid;
 
 use super::catalog::{edition_view, BALLOT_STATUSES};
@@ -49,35 +47,44 @@ pub async fn compute(s: &Services, actor: i32, edition_id: i32) -> Result<Champi
 }
 
 pub async fn compute_on(db: &DatabaseConnection, actor: Option<i32>, edition_id: i32) -> Result<ChampionsView, AppError> {
-    let e = edition::Entity::find_by_id(edition_id).one(db).await?.ok_or(AppError::Internal)?;
     let now = Utc::now();
-    if now < e.voting_closes {
-        return Err(AppError::Closed(format!(
+    // the edition's row is held from the first statement: an invalidation cannot land
+    // between the count and the champions it decides
+    let txn = super::begin_on_edition(db, edition_id).await?;
+    let e = edition::Entity::find_by_id(edition_id).one(&txn).await?.ok_or(AppError::Internal)?;
+    let refused = if now < e.voting_closes {
+        Some(AppError::Closed(format!(
             "Champions are computed once voting has closed, on {} (Geneva time).",
             crate::time::geneva_label(e.voting_closes)
-        )));
+        )))
+    } else if edition_view(&e).results_public(now) {
+        Some(AppError::Conflict("The results of this edition are released; champions can no longer change.".into()))
+    } else if super::review::rubric_locked(&txn, e.id).await? {
+        Some(AppError::Conflict("Experts have already scored these champions; they can no longer change.".into()))
+    } else {
+        None
+    };
+    if let Some(err) = refused {
+        let _ = txn.rollback().await;
+        return Err(err);
     }
-    if edition_view(&e).results_public(now) {
-        return Err(AppError::Conflict("The results of this edition are released; champions can no longer change.".into()));
-    }
-    if super::review::rubric_locked(db, e.id).await? {
-        return Err(AppError::Conflict("Experts have already scored these champions; they can no longer change.".into()));
-    }
-    let counts = counted_votes(db, &e).await?;
-    let noms = nomination::Entity::find()
+    let counts = counted_votes(&txn, &e).await?;
+    let noms: Vec<(i32, i32)> = nomination::Entity::find()
+        .select_only()
+        .columns([nomination::Column::Id, nomination::Column::CategoryId])
         .filter(nomination::Column::EditionId.eq(e.id))
         .filter(nomination::Column::Status.is_in(BALLOT_STATUSES))
-        .all(db)
+        .into_tuple()
+        .all(&txn)
         .await?;
     let places = e.champions_per_category.clamp(0, i32::MAX) as usize;
-    let txn = db.begin().await?;
     champion::Entity::delete_many().filter(champion::Column::EditionId.eq(e.id)).exec(&txn).await?;
     let mut staged = 0;
     for c in CATEGORIES.iter() {
         let list: Vec<(i32, u64)> = noms
             .iter()
-            .filter(|n| n.category_id == c.position as i32)
-            .map(|n| (n.id, counts.get(&n.id).copied().unwrap_or(0).clamp(0, i64::MAX) as u64))
+            .filter(|(_, cat)| *cat == c.position as i32)
+            .map(|(id, _)| (*id, counts.get(id).copied().unwrap_or(0).clamp(0, i64::MAX) as u64))
             .collect();
         let cut = top_n(&list, places);
         let votes: HashMap<i32, u64> = list.iter().copied().collect();
@@ -104,9 +111,50 @@ pub async fn compute_on(db: &DatabaseConnection, actor: Option<i32>, edition_id:
     let mut am: edition::ActiveModel = e.clone().into();
     am.champions_computed_at = Set(Some(now));
     am.update(&txn).await?;
-    audit::record(&txn, actor, "champions.compute", &format!("edition:{}", e.year), None, Some(format!("{{\"staged\":{staged}}}"))).await?;
+    audit::record(&txn, actor, "champions.compute", &format!("edition:{}", e.year), None, Some(serde_json::json!({ "staged": staged }).to_string())).await?;
     txn.commit().await?;
     view(db, e.id).await
+}
+
+/// Reopens the vote audit after the champions were computed: the staged champions are
+/// removed (they are computed again once the audit is done), and invalidations, freezes
+/// and corrections of the screening are possible again. Refused once experts scored or
+/// the results are released. The reason goes to the audit log.
+pub async fn reopen_audit(s: &Services, actor: i32, edition_id: i32, reason: &str) -> Result<ChampionsView, AppError> {
+    let reason = reason.trim();
+    if reason.is_empty() || reason.chars().count() > 1000 {
+        return Err(AppError::invalid("Please give a reason (up to 1000 characters); it goes to the audit log."));
+    }
+    let txn = super::begin_on_edition(&s.db, edition_id).await?;
+    let e = edition::Entity::find_by_id(edition_id).one(&txn).await?.ok_or(AppError::Internal)?;
+    let refused = if edition_view(&e).results_public(Utc::now()) {
+        Some(AppError::Conflict(format!("The results of the {} edition are released: its count is final.", e.year)))
+    } else if e.champions_computed_at.is_none() {
+        Some(AppError::invalid("The audit is open: no champions are computed yet."))
+    } else if super::review::rubric_locked(&txn, e.id).await? {
+        Some(AppError::Conflict("Experts have already scored these champions; the audit can no longer reopen.".into()))
+    } else {
+        None
+    };
+    if let Some(err) = refused {
+        let _ = txn.rollback().await;
+        return Err(err);
+    }
+    let removed = champion::Entity::delete_many().filter(champion::Column::EditionId.eq(e.id)).exec(&txn).await?.rows_affected;
+    let mut am: edition::ActiveModel = e.clone().into();
+    am.champions_computed_at = Set(None);
+    am.update(&txn).await?;
+    audit::record(
+        &txn,
+        Some(actor),
+        "audit.reopen",
+        &format!("edition:{}", e.year),
+        Some(serde_json::json!({ "champions": removed }).to_string()),
+        Some(serde_json::json!({ "reason": reason }).to_string()),
+    )
+    .await?;
+    txn.commit().await?;
+    view(&s.db, e.id).await
 }
 
 /// Leaves a nominee tied across the cut-off out of the champions, with a reason.
@@ -139,7 +187,7 @@ pub async fn exclude_tied(s: &Services, actor: i32, edition_id: i32, nominee: Uu
     let mut am: champion::ActiveModel = row.into();
     am.excluded_reason = Set(Some(reason.to_string()));
     am.update(&s.db).await?;
-    audit::record(&s.db, Some(actor), "champions.exclude_tied", &nominee.to_string(), None, Some(format!("{{\"reason\":{reason:?}}}"))).await?;
+    audit::record(&s.db, Some(actor), "champions.exclude_tied", &nominee.to_string(), None, Some(serde_json::json!({ "reason": reason }).to_string())).await?;
     view(&s.db, edition_id).await
 }
 

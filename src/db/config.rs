@@ -1,24 +1,72 @@
-//! Configuration from the environment, with defaults that work on a laptop.
+//! Configuration from the environment, read in one place, with defaults that work on a
+//! laptop. Secrets are wrapped so that no log line or `{:?}` prints them.
 
 use std::path::PathBuf;
+
+/// A value that never prints: `Debug` shows `[redacted]`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret<T>(T);
+
+impl<T> Secret<T> {
+    pub fn new(value: T) -> Self {
+        Secret(value)
+    }
+
+    pub fn expose(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> std::ops::Deref for Secret<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> std::fmt::Debug for Secret<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct Config {
     /// Where the platform is reached, e.g. `http://127.0.0.1:3000`; used in e-mailed links,
     /// for the cookie's `Secure` flag and to refuse cross-origin posts.
     pub public_url: String,
-    pub database_url: String,
+    pub database_url: Secret<String>,
     /// Folder for the embedded database, the mail outbox and the generated secret.
     pub data_dir: PathBuf,
     /// Key for receipts, origin hashes and tokens. Several app nodes must share it.
-    pub secret: Vec<u8>,
+    pub secret: Secret<Vec<u8>>,
     /// `smtp://user:pass@host:port` or `smtps://…`; without it mail goes to the outbox.
-    pub smtp_url: Option<String>,
+    pub smtp_url: Option<Secret<String>>,
     pub mail_from: String,
     /// Seconds a session lives.
     pub session_ttl_secs: i64,
-    /// Trust `X-Forwarded-For` for the client address (behind a reverse proxy).
-    pub trust_forwarded_for: bool,
+    /// How many reverse proxies of ours append to `X-Forwarded-For` (0: the header is
+    /// ignored). The client is the address the outermost of them saw, counted from the
+    /// right; anything further left was written by the client and proves nothing.
+    pub trusted_proxy_hops: usize,
+    /// A bearer token that opens `/metrics` from anywhere; without one, only requests from
+    /// this machine (loopback, not through a proxy) see it.
+    pub metrics_token: Option<Secret<String>>,
+    /// Calls per minute to server functions per client address, and per signed-in account.
+    pub rate_per_address: u32,
+    pub rate_per_account: u32,
+    /// Difficulty of a proof of work in bits (about 2^bits hashes), and the delay of its
+    /// no-JavaScript answer.
+    pub pow_bits: u8,
+    pub pow_wait_secs: u32,
+}
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|s| !s.trim().is_empty())
+}
+
+fn env_num<T: std::str::FromStr>(name: &str, default: T) -> T {
+    env(name).and_then(|v| v.trim().parse().ok()).unwrap_or(default)
 }
 
 impl Config {
@@ -33,13 +81,12 @@ impl Config {
     /// Reads the environment. The secret comes from `APP_SECRET`, otherwise from
     /// `<data>/secret.key`, created on first start.
     pub fn from_env() -> std::io::Result<Config> {
-        let data_dir = PathBuf::from(std::env::var("DATA_DIR").unwrap_or_else(|_| "data".into()));
+        let data_dir = PathBuf::from(env("DATA_DIR").unwrap_or_else(|| "data".into()));
         std::fs::create_dir_all(&data_dir)?;
-        let database_url = std::env::var("DATABASE_URL").ok().filter(|s| !s.is_empty()).unwrap_or_else(|| {
-            format!("sqlite://{}?mode=rwc", data_dir.join("wsis.db").display())
-        });
-        let secret = match std::env::var("APP_SECRET") {
-            Ok(s) if s.len() >= 16 => s.into_bytes(),
+        let database_url =
+            env("DATABASE_URL").unwrap_or_else(|| format!("sqlite://{}?mode=rwc", data_dir.join("wsis.db").display()));
+        let secret = match env("APP_SECRET") {
+            Some(s) if s.len() >= 16 => s.into_bytes(),
             _ => {
                 let path = data_dir.join("secret.key");
                 match std::fs::read(&path) {
@@ -55,30 +102,59 @@ impl Config {
                 }
             }
         };
-        let addr = std::env::var("LEPTOS_SITE_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".into());
+        let addr = env("LEPTOS_SITE_ADDR").unwrap_or_else(|| "127.0.0.1:3000".into());
+        let trusted_proxy_hops = match env("TRUST_FORWARDED_FOR").as_deref().map(str::trim) {
+            None | Some("0" | "false" | "no") => 0,
+            Some("true" | "yes") => 1,
+            Some(n) => n.parse().unwrap_or(1),
+        };
         Ok(Config {
-            public_url: std::env::var("PUBLIC_URL").unwrap_or_else(|_| format!("http://{addr}")).trim_end_matches('/').to_string(),
-            database_url,
+            public_url: env("PUBLIC_URL").unwrap_or_else(|| format!("http://{addr}")).trim_end_matches('/').to_string(),
+            database_url: Secret(database_url),
             data_dir,
-            secret,
-            smtp_url: std::env::var("SMTP_URL").ok().filter(|s| !s.is_empty()),
-            mail_from: std::env::var("MAIL_FROM").unwrap_or_else(|_| "WSIS Prizes <no-reply@wsis-prizes.local>".into()),
-            session_ttl_secs: std::env::var("SESSION_TTL_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(14 * 24 * 3600),
-            trust_forwarded_for: std::env::var("TRUST_FORWARDED_FOR").is_ok_and(|v| v == "1" || v == "true"),
+            secret: Secret(secret),
+            smtp_url: env("SMTP_URL").map(Secret),
+            mail_from: env("MAIL_FROM").unwrap_or_else(|| "WSIS Prizes <no-reply@wsis-prizes.local>".into()),
+            session_ttl_secs: env_num("SESSION_TTL_SECS", 14 * 24 * 3600),
+            trusted_proxy_hops,
+            metrics_token: env("METRICS_TOKEN").map(Secret),
+            rate_per_address: env_num("RATE_PER_ADDRESS", 600),
+            rate_per_account: env_num("RATE_PER_ACCOUNT", 240),
+            pow_bits: env_num("POW_BITS", 18u8).min(28),
+            pow_wait_secs: env_num("POW_WAIT_SECS", 15),
         })
     }
 
-    /// A configuration for tests and tools: everything under `data_dir`, a fixed secret.
+    /// A configuration for tests and tools: everything under `data_dir`, a fixed secret,
+    /// the production limits, a quick proof of work, and one trusted proxy hop so that each
+    /// test client can stand for a person at an address of its own.
     pub fn for_tests(data_dir: PathBuf, database_url: String, public_url: String) -> Config {
         Config {
             public_url,
-            database_url,
+            database_url: Secret(database_url),
             data_dir,
-            secret: b"test-secret-test-secret-test-secret".to_vec(),
+            secret: Secret(b"test-secret-test-secret-test-secret".to_vec()),
             smtp_url: None,
             mail_from: "WSIS Prizes <no-reply@wsis-prizes.local>".into(),
             session_ttl_secs: 3600,
-            trust_forwarded_for: false,
+            trusted_proxy_hops: 1,
+            metrics_token: None,
+            rate_per_address: 600,
+            rate_per_account: 240,
+            pow_bits: 10,
+            pow_wait_secs: 1,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn secrets_do_not_print() {
+        let mut c = super::Config::for_tests("d".into(), "postgres://u:hunter2@db/x".into(), "http://x".into());
+        c.smtp_url = Some(super::Secret::new("smtp://me:hunter2@mail".into()));
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("hunter2") && !shown.contains("test-secret"), "{shown}");
+        assert!(shown.contains("[redacted]"));
     }
 }

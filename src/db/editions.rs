@@ -82,6 +82,10 @@ fn rules_columns(am: &mut edition::ActiveModel, r: &EditionRules) {
     am.max_winners_per_category = Set(i32::try_from(r.max_winners_per_category).unwrap_or(i32::MAX));
     am.experts_see_scores = Set(r.experts_see_scores);
     am.publish_vote_counts = Set(r.publish_vote_counts);
+    let int = |n: u32| i32::try_from(n).unwrap_or(i32::MAX);
+    am.friction_votes_per_address = Set(int(r.friction_votes_per_address));
+    am.friction_votes_per_network = Set(int(r.friction_votes_per_network));
+    am.friction_sign_ins_per_address = Set(int(r.friction_sign_ins_per_address));
 }
 
 fn new_edition(year: i32, title: String, schedule: &Schedule, rules: &EditionRules, now: DateTime<Utc>) -> edition::ActiveModel {
@@ -236,10 +240,27 @@ pub async fn set_schedule(
 }
 
 /// Sets the rules, refusing changes to rules that already shaped results.
+/// A friction threshold left empty in the form keeps its value.
 pub async fn set_rules(s: &Services, actor: &account::Model, year: i32, form: &RulesForm) -> Result<EditionView, AppError> {
-    let proposed = form.parse().map_err(AppError::Fields)?;
     let (txn, e) = begin_locked(s, year).await?;
     let current = edition_view(&e);
+    let mut form = form.clone();
+    for (field, value) in [
+        (&mut form.friction_votes_per_address, current.rules.friction_votes_per_address),
+        (&mut form.friction_votes_per_network, current.rules.friction_votes_per_network),
+        (&mut form.friction_sign_ins_per_address, current.rules.friction_sign_ins_per_address),
+    ] {
+        if field.trim().is_empty() {
+            *field = value.to_string();
+        }
+    }
+    let proposed = match form.parse() {
+        Ok(p) => p,
+        Err(f) => {
+            let _ = txn.rollback().await;
+            return Err(AppError::Fields(f));
+        }
+    };
     if let Err(refused) =
         check_rules_change(&current.rules, &proposed, &current.schedule, e.champions_computed_at.is_some(), Utc::now())
     {

@@ -1,12 +1,21 @@
-//! Outgoing mail: SMTP through lettre when `SMTP_URL` is set, otherwise one file per
-//! message in the outbox folder, so a laptop needs no mail server.
+//! Outgoing mail. A message is first written to the `mail` table, in the transaction of
+//! what caused it ([`enqueue`]); a worker on each node then claims due messages (a
+//! conditional update, so two nodes never send the same one) and hands them to the
+//! transport: SMTP through lettre when `SMTP_URL` is set, otherwise one file per message in
+//! the outbox folder, so a laptop needs no mail server. A failed delivery is retried with
+//! a growing delay and its error stays on the row. No request waits on a mail server.
 
 use std::path::{Path, PathBuf};
 
+use chrono::{DateTime, Duration, Utc};
 use lettre::message::header::ContentType;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
-use super::Config;
+use super::entity::mail;
+use super::{Config, Services};
+use crate::AppError;
 
 #[derive(Clone)]
 pub enum Mailer {
@@ -25,50 +34,124 @@ impl Mailer {
         Mailer::Outbox(config.outbox_dir())
     }
 
-    /// Sends a message written in English in `lang` (see [`crate::messages`]).
-    pub async fn send_in(&self, lang: &str, to: &str, subject: &str, body: &str) {
-        let tr = |t: &str| crate::messages::translate(t, lang);
-        self.send(to, &tr(subject), &tr(body)).await;
-    }
-
-    /// Sends (or files) one plain-text message. Failures are logged, never shown to the
-    /// requester, so that answers do not depend on whether an address exists.
-    pub async fn send(&self, to: &str, subject: &str, body: &str) {
+    /// Delivers (or files) one plain-text message.
+    pub async fn deliver(&self, to: &str, subject: &str, body: &str) -> Result<(), String> {
         match self {
-            Mailer::Outbox(dir) => {
-                if let Err(e) = write_outbox(dir, to, subject, body).await {
-                    tracing::error!(error = %e, "could not write to the mail outbox");
-                }
-            }
+            Mailer::Outbox(dir) => write_outbox(dir, to, subject, body).await.map_err(|e| format!("outbox: {e}")),
             Mailer::Smtp { transport, from } => {
                 let msg = Message::builder()
-                    .from(match from.parse() {
-                        Ok(f) => f,
-                        Err(e) => {
-                            tracing::error!(error = %e, "MAIL_FROM is not an address");
-                            return;
-                        }
-                    })
-                    .to(match to.parse() {
-                        Ok(t) => t,
-                        Err(e) => {
-                            tracing::error!(error = %e, "recipient is not an address");
-                            return;
-                        }
-                    })
+                    .from(from.parse().map_err(|e| format!("MAIL_FROM is not an address: {e}"))?)
+                    .to(to.parse().map_err(|e| format!("recipient is not an address: {e}"))?)
                     .subject(subject)
                     .header(ContentType::TEXT_PLAIN)
-                    .body(body.to_string());
-                match msg {
-                    Ok(m) => {
-                        if let Err(e) = transport.send(m).await {
-                            tracing::error!(error = %e, "SMTP delivery failed");
-                        }
-                    }
-                    Err(e) => tracing::error!(error = %e, "could not build the message"),
+                    .body(body.to_string())
+                    .map_err(|e| format!("could not build the message: {e}"))?;
+                transport.send(msg).await.map(|_| ()).map_err(|e| format!("SMTP: {e}"))
+            }
+        }
+    }
+}
+
+/// Queues a message written in English, in `lang` (see [`crate::messages`]). Call it with
+/// the transaction of what causes the message, then [`Services::wake_mail`] after commit.
+pub async fn enqueue(db: &impl ConnectionTrait, lang: &str, to: &str, subject: &str, body: &str) -> Result<(), AppError> {
+    let tr = |t: &str| crate::messages::translate(t, lang);
+    let now = Utc::now();
+    mail::ActiveModel {
+        recipient: Set(to.to_string()),
+        subject: Set(tr(subject)),
+        body: Set(tr(body)),
+        created_at: Set(now),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        claimed_until: Set(None),
+        sent_at: Set(None),
+        last_error: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// How long a worker owns a claimed message before another may take it over.
+const CLAIM_SECS: i64 = 120;
+
+/// The delay before the next try after `attempts` failures: 30 s doubling, at most 1 h.
+pub fn backoff(attempts: i32) -> Duration {
+    Duration::seconds((30_i64 << attempts.clamp(0, 7)).min(3600))
+}
+
+/// Claims the due messages one by one and delivers them; returns how many were sent.
+pub async fn deliver_due(s: &Services) -> Result<usize, AppError> {
+    let mut sent = 0;
+    loop {
+        let now = Utc::now();
+        let due: Vec<i32> = mail::Entity::find()
+            .select_only()
+            .column(mail::Column::Id)
+            .filter(mail::Column::SentAt.is_null())
+            .filter(mail::Column::NextAttemptAt.lte(now))
+            .filter(sea_orm::Condition::any().add(mail::Column::ClaimedUntil.is_null()).add(mail::Column::ClaimedUntil.lt(now)))
+            .order_by_asc(mail::Column::Id)
+            .limit(50)
+            .into_tuple()
+            .all(&s.db)
+            .await?;
+        if due.is_empty() {
+            return Ok(sent);
+        }
+        for id in due {
+            if claim(&s.db, id, now).await? {
+                if deliver_one(s, id).await? {
+                    sent += 1;
                 }
             }
         }
+    }
+}
+
+async fn claim(db: &impl ConnectionTrait, id: i32, now: DateTime<Utc>) -> Result<bool, AppError> {
+    let res = mail::Entity::update_many()
+        .col_expr(mail::Column::ClaimedUntil, Expr::value(Some(now + Duration::seconds(CLAIM_SECS))))
+        .filter(mail::Column::Id.eq(id))
+        .filter(mail::Column::SentAt.is_null())
+        .filter(sea_orm::Condition::any().add(mail::Column::ClaimedUntil.is_null()).add(mail::Column::ClaimedUntil.lt(now)))
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected == 1)
+}
+
+async fn deliver_one(s: &Services, id: i32) -> Result<bool, AppError> {
+    let Some(m) = mail::Entity::find_by_id(id).one(&s.db).await? else { return Ok(false) };
+    let outcome = s.mailer.deliver(&m.recipient, &m.subject, &m.body).await;
+    let mut am: mail::ActiveModel = m.clone().into();
+    am.claimed_until = Set(None);
+    match &outcome {
+        Ok(()) => {
+            am.sent_at = Set(Some(Utc::now()));
+            am.last_error = Set(None);
+        }
+        Err(e) => {
+            tracing::warn!(mail = id, attempts = m.attempts + 1, error = %e, "mail delivery failed; will retry");
+            am.attempts = Set(m.attempts + 1);
+            am.next_attempt_at = Set(Utc::now() + backoff(m.attempts));
+            am.last_error = Set(Some(e.chars().take(500).collect()));
+        }
+    }
+    am.update(&s.db).await?;
+    metrics::counter!("mails_total", "outcome" => if outcome.is_ok() { "sent" } else { "failed" }).increment(1);
+    Ok(outcome.is_ok())
+}
+
+/// The node's mail worker: delivers at once when woken, and every few seconds otherwise
+/// (messages queued by other nodes, retries).
+pub async fn run_worker(s: Services) {
+    loop {
+        if let Err(e) = deliver_due(&s).await {
+            tracing::warn!("mail worker: {e}");
+        }
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(3), s.mail_wake.notified()).await;
     }
 }
 
@@ -103,4 +186,14 @@ pub fn find_link(message: &str, needle: &str) -> Option<String> {
         .split_whitespace()
         .find(|w| w.starts_with("http") && w.contains(needle))
         .map(|s| s.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn retries_back_off_up_to_an_hour() {
+        assert_eq!(super::backoff(0).num_seconds(), 30);
+        assert_eq!(super::backoff(1).num_seconds(), 60);
+        assert_eq!(super::backoff(20).num_seconds(), 3600);
+    }
 }

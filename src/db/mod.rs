@@ -5,8 +5,10 @@ pub mod auth;
 pub mod catalog;
 pub mod champions;
 pub mod config;
+pub mod disposable;
 pub mod editions;
 pub mod entity;
+pub mod friction;
 pub mod mail;
 pub mod migration;
 pub mod nominations;
@@ -36,13 +38,90 @@ pub struct Services {
     pub listings: Arc<ListingCache>,
     /// The node's vote writer (group commit).
     pub vote_writer: Arc<voting::VoteWriter>,
+    /// Per-node rates of clients, addresses and networks.
+    pub limiter: Arc<friction::RateLimiter>,
+    /// Wakes the node's mail worker when a message was queued.
+    pub mail_wake: Arc<tokio::sync::Notify>,
+    /// Work finished after a request was answered (see [`Background`]).
+    pub background: Arc<Background>,
 }
 
 impl Services {
     pub fn new(db: DatabaseConnection, config: Config) -> Self {
         let mailer = mail::Mailer::from_config(&config);
-        Services { db, config: Arc::new(config), mailer, current_edition: Arc::default(), listings: Arc::new(TtlCache::new(DISPLAY_TTL)), vote_writer: Arc::default() }
+        Services {
+            db,
+            config: Arc::new(config),
+            mailer,
+            current_edition: Arc::default(),
+            listings: Arc::new(TtlCache::new(DISPLAY_TTL)),
+            vote_writer: Arc::default(),
+            limiter: Arc::default(),
+            mail_wake: Arc::default(),
+            background: Arc::default(),
+        }
     }
+
+    /// Tells the mail worker that messages were queued (call after the commit).
+    pub fn wake_mail(&self) {
+        self.mail_wake.notify_one();
+    }
+}
+
+/// Work a request starts and does not wait for: what depends on whether an e-mail address
+/// has an account runs here, so that the answer (and its timing) is the same either way.
+/// Shutdown and tests wait for it to finish ([`Background::idle`]).
+#[derive(Debug, Default)]
+pub struct Background {
+    running: std::sync::atomic::AtomicUsize,
+    done: tokio::sync::Notify,
+}
+
+impl Background {
+    pub fn spawn<F>(self: &Arc<Self>, name: &'static str, work: F)
+    where
+        F: std::future::Future<Output = Result<(), crate::AppError>> + Send + 'static,
+    {
+        use std::sync::atomic::Ordering;
+        self.running.fetch_add(1, Ordering::SeqCst);
+        let me = self.clone();
+        tokio::spawn(async move {
+            if let Err(e) = work.await {
+                tracing::warn!(task = name, "background work failed: {e}");
+            }
+            me.running.fetch_sub(1, Ordering::SeqCst);
+            me.done.notify_waiters();
+        });
+    }
+
+    /// Waits until no background work is running.
+    pub async fn idle(&self) {
+        use std::sync::atomic::Ordering;
+        loop {
+            let notified = self.done.notified();
+            if self.running.load(Ordering::SeqCst) == 0 {
+                return;
+            }
+            let _ = tokio::time::timeout(Duration::from_millis(50), notified).await;
+        }
+    }
+}
+
+/// Begins a transaction whose first statement holds the edition's row. SQLite then takes
+/// its write lock at once (a transaction that read first would fail, not wait, when a vote
+/// is written meanwhile) and PostgreSQL locks the row, so that changes of one edition
+/// (invalidations, champions, corrections, submissions, release) run one after another and
+/// each checks its guards against the state it changes.
+pub async fn begin_on_edition(db: &DatabaseConnection, edition_id: i32) -> Result<sea_orm::DatabaseTransaction, crate::AppError> {
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+    let txn = db.begin().await?;
+    entity::edition::Entity::update_many()
+        .col_expr(entity::edition::Column::Title, Expr::col(entity::edition::Column::Title))
+        .filter(entity::edition::Column::Id.eq(edition_id))
+        .exec(&txn)
+        .await?;
+    Ok(txn)
 }
 
 /// How long a node keeps display data (the current edition, the category listings).
@@ -193,6 +272,8 @@ pub struct RequestContext {
     /// The language of the answer (`ar`, `en`, …): `?lang=`, then the language cookie,
     /// then `Accept-Language`.
     pub lang: &'static str,
+    /// The message a form post left for this page, if any (see [`crate::flash`]).
+    pub flash: Option<crate::flash::Flash>,
 }
 
 /// Name of the session cookie.

@@ -187,7 +187,10 @@ pub async fn save(
             geneva_label(e.submission_closes)
         )));
     }
-    let txn = s.db.begin().await?;
+    // A submission holds the edition's row from its first statement, so that parallel
+    // submits check the eligibility rules one after another (PostgreSQL reads them without
+    // a lock otherwise); drafts need no such order.
+    let txn = if valid.is_some() { super::begin_on_edition(&s.db, e.id).await? } else { s.db.begin().await? };
     if let Some(v) = &valid {
         let prior = prior_entries(&txn, &e, existing.as_ref().map(|n| n.id)).await?;
         let limit = edition_view(&e).rules.submissions_per_entity;
@@ -421,13 +424,19 @@ fn decision_mail(year: i32, title: &str, status: NominationStatus, reason: Optio
     (subject, body)
 }
 
-async fn mail_submitter(s: &Services, n: &nomination::Model, year: i32, status: NominationStatus, reason: Option<&str>, corrected: bool) -> Result<(), AppError> {
+/// Queues the decision's e-mail to the submitter, in the language they last used.
+async fn mail_submitter(
+    db: &impl ConnectionTrait,
+    n: &nomination::Model,
+    year: i32,
+    status: NominationStatus,
+    reason: Option<&str>,
+    corrected: bool,
+) -> Result<(), AppError> {
     let Some(account_id) = n.account_id else { return Ok(()) };
-    let Some(a) = account::Entity::find_by_id(account_id).one(&s.db).await? else { return Ok(()) };
+    let Some(a) = account::Entity::find_by_id(account_id).one(db).await? else { return Ok(()) };
     let (subject, body) = decision_mail(year, &n.title, status, reason, corrected);
-    // in the language the submitter last used
-    s.mailer.send_in(&a.lang, &a.email, &subject, &body).await;
-    Ok(())
+    super::mail::enqueue(db, &a.lang, &a.email, &subject, &body).await
 }
 
 /// Applies every staged decision of the edition at once, creates the new nominees'
@@ -466,6 +475,10 @@ pub async fn release_decisions(s: &Services, actor: i32, year: Option<i32>, now:
         return Err(AppError::invalid("There are no staged decisions to release."));
     }
     super::seed::ensure_tally_rows(&txn, e.id).await?;
+    for n in &released {
+        let status = NominationStatus::parse(&n.status).unwrap_or(NominationStatus::Submitted);
+        mail_submitter(&txn, n, e.year, status, n.rejection_reason.as_deref(), false).await?;
+    }
     super::audit::record(
         &txn,
         Some(actor),
@@ -476,10 +489,7 @@ pub async fn release_decisions(s: &Services, actor: i32, year: Option<i32>, now:
     )
     .await?;
     txn.commit().await?;
-    for n in &released {
-        let status = NominationStatus::parse(&n.status).unwrap_or(NominationStatus::Submitted);
-        mail_submitter(s, n, e.year, status, n.rejection_reason.as_deref(), false).await?;
-    }
+    s.wake_mail();
     s.listings.clear();
     Ok(released.len())
 }
@@ -506,7 +516,17 @@ pub async fn correct_decision(
         _ => return Err(AppError::Conflict("No decision on this project was released yet; stage one instead.".into())),
     }
     let before = serde_json::json!({ "status": n.status, "rejection_reason": n.rejection_reason }).to_string();
-    let txn = s.db.begin().await?;
+    // a correction between nominee and rejected changes the ballot, so the count: refused
+    // once the count is frozen
+    let txn = super::begin_on_edition(&s.db, e.id).await?;
+    let e = edition::Entity::find_by_id(e.id).one(&txn).await?.ok_or(AppError::Internal)?;
+    let n = nomination::Entity::find_by_id(n.id).one(&txn).await?.ok_or_else(not_found)?;
+    if NominationStatus::parse(&n.status).is_some_and(|st| st.on_ballot()) != (d == Decision::Nominee) {
+        if let Err(err) = super::voting::require_audit_open(&e, now) {
+            let _ = txn.rollback().await;
+            return Err(err);
+        }
+    }
     let mut am = n.clone().into_active_model();
     am.status = Set(d.status().key().into());
     am.rejection_reason = Set(reason.clone());
@@ -518,8 +538,9 @@ pub async fn correct_decision(
     }
     let after = serde_json::json!({ "status": d.key(), "rejection_reason": reason }).to_string();
     super::audit::record(&txn, Some(actor), "screening.correct", &format!("nomination:{}", n.uuid), Some(before), Some(after)).await?;
+    mail_submitter(&txn, &saved, e.year, d.status(), reason.as_deref(), true).await?;
     txn.commit().await?;
-    mail_submitter(s, &saved, e.year, d.status(), reason.as_deref(), true).await?;
+    s.wake_mail();
     s.listings.clear();
     Ok(submission_view(&saved, &e, now))
 }

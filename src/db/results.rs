@@ -10,39 +10,54 @@ use uuid::Uuid;
 
 use super::catalog::{edition_view, BALLOT_STATUSES};
 use super::entity::{account, champion, edition, nomination, vote};
-use super::{audit, Services};
-use crate::account::{roles_from_string, Role};
+use super::{audit, mail, Services};
+use crate::account::roles_from_string;
 use crate::category::CATEGORIES;
-use crate::results::{digest, CategoryResult, Digest, LedgerEntry, ResultLine, ResultsView};
+use crate::results::{digest, visibility, CategoryResult, Digest, LedgerEntry, ResultLine, ResultsView, Viewer, Visibility};
 use crate::time::geneva_label;
 use crate::AppError;
 
-/// Admins and announcers see results before release; everyone after.
-pub fn privileged(a: Option<&account::Model>) -> bool {
-    a.is_some_and(|a| {
-        a.confirmed_at.is_some() && roles_from_string(&a.roles).iter().any(|r| matches!(r, Role::Admin | Role::Announcer))
-    })
+/// What `who` (None: the public) may see of an edition's results now: the one gate of
+/// the embargo ([`crate::results::visibility`]), asked by every page, server function,
+/// file, API route and command.
+pub fn access(e: &edition::Model, who: Option<&account::Model>) -> Visibility {
+    let viewer = who.map_or(Viewer::Public, |a| Viewer::of(&roles_from_string(&a.roles), a.confirmed_at.is_some()));
+    visibility(viewer, edition_view(e).results_public(Utc::now()), e.champions_computed_at.is_some(), e.publish_vote_counts)
 }
 
-fn embargo(e: &edition::Model, who: Option<&account::Model>) -> Result<(), AppError> {
-    if edition_view(e).results_public(Utc::now()) || privileged(who) {
-        return Ok(());
-    }
-    Err(AppError::forbidden(format!(
-        "The results of the {} edition are embargoed until they are released (at the latest on {}, Geneva time).",
+fn embargoed(e: &edition::Model) -> AppError {
+    AppError::forbidden(format!(
+        "The results of the {} edition are embargoed until they are released (planned for {}, Geneva time).",
         e.year,
         geneva_label(e.announcement_at)
-    )))
+    ))
+}
+
+/// The results, or the embargo's refusal.
+pub fn require_results(e: &edition::Model, who: Option<&account::Model>) -> Result<Visibility, AppError> {
+    let v = access(e, who);
+    if v.results { Ok(v) } else { Err(embargoed(e)) }
+}
+
+/// The vote counts (ledger, digest), or the refusal: the embargo, or an edition that does
+/// not publish them.
+pub fn require_counts(e: &edition::Model, who: Option<&account::Model>) -> Result<Visibility, AppError> {
+    let v = require_results(e, who)?;
+    if v.counts {
+        Ok(v)
+    } else {
+        Err(AppError::forbidden(format!("The {} edition does not publish vote counts.", e.year)))
+    }
 }
 
 /// The results of an edition for `who` (None: the public).
 pub async fn view(db: &DatabaseConnection, year: &str, who: Option<&account::Model>) -> Result<ResultsView, AppError> {
     let e = super::review::edition_for(db, year).await?;
-    embargo(&e, who)?;
-    build(db, &e).await
+    let v = require_results(&e, who)?;
+    build(db, &e, v.counts).await
 }
 
-async fn build(db: &DatabaseConnection, e: &edition::Model) -> Result<ResultsView, AppError> {
+async fn build(db: &DatabaseConnection, e: &edition::Model, counts_visible: bool) -> Result<ResultsView, AppError> {
     let rows = champion::Entity::find()
         .filter(champion::Column::EditionId.eq(e.id))
         .filter(champion::Column::ExcludedReason.is_null())
@@ -54,11 +69,11 @@ async fn build(db: &DatabaseConnection, e: &edition::Model) -> Result<ResultsVie
         .all(db)
         .await?;
     let by_id: HashMap<i32, &nomination::Model> = noms.iter().map(|n| (n.id, n)).collect();
-    let counts = super::champions::counted_votes(db, e).await?;
+    let publish = counts_visible;
+    let counts = if publish { super::champions::counted_votes(db, e).await? } else { HashMap::new() };
     let review = super::review::admin_view(db, &e.year.to_string()).await?;
     let scores: HashMap<Uuid, f64> =
         review.categories.iter().flat_map(|c| c.ranking.iter().filter_map(|r| r.result.map(|x| (r.nominee, x)))).collect();
-    let publish = e.publish_vote_counts;
     let categories = CATEGORIES
         .iter()
         .map(|c| {
@@ -100,36 +115,65 @@ async fn build(db: &DatabaseConnection, e: &edition::Model) -> Result<ResultsVie
         year: e.year,
         title: e.title.clone(),
         released: edition_view(e).results_public(Utc::now()),
-        released_at: e.results_released_at.or((Utc::now() >= e.announcement_at).then_some(e.announcement_at)),
+        released_at: e.results_released_at,
         publish_vote_counts: publish,
         categories,
     })
 }
 
-/// Releases an edition's results now (before its announcement instant), then finalises.
-pub async fn release(s: &Services, actor: i32, year: &str) -> Result<ResultsView, AppError> {
-    let e = super::review::edition_for(&s.db, year).await?;
-    if edition_view(&e).results_public(Utc::now()) {
-        return Err(AppError::Conflict(format!("The results of the {} edition are already released.", e.year)));
-    }
+/// Why an edition's results cannot be released yet, if anything stops it: champions not
+/// computed, or categories whose winner choice is not made (their codes).
+pub async fn release_blocker(db: &impl ConnectionTrait, e: &edition::Model) -> Result<Option<ReleaseBlocker>, AppError> {
     if e.champions_computed_at.is_none() {
-        return Err(AppError::invalid("Compute the champions before releasing the results."));
+        return Ok(Some(ReleaseBlocker::ChampionsNotComputed));
     }
     let undecided: HashSet<i32> = champion::Entity::find()
         .filter(champion::Column::EditionId.eq(e.id))
         .filter(champion::Column::DecidedAt.is_null())
-        .all(&s.db)
+        .all(db)
         .await?
         .into_iter()
         .map(|r| r.category_id)
         .collect();
-    if !undecided.is_empty() {
-        let codes: Vec<&str> = CATEGORIES.iter().filter(|c| undecided.contains(&(c.position as i32))).map(|c| c.code).collect();
-        return Err(AppError::invalid(format!("Choose the winners of every category first; still open: {}.", codes.join(", "))));
+    if undecided.is_empty() {
+        return Ok(None);
     }
+    Ok(Some(ReleaseBlocker::Undecided(
+        CATEGORIES.iter().filter(|c| undecided.contains(&(c.position as i32))).map(|c| c.code.to_string()).collect(),
+    )))
+}
+
+impl ReleaseBlocker {
+    pub fn message(&self) -> String {
+        match self {
+            ReleaseBlocker::ChampionsNotComputed => "Compute the champions before releasing the results.".into(),
+            ReleaseBlocker::Undecided(codes) => {
+                format!("Choose the winners of every category first; still open: {}.", codes.join(", "))
+            }
+        }
+    }
+}
+
+/// Releases an edition's results now, once every category is decided, then finalises.
+pub async fn release(s: &Services, actor: i32, year: &str) -> Result<ResultsView, AppError> {
+    let e = super::review::edition_for(&s.db, year).await?;
+    release_on(s, Some(actor), &e).await?;
+    build(&s.db, &edition::Entity::find_by_id(e.id).one(&s.db).await?.ok_or(AppError::Internal)?, true).await
+}
+
+async fn release_on(s: &Services, actor: Option<i32>, e: &edition::Model) -> Result<(), AppError> {
     let now = Utc::now();
-    let txn = s.db.begin().await?;
-    // conditional: two admins releasing at once release once
+    let txn = super::begin_on_edition(&s.db, e.id).await?;
+    let e = edition::Entity::find_by_id(e.id).one(&txn).await?.ok_or(AppError::Internal)?;
+    if edition_view(&e).results_public(now) {
+        let _ = txn.rollback().await;
+        return Err(AppError::Conflict(format!("The results of the {} edition are already released.", e.year)));
+    }
+    if let Some(b) = release_blocker(&txn, &e).await? {
+        let _ = txn.rollback().await;
+        return Err(AppError::invalid(b.message()));
+    }
+    // conditional: two admins (or two nodes at the announcement instant) release once
     let res = edition::Entity::update_many()
         .col_expr(edition::Column::ResultsReleasedAt, Expr::value(Some(now)))
         .filter(edition::Column::Id.eq(e.id))
@@ -140,10 +184,18 @@ pub async fn release(s: &Services, actor: i32, year: &str) -> Result<ResultsView
         let _ = txn.rollback().await;
         return Err(AppError::Conflict(format!("The results of the {} edition are already released.", e.year)));
     }
-    audit::record(&txn, Some(actor), "results.release", &format!("edition:{}", e.year), None, Some(now.to_rfc3339())).await?;
+    let action = if actor.is_some() { "results.release" } else { "results.release_at_announcement" };
+    audit::record(&txn, actor, action, &format!("edition:{}", e.year), None, Some(now.to_rfc3339())).await?;
     txn.commit().await?;
     finalize(s, e.id).await?;
-    build(&s.db, &edition::Entity::find_by_id(e.id).one(&s.db).await?.ok_or(AppError::Internal)?).await
+    Ok(())
+}
+
+/// What stops a release.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReleaseBlocker {
+    ChampionsNotComputed,
+    Undecided(Vec<String>),
 }
 
 /// Once results are public: marks champions and winners on their nominations and sends
@@ -196,14 +248,14 @@ pub async fn finalize(s: &Services, edition_id: i32) -> Result<usize, AppError> 
             letters.push((t, lang.clone(), subject.clone(), body.clone()));
         }
     }
-    audit::record(&txn, None, "results.letters", &format!("edition:{}", e.year), None, Some(format!("{{\"letters\":{}}}", letters.len())))
+    for (to, lang, subject, body) in &letters {
+        mail::enqueue(&txn, lang, to, subject, body).await?;
+    }
+    audit::record(&txn, None, "results.letters", &format!("edition:{}", e.year), None, Some(serde_json::json!({ "letters": letters.len() }).to_string()))
         .await?;
     txn.commit().await?;
-    let n = letters.len();
-    for (to, lang, subject, body) in letters {
-        s.mailer.send_in(&lang, &to, &subject, &body).await;
-    }
-    Ok(n)
+    s.wake_mail();
+    Ok(letters.len())
 }
 
 fn letter(public_url: &str, year: i32, code: &str, n: &nomination::Model, winner: bool) -> (String, String) {
@@ -221,16 +273,29 @@ fn letter(public_url: &str, year: i32, code: &str, n: &nomination::Model, winner
     )
 }
 
-/// Finalises every edition whose results became public (at its announcement instant).
-pub async fn finalize_due(s: &Services) -> Result<usize, AppError> {
+/// At the announcement instant: releases the results of every edition whose winners are
+/// all chosen (claimed once across nodes by a conditional update). An edition with a
+/// category still undecided waits, and its admin dashboard says why; nothing is
+/// published half-done. Returns how many editions were released.
+pub async fn release_due(s: &Services) -> Result<usize, AppError> {
+    let now = Utc::now();
     let due = edition::Entity::find()
-        .filter(edition::Column::LettersSentAt.is_null())
+        .filter(edition::Column::ResultsReleasedAt.is_null())
+        .filter(edition::Column::AnnouncementAt.lte(now))
         .filter(edition::Column::ChampionsComputedAt.is_not_null())
         .all(&s.db)
         .await?;
     let mut n = 0;
     for e in due {
-        n += finalize(s, e.id).await?;
+        if release_blocker(&s.db, &e).await?.is_some() {
+            continue;
+        }
+        match release_on(s, None, &e).await {
+            Ok(()) => n += 1,
+            // released by another node meanwhile
+            Err(AppError::Conflict(_)) => {}
+            Err(err) => return Err(err),
+        }
     }
     Ok(n)
 }
@@ -238,7 +303,7 @@ pub async fn finalize_due(s: &Services) -> Result<usize, AppError> {
 /// The counted votes without their voters: category code, receipt, nominee.
 pub async fn ledger(db: &DatabaseConnection, year: &str, who: Option<&account::Model>) -> Result<(i32, Vec<LedgerEntry>), AppError> {
     let e = super::review::edition_for(db, year).await?;
-    embargo(&e, who)?;
+    require_counts(&e, who)?;
     let noms: HashMap<i32, Uuid> = nomination::Entity::find()
         .filter(nomination::Column::EditionId.eq(e.id))
         .all(db)

@@ -3,6 +3,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::Utc;
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait,
 };
@@ -528,12 +529,20 @@ pub async fn save(
     let txn = s.db.begin().await?;
     match existing {
         Some(r) => {
-            let mut am: review::ActiveModel = r.into();
-            am.scores = Set(json.clone());
-            am.comment = Set(comment.to_string());
-            am.status = Set(status.into());
-            am.updated_at = Set(now);
-            am.update(&txn).await?;
+            // conditional: of two saves racing a submit, none changes a submitted review
+            let res = review::Entity::update_many()
+                .col_expr(review::Column::Scores, Expr::value(json.clone()))
+                .col_expr(review::Column::Comment, Expr::value(comment.to_string()))
+                .col_expr(review::Column::Status, Expr::value(status))
+                .col_expr(review::Column::UpdatedAt, Expr::value(now))
+                .filter(review::Column::Id.eq(r.id))
+                .filter(review::Column::Status.eq("draft"))
+                .exec(&txn)
+                .await?;
+            if res.rows_affected != 1 {
+                let _ = txn.rollback().await;
+                return Err(AppError::Conflict("Your scores for this champion are submitted and final.".into()));
+            }
         }
         None => {
             let row = review::ActiveModel {

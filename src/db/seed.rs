@@ -139,6 +139,9 @@ pub fn demo_edition(year: i32, now: DateTime<Utc>) -> edition::ActiveModel {
         rubric: Set(None),
         letters_sent_at: Set(None),
         created_at: Set(now),
+        friction_votes_per_address: Set(200),
+        friction_votes_per_network: Set(2000),
+        friction_sign_ins_per_address: Set(20),
         ..Default::default()
     }
 }
@@ -238,14 +241,18 @@ pub async fn ensure_tally_rows(db: &impl ConnectionTrait, edition_id: i32) -> Re
     Ok(())
 }
 
-/// Loads the demo data if the database has no edition yet; always ensures the demo
-/// accounts exist. Returns whether an edition was created.
+/// Loads the demo data into an empty database: the demo accounts (with the published
+/// [`DEMO_PASSWORD`]) and editions. A database that holds any edition or any account is
+/// never touched: demo accounts are not created beside real data, and a role an admin
+/// revoked is not given back at the next start. Only the laptop command asks for this
+/// (`DEMO_DATA=1`); the server's default is off. Returns whether the demo was loaded.
 pub async fn load_demo(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<bool, AppError> {
+    use sea_orm::PaginatorTrait;
+    if edition::Entity::find().count(db).await? > 0 || super::entity::account::Entity::find().count(db).await? > 0 {
+        return Ok(false);
+    }
     for (email, name, roles) in DEMO_ACCOUNTS {
         ensure_account(db, email, DEMO_PASSWORD, name, "WSIS Prizes demo", "Switzerland", roles).await?;
-    }
-    if edition::Entity::find().one(db).await?.is_some() {
-        return Ok(false);
     }
     let year = now.with_timezone(&Zurich).format("%Y").to_string().parse().unwrap_or(2026);
     let e = demo_edition(year, now).insert(db).await?;
@@ -281,6 +288,8 @@ pub async fn bring_to_review(s: &super::Services, now: DateTime<Utc>) -> Result<
         .map(|i| account::ActiveModel {
             uuid: Set(Uuid::from_u128(rng.random())),
             email: Set(format!("demo-voter-{i}@wsis.example")),
+            email_canonical: Set(Some(format!("demo-voter-{i}@wsis.example"))),
+            frozen_by: Set(None),
             password_hash: Set(template.password_hash.clone()),
             display_name: Set(format!("Demo voter {i}")),
             organisation: Set(String::new()),
@@ -322,6 +331,7 @@ pub async fn bring_to_review(s: &super::Services, now: DateTime<Utc>) -> Result<
                 receipt: Set(super::voting::receipt_for(&s.config.secret, id)),
                 valid: Set(true),
                 invalidated_reason: Set(None),
+                frozen_by: Set(None),
                 ..Default::default()
             });
         }
@@ -455,6 +465,9 @@ mod tests {
             rubric: None,
             letters_sent_at: None,
             created_at: now,
+            friction_votes_per_address: 200,
+            friction_votes_per_network: 2000,
+            friction_sign_ins_per_address: 20,
         }
     }
 }

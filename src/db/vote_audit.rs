@@ -3,13 +3,14 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Duration, DurationRound, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use uuid::Uuid;
 
-use super::entity::{account, nomination, vote};
+use super::entity::{account, edition, nomination, vote, vote_freeze};
 use super::Services;
 use crate::category::CATEGORIES;
-use crate::champion::{max_in_window, AuditSignals, AuditVote, Burst, FastAccount, SharedOrigin};
+use crate::champion::{max_in_window, AuditSignals, AuditVote, Burst, ClusterKind, FastAccount, FreezeLine, SharedOrigin};
 use crate::AppError;
 
 /// Thresholds of the signals; deliberately low so that the demo shows them.
@@ -22,7 +23,24 @@ fn code_of(category_id: i32) -> String {
     CATEGORIES.iter().find(|c| c.position as i32 == category_id).map(|c| c.code.to_string()).unwrap_or_default()
 }
 
+type Core = (Vec<Burst>, Vec<SharedOrigin>, Vec<FastAccount>, Vec<(DateTime<Utc>, u64)>, u64, u64);
+
 pub async fn signals(db: &impl ConnectionTrait, edition_id: i32) -> Result<AuditSignals, AppError> {
+    let (bursts, shared_origins, fast_accounts, votes_per_hour, total_votes, invalid_votes) = signals_core(db, edition_id).await?;
+    let e = edition::Entity::find_by_id(edition_id).one(db).await?.ok_or(AppError::Internal)?;
+    Ok(AuditSignals {
+        bursts,
+        shared_origins,
+        fast_accounts,
+        votes_per_hour,
+        total_votes,
+        invalid_votes,
+        freezes: freezes(db, edition_id).await?,
+        count_frozen: super::voting::require_audit_open(&e, Utc::now()).is_err(),
+    })
+}
+
+async fn signals_core(db: &impl ConnectionTrait, edition_id: i32) -> Result<Core, AppError> {
     let rows: Vec<(i32, i32, i32, DateTime<Utc>, String, bool)> = vote::Entity::find()
         .select_only()
         .columns([vote::Column::AccountId, vote::Column::NominationId, vote::Column::CategoryId, vote::Column::CastAt, vote::Column::OriginHash, vote::Column::Valid])
@@ -78,7 +96,7 @@ pub async fn signals(db: &impl ConnectionTrait, edition_id: i32) -> Result<Audit
     let mut shared_origins: Vec<SharedOrigin> = per_origin
         .into_iter()
         .filter(|(_, (accts, _))| accts.len() >= SHARED_ORIGIN_MIN_ACCOUNTS)
-        .map(|(o, (accts, votes))| SharedOrigin { origin: o.chars().take(12).collect(), accounts: accts.len() as u64, votes })
+        .map(|(o, (accts, votes))| SharedOrigin { key: o.to_string(), origin: o.chars().take(12).collect(), accounts: accts.len() as u64, votes })
         .collect();
     shared_origins.sort_by(|a, b| b.accounts.cmp(&a.accounts));
 
@@ -100,7 +118,7 @@ pub async fn signals(db: &impl ConnectionTrait, edition_id: i32) -> Result<Audit
     votes_per_hour.sort();
     let keep = votes_per_hour.len().saturating_sub(48);
     votes_per_hour.drain(..keep);
-    Ok(AuditSignals { bursts, shared_origins, fast_accounts, votes_per_hour, total_votes, invalid_votes })
+    Ok((bursts, shared_origins, fast_accounts, votes_per_hour, total_votes, invalid_votes))
 }
 
 /// The votes of one account (found by e-mail), for the audit page.
@@ -143,6 +161,8 @@ pub async fn set_account_validity(s: &Services, actor: i32, edition_id: i32, acc
     if reason.trim().is_empty() {
         return Err(AppError::invalid("Please give a reason; it goes to the audit log."));
     }
+    let e = edition::Entity::find_by_id(edition_id).one(&s.db).await?.ok_or(AppError::Internal)?;
+    super::voting::require_audit_open(&e, Utc::now())?;
     let votes = vote::Entity::find()
         .filter(vote::Column::EditionId.eq(edition_id))
         .filter(vote::Column::AccountId.eq(a.id))
@@ -153,9 +173,268 @@ pub async fn set_account_validity(s: &Services, actor: i32, edition_id: i32, acc
     for v in votes {
         match super::voting::set_vote_validity(s, actor, v.uuid, valid, reason).await {
             Ok(()) => changed += 1,
-            Err(AppError::Conflict(_)) => {}
+            // changed meanwhile by another admin
+            Err(AppError::Conflict(m)) if m.starts_with("This vote is already") => {}
             Err(e) => return Err(e),
         }
     }
     Ok(changed)
+}
+
+/// The accounts of one cluster of the audit, with what the freeze will call it.
+async fn cluster_accounts(db: &impl ConnectionTrait, edition_id: i32, kind: ClusterKind, key: &str) -> Result<(Vec<i32>, String), AppError> {
+    let key = key.trim();
+    let accounts_of = |rows: Vec<i32>| {
+        let mut v = rows;
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    match kind {
+        ClusterKind::Origin => {
+            if key.len() < 12 || !key.chars().all(|c| c.is_ascii_hexdigit()) {
+                return Err(AppError::invalid("Name the origin by its hash, as the audit page shows it."));
+            }
+            let rows: Vec<i32> = vote::Entity::find()
+                .select_only()
+                .column(vote::Column::AccountId)
+                .filter(vote::Column::EditionId.eq(edition_id))
+                .filter(vote::Column::OriginHash.starts_with(key))
+                .into_tuple()
+                .all(db)
+                .await?;
+            Ok((accounts_of(rows), format!("origin {}", &key[..12])))
+        }
+        ClusterKind::Burst => {
+            let (nominee, start) = key
+                .split_once('@')
+                .and_then(|(n, t)| Some((Uuid::parse_str(n).ok()?, DateTime::parse_from_rfc3339(t).ok()?.with_timezone(&Utc))))
+                .ok_or_else(|| AppError::invalid("Name the burst by its nominee and the start of its window, as the audit page shows it."))?;
+            let n = super::catalog::nomination_by_uuid(db, nominee).await?.ok_or_else(|| AppError::NotFound("No such nominee.".into()))?;
+            let rows: Vec<i32> = vote::Entity::find()
+                .select_only()
+                .column(vote::Column::AccountId)
+                .filter(vote::Column::EditionId.eq(edition_id))
+                .filter(vote::Column::NominationId.eq(n.id))
+                .filter(vote::Column::CastAt.gte(start))
+                .filter(vote::Column::CastAt.lt(start + Duration::seconds(BURST_WINDOW_SECS)))
+                .into_tuple()
+                .all(db)
+                .await?;
+            Ok((accounts_of(rows), format!("burst for “{}” from {}", n.title, crate::time::geneva_label(start))))
+        }
+        ClusterKind::NewAccounts => {
+            let signals = signals_without_freezes(db, edition_id).await?;
+            let uuids: Vec<Uuid> = signals.iter().map(|f| f.account).collect();
+            let rows: Vec<i32> = account::Entity::find()
+                .select_only()
+                .column(account::Column::Id)
+                .filter(account::Column::Uuid.is_in(uuids))
+                .into_tuple()
+                .all(db)
+                .await?;
+            Ok((accounts_of(rows), format!("accounts that voted within {FAST_ACCOUNT_MINUTES} minutes of being created")))
+        }
+        ClusterKind::Account => {
+            let id = Uuid::parse_str(key).map_err(|_| AppError::invalid("Name the account by its id."))?;
+            let a = account::Entity::find()
+                .filter(account::Column::Uuid.eq(id))
+                .one(db)
+                .await?
+                .ok_or_else(|| AppError::NotFound("No such account.".into()))?;
+            Ok((vec![a.id], format!("account {}", a.email)))
+        }
+    }
+}
+
+async fn signals_without_freezes(db: &impl ConnectionTrait, edition_id: i32) -> Result<Vec<FastAccount>, AppError> {
+    Ok(signals_core(db, edition_id).await?.2)
+}
+
+/// Freezes a cluster pending review: its accounts can no longer vote and their valid votes
+/// are held out of the count (counters move in the same transaction). Reversible with
+/// [`lift`]; refused once the count is frozen.
+pub async fn freeze(s: &Services, actor: i32, edition_id: i32, kind: ClusterKind, key: &str, reason: &str) -> Result<FreezeLine, AppError> {
+    let reason = reason.trim();
+    if reason.is_empty() || reason.chars().count() > 1000 {
+        return Err(AppError::invalid("Please give a reason (up to 1000 characters); it goes to the audit log."));
+    }
+    let (accounts, label) = cluster_accounts(&s.db, edition_id, kind, key).await?;
+    if accounts.is_empty() {
+        return Err(AppError::invalid("This cluster has no accounts to freeze."));
+    }
+    let now = Utc::now();
+    let txn = super::begin_on_edition(&s.db, edition_id).await?;
+    // votes in flight finish first and none starts until the freeze is in place
+    if txn.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+        txn.execute_unprepared("LOCK TABLE vote IN SHARE MODE").await?;
+    }
+    let e = edition::Entity::find_by_id(edition_id).one(&txn).await?.ok_or(AppError::Internal)?;
+    if let Err(err) = super::voting::require_audit_open(&e, now) {
+        let _ = txn.rollback().await;
+        return Err(err);
+    }
+    let row = vote_freeze::ActiveModel {
+        uuid: Set(Uuid::new_v4()),
+        edition_id: Set(edition_id),
+        kind: Set(kind.key().into()),
+        label: Set(label),
+        reason: Set(reason.to_string()),
+        accounts: Set(0),
+        votes: Set(0),
+        created_by: Set(Some(actor)),
+        created_at: Set(now),
+        lifted_by: Set(None),
+        lifted_at: Set(None),
+        lift_reason: Set(None),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let mut frozen_accounts = 0;
+    let mut held = 0;
+    for chunk in accounts.chunks(500) {
+        let res = account::Entity::update_many()
+            .col_expr(account::Column::FrozenBy, Expr::value(Some(row.id)))
+            .filter(account::Column::Id.is_in(chunk.to_vec()))
+            .filter(account::Column::FrozenBy.is_null())
+            .exec(&txn)
+            .await?;
+        frozen_accounts += res.rows_affected;
+        held += hold_votes(&txn, edition_id, row.id, chunk).await?;
+    }
+    let mut am: vote_freeze::ActiveModel = row.clone().into();
+    am.accounts = Set(i32::try_from(frozen_accounts).unwrap_or(i32::MAX));
+    am.votes = Set(i32::try_from(held).unwrap_or(i32::MAX));
+    let row = am.update(&txn).await?;
+    super::audit::record(
+        &txn,
+        Some(actor),
+        "audit.freeze",
+        &row.uuid.to_string(),
+        None,
+        Some(serde_json::json!({ "kind": kind.key(), "label": row.label, "reason": reason, "accounts": frozen_accounts, "votes": held }).to_string()),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(freeze_line(row))
+}
+
+/// Holds the valid votes of `accounts` in the edition out of the count under freeze
+/// `freeze_id`, moving the counters; returns how many.
+pub async fn hold_votes(db: &impl ConnectionTrait, edition_id: i32, freeze_id: i32, accounts: &[i32]) -> Result<u64, AppError> {
+    let votes = vote::Entity::find()
+        .filter(vote::Column::EditionId.eq(edition_id))
+        .filter(vote::Column::AccountId.is_in(accounts.to_vec()))
+        .filter(vote::Column::Valid.eq(true))
+        .all(db)
+        .await?;
+    let mut per: HashMap<(i32, i32), i64> = HashMap::new();
+    for v in &votes {
+        *per.entry((v.category_id, v.nomination_id)).or_default() += 1;
+    }
+    let ids: Vec<i32> = votes.iter().map(|v| v.id).collect();
+    for chunk in ids.chunks(500) {
+        vote::Entity::update_many()
+            .col_expr(vote::Column::Valid, Expr::value(false))
+            .col_expr(vote::Column::FrozenBy, Expr::value(Some(freeze_id)))
+            .col_expr(vote::Column::InvalidatedReason, Expr::value(Some("held for review".to_string())))
+            .filter(vote::Column::Id.is_in(chunk.to_vec()))
+            .exec(db)
+            .await?;
+    }
+    for ((category, nomination), n) in per {
+        super::voting::bump_tally(db, edition_id, category, nomination, -n).await?;
+    }
+    Ok(votes.len() as u64)
+}
+
+/// Lifts a freeze: its held votes count again and its accounts may vote.
+pub async fn lift(s: &Services, actor: i32, freeze: Uuid, reason: &str) -> Result<FreezeLine, AppError> {
+    let reason = reason.trim();
+    if reason.is_empty() || reason.chars().count() > 1000 {
+        return Err(AppError::invalid("Please give a reason (up to 1000 characters); it goes to the audit log."));
+    }
+    let row = vote_freeze::Entity::find()
+        .filter(vote_freeze::Column::Uuid.eq(freeze))
+        .one(&s.db)
+        .await?
+        .ok_or_else(|| AppError::NotFound("No such freeze.".into()))?;
+    let now = Utc::now();
+    let txn = super::begin_on_edition(&s.db, row.edition_id).await?;
+    let e = edition::Entity::find_by_id(row.edition_id).one(&txn).await?.ok_or(AppError::Internal)?;
+    if let Err(err) = super::voting::require_audit_open(&e, now) {
+        let _ = txn.rollback().await;
+        return Err(err);
+    }
+    let lifted = vote_freeze::Entity::update_many()
+        .col_expr(vote_freeze::Column::LiftedAt, Expr::value(Some(now)))
+        .col_expr(vote_freeze::Column::LiftedBy, Expr::value(Some(actor)))
+        .col_expr(vote_freeze::Column::LiftReason, Expr::value(Some(reason.to_string())))
+        .filter(vote_freeze::Column::Id.eq(row.id))
+        .filter(vote_freeze::Column::LiftedAt.is_null())
+        .exec(&txn)
+        .await?;
+    if lifted.rows_affected != 1 {
+        let _ = txn.rollback().await;
+        return Err(AppError::Conflict("This freeze is already lifted.".into()));
+    }
+    let votes = vote::Entity::find().filter(vote::Column::FrozenBy.eq(row.id)).all(&txn).await?;
+    let mut per: HashMap<(i32, i32), i64> = HashMap::new();
+    for v in &votes {
+        *per.entry((v.category_id, v.nomination_id)).or_default() += 1;
+    }
+    vote::Entity::update_many()
+        .col_expr(vote::Column::Valid, Expr::value(true))
+        .col_expr(vote::Column::FrozenBy, Expr::value(Option::<i32>::None))
+        .col_expr(vote::Column::InvalidatedReason, Expr::value(Option::<String>::None))
+        .filter(vote::Column::FrozenBy.eq(row.id))
+        .exec(&txn)
+        .await?;
+    for ((category, nomination), n) in per {
+        super::voting::bump_tally(&txn, row.edition_id, category, nomination, n).await?;
+    }
+    account::Entity::update_many()
+        .col_expr(account::Column::FrozenBy, Expr::value(Option::<i32>::None))
+        .filter(account::Column::FrozenBy.eq(row.id))
+        .exec(&txn)
+        .await?;
+    super::audit::record(
+        &txn,
+        Some(actor),
+        "audit.lift",
+        &row.uuid.to_string(),
+        None,
+        Some(serde_json::json!({ "reason": reason, "votes": votes.len() }).to_string()),
+    )
+    .await?;
+    txn.commit().await?;
+    let row = vote_freeze::Entity::find_by_id(row.id).one(&s.db).await?.ok_or(AppError::Internal)?;
+    Ok(freeze_line(row))
+}
+
+fn freeze_line(r: vote_freeze::Model) -> FreezeLine {
+    FreezeLine {
+        id: r.uuid,
+        kind: ClusterKind::parse(&r.kind).unwrap_or(ClusterKind::Account),
+        label: r.label,
+        reason: r.reason,
+        accounts: u64::try_from(r.accounts).unwrap_or(0),
+        votes: u64::try_from(r.votes).unwrap_or(0),
+        created_at: r.created_at,
+        lifted_at: r.lifted_at,
+        lift_reason: r.lift_reason,
+    }
+}
+
+/// The freezes of an edition, newest first.
+pub async fn freezes(db: &impl ConnectionTrait, edition_id: i32) -> Result<Vec<FreezeLine>, AppError> {
+    Ok(vote_freeze::Entity::find()
+        .filter(vote_freeze::Column::EditionId.eq(edition_id))
+        .order_by_desc(vote_freeze::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(freeze_line)
+        .collect())
 }

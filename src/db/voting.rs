@@ -18,7 +18,7 @@ use crate::category::CATEGORIES;
 use crate::nomination::NominationStatus;
 use crate::phase::{Phase, PhaseKind};
 use crate::tally::{rank, CategoryTally};
-use crate::vote::{format_receipt, normalise_receipt, BallotLine, MyVote, ReceiptStatus};
+use crate::vote::{format_receipt, normalise_receipt, BallotLine, MyVote, NotCountedReason, ReceiptStatus};
 use crate::AppError;
 
 pub const ALREADY_VOTED: &str = "You have already voted in this category. Votes are final.";
@@ -33,15 +33,18 @@ pub fn origin_hash(secret: &[u8], client_addr: &str, user_agent: &str) -> String
     keyed_hash(secret, format!("origin:{client_addr}|{user_agent}").as_bytes())[..32].to_string()
 }
 
+/// Where a vote comes from: the keyed hash stored with it, the client's address for the
+/// friction thresholds, and the proof of work the form sent (checked only past them).
+pub struct Ballot<'a> {
+    pub origin: &'a str,
+    pub addr: &'a str,
+    pub pow: &'a crate::pow::Solution,
+}
+
 /// Records one vote after every check; the unique index on (edition, category, account)
 /// settles races, so concurrent requests store exactly one vote.
-pub async fn cast_vote(
-    s: &Services,
-    voter: &account::Model,
-    nominee: Uuid,
-    origin: &str,
-) -> Result<MyVote, AppError> {
-    let result = cast_vote_unmetered(s, voter, nominee, origin).await;
+pub async fn cast_vote(s: &Services, voter: &account::Model, nominee: Uuid, from: Ballot<'_>) -> Result<MyVote, AppError> {
+    let result = cast_vote_unmetered(s, voter, nominee, from).await;
     match &result {
         Ok(_) => metrics::counter!("votes_total", "outcome" => "accepted").increment(1),
         Err(e) => metrics::counter!("votes_total", "outcome" => "refused", "reason" => e.kind()).increment(1),
@@ -49,14 +52,14 @@ pub async fn cast_vote(
     result
 }
 
-async fn cast_vote_unmetered(
-    s: &Services,
-    voter: &account::Model,
-    nominee: Uuid,
-    origin: &str,
-) -> Result<MyVote, AppError> {
+async fn cast_vote_unmetered(s: &Services, voter: &account::Model, nominee: Uuid, from: Ballot<'_>) -> Result<MyVote, AppError> {
     if voter.confirmed_at.is_none() {
         return Err(AppError::forbidden("Please confirm your e-mail address before voting: open the link we sent you."));
+    }
+    if voter.frozen_by.is_some() {
+        return Err(AppError::forbidden(
+            "The votes of this account are held for review by the secretariat; it cannot vote meanwhile.",
+        ));
     }
     let n = super::catalog::nomination_by_uuid(&s.db, nominee)
         .await?
@@ -89,6 +92,14 @@ async fn cast_vote_unmetered(
             )))
         }
     }
+    // past the edition's thresholds for one address or one network, each vote needs a proof of work
+    let period = std::time::Duration::from_secs(3600);
+    let (per_addr, per_net) = (view.rules.friction_votes_per_address, view.rules.friction_votes_per_network);
+    let within_addr = s.limiter.hit(&format!("vote:address:{}", from.addr), per_addr, period, per_addr);
+    let within_net = s.limiter.hit(&format!("vote:network:{}", super::friction::network_of(from.addr)), per_net, period, per_net);
+    if !(within_addr && within_net) {
+        super::friction::verify(&s.db, &s.config, crate::pow::Purpose::Vote, from.pow, now).await?;
+    }
     let id = Uuid::new_v4();
     let receipt = receipt_for(&s.config.secret, id);
     let row = vote::ActiveModel {
@@ -98,15 +109,16 @@ async fn cast_vote_unmetered(
         account_id: Set(voter.id),
         nomination_id: Set(n.id),
         cast_at: Set(now),
-        origin_hash: Set(origin.to_string()),
+        origin_hash: Set(from.origin.to_string()),
         receipt: Set(receipt.clone()),
         valid: Set(true),
         invalidated_reason: Set(None),
+        frozen_by: Set(None),
         ..Default::default()
     };
     let category_id = n.category_id;
     // answered only once the vote's transaction has committed
-    s.vote_writer.write(&s.db, VoteJob { row, edition_id: e.id, category_id, nomination_id: n.id }).await?;
+    s.vote_writer.write(&s.db, VoteJob { row, vote: id, account_id: voter.id, edition_id: e.id, category_id, nomination_id: n.id }).await?;
     let cat = CATEGORIES.iter().find(|c| c.position as i32 == category_id).ok_or(AppError::Internal)?;
     Ok(MyVote {
         category_code: cat.code.into(),
@@ -123,6 +135,8 @@ async fn cast_vote_unmetered(
 /// A vote ready to be stored, with the counter it adds to.
 struct VoteJob {
     row: vote::ActiveModel,
+    vote: Uuid,
+    account_id: i32,
     edition_id: i32,
     category_id: i32,
     nomination_id: i32,
@@ -208,7 +222,6 @@ async fn run_writer(db: sea_orm::DatabaseConnection, mut rx: tokio::sync::mpsc::
 async fn write_batch(db: &sea_orm::DatabaseConnection, jobs: &[&VoteJob]) -> Result<Vec<bool>, AppError> {
     let txn = db.begin().await?;
     let mut stored = Vec::with_capacity(jobs.len());
-    let mut counts: HashMap<(i32, i32, i32), i64> = HashMap::new();
     for job in jobs {
         let inserted = vote::Entity::insert(job.row.clone())
             .on_conflict(
@@ -219,8 +232,38 @@ async fn write_batch(db: &sea_orm::DatabaseConnection, jobs: &[&VoteJob]) -> Res
             .exec_without_returning(&txn)
             .await?;
         stored.push(inserted == 1);
-        if inserted == 1 {
-            *counts.entry((job.edition_id, job.category_id, job.nomination_id)).or_default() += 1;
+    }
+    // An account frozen while its vote was on its way: the vote is stored but held. Asked
+    // after the inserts, so that a freeze either waited for this transaction (and holds
+    // the vote itself) or committed before this question.
+    let voters: Vec<i32> = jobs.iter().zip(&stored).filter(|(_, ok)| **ok).map(|(j, _)| j.account_id).collect();
+    let frozen: HashMap<i32, i32> = account::Entity::find()
+        .select_only()
+        .columns([account::Column::Id, account::Column::FrozenBy])
+        .filter(account::Column::Id.is_in(voters))
+        .filter(account::Column::FrozenBy.is_not_null())
+        .into_tuple::<(i32, Option<i32>)>()
+        .all(&txn)
+        .await?
+        .into_iter()
+        .filter_map(|(id, f)| f.map(|f| (id, f)))
+        .collect();
+    let mut counts: HashMap<(i32, i32, i32), i64> = HashMap::new();
+    for (job, ok) in jobs.iter().zip(&stored) {
+        if !*ok {
+            continue;
+        }
+        match frozen.get(&job.account_id) {
+            Some(freeze) => {
+                vote::Entity::update_many()
+                    .col_expr(vote::Column::Valid, Expr::value(false))
+                    .col_expr(vote::Column::FrozenBy, Expr::value(Some(*freeze)))
+                    .col_expr(vote::Column::InvalidatedReason, Expr::value(Some("held for review".to_string())))
+                    .filter(vote::Column::Uuid.eq(job.vote))
+                    .exec(&txn)
+                    .await?;
+            }
+            None => *counts.entry((job.edition_id, job.category_id, job.nomination_id)).or_default() += 1,
         }
     }
     for ((edition_id, category_id, nomination_id), n) in counts {
@@ -336,8 +379,10 @@ pub async fn my_votes(db: &impl ConnectionTrait, voter: i32) -> Result<Vec<MyVot
         .collect())
 }
 
-/// The public receipt check: which category counts this receipt, never for whom.
-pub async fn check_receipt(db: &impl ConnectionTrait, input: &str) -> Result<ReceiptStatus, AppError> {
+/// The public receipt check: in which category a receipt is, and whether the published
+/// count counts it (never for whom). The rule is the count's own: a valid vote, for a
+/// project on the ballot, from a complete ballot where the edition asks for one.
+pub async fn check_receipt(db: &impl ConnectionTrait, input: &str, now: chrono::DateTime<Utc>) -> Result<ReceiptStatus, AppError> {
     let Some(r) = normalise_receipt(input) else {
         return Err(AppError::invalid("A receipt has 20 letters and digits, like 1A2B-3C4D-5E6F-7A8B-9C0D."));
     };
@@ -346,13 +391,49 @@ pub async fn check_receipt(db: &impl ConnectionTrait, input: &str) -> Result<Rec
     };
     let e = edition::Entity::find_by_id(v.edition_id).one(db).await?.ok_or(AppError::Internal)?;
     let c = category::Entity::find_by_id(v.category_id).one(db).await?.ok_or(AppError::Internal)?;
-    Ok(if v.valid {
-        ReceiptStatus::Counted { edition_year: e.year, category_code: c.code, category_name: c.name }
-    } else {
-        ReceiptStatus::NotCounted { edition_year: e.year, category_code: c.code }
-    })
+    let not_counted = |reason| ReceiptStatus::NotCounted { edition_year: e.year, category_code: c.code.clone(), reason };
+    if !v.valid {
+        return Ok(not_counted(if v.frozen_by.is_some() { NotCountedReason::Held } else { NotCountedReason::Invalidated }));
+    }
+    if !super::catalog::edition_view(&e).results_public(now) {
+        return Ok(ReceiptStatus::Recorded { edition_year: e.year, category_code: c.code, category_name: c.name });
+    }
+    let on_ballot = nomination::Entity::find_by_id(v.nomination_id)
+        .one(db)
+        .await?
+        .is_some_and(|n| NominationStatus::parse(&n.status).is_some_and(|st| st.on_ballot()));
+    if !on_ballot {
+        return Ok(not_counted(NotCountedReason::NotOnBallot));
+    }
+    if e.complete_ballot {
+        use sea_orm::PaginatorTrait;
+        let categories = vote::Entity::find()
+            .filter(vote::Column::EditionId.eq(e.id))
+            .filter(vote::Column::AccountId.eq(v.account_id))
+            .filter(vote::Column::Valid.eq(true))
+            .count(db)
+            .await?;
+        if categories < CATEGORIES.len() as u64 {
+            return Ok(not_counted(NotCountedReason::IncompleteBallot));
+        }
+    }
+    Ok(ReceiptStatus::Counted { edition_year: e.year, category_code: c.code, category_name: c.name })
 }
 
+/// Refuses changes to the count once the champions are computed (until an admin reopens
+/// the audit) and, for good, once the results are released.
+pub fn require_audit_open(e: &edition::Model, now: chrono::DateTime<Utc>) -> Result<(), AppError> {
+    if super::catalog::edition_view(e).results_public(now) {
+        return Err(AppError::Conflict(format!("The results of the {} edition are released: its count is final.", e.year)));
+    }
+    if e.champions_computed_at.is_some() {
+        return Err(AppError::Conflict(format!(
+            "The champions of the {} edition are computed, so its count is frozen. Reopen the audit first (the champions are then staged again).",
+            e.year
+        )));
+    }
+    Ok(())
+}
 
 /// The tally of an edition, read from the counters (cheap at millions of votes).
 pub async fn tally(db: &impl ConnectionTrait, edition_id: i32) -> Result<Vec<CategoryTally>, AppError> {
@@ -420,8 +501,13 @@ pub async fn counters(db: &impl ConnectionTrait, edition_id: i32) -> Result<Hash
 }
 
 /// Rewrites the counters from a recount, in one transaction; returns how many changed.
+/// Votes wait meanwhile (PostgreSQL: the vote table in share mode; SQLite: the write lock
+/// from the first statement), so none lands between the count and the write.
 pub async fn rebuild_counters(s: &Services, actor: Option<i32>, edition_id: i32) -> Result<usize, AppError> {
-    let txn = s.db.begin().await?;
+    let txn = super::begin_on_edition(&s.db, edition_id).await?;
+    if txn.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+        txn.execute_unprepared("LOCK TABLE vote IN SHARE MODE").await?;
+    }
     let fresh = recount(&txn, edition_id).await?;
     let old = counters(&txn, edition_id).await?;
     let mut changed = 0;
@@ -441,29 +527,38 @@ pub async fn rebuild_counters(s: &Services, actor: Option<i32>, edition_id: i32)
             .await?;
         }
     }
-    super::audit::record(&txn, actor, "tally.recount", &format!("edition:{edition_id}"), None, Some(format!("{{\"changed\":{changed}}}"))).await?;
+    super::audit::record(&txn, actor, "tally.recount", &format!("edition:{edition_id}"), None, Some(serde_json::json!({ "changed": changed }).to_string())).await?;
     txn.commit().await?;
     Ok(changed)
 }
 
 /// Marks one vote invalid (or valid again) with a reason, keeping the counters exact.
+/// Refused once the count is frozen ([`require_audit_open`]).
 pub async fn set_vote_validity(s: &Services, actor: i32, vote_uuid: Uuid, valid: bool, reason: &str) -> Result<(), AppError> {
     let reason = reason.trim();
-    if reason.is_empty() {
-        return Err(AppError::invalid("Please give a reason; it goes to the audit log."));
+    if reason.is_empty() || reason.chars().count() > 1000 {
+        return Err(AppError::invalid("Please give a reason (up to 1000 characters); it goes to the audit log."));
     }
-    let txn = s.db.begin().await?;
     let v = vote::Entity::find()
         .filter(vote::Column::Uuid.eq(vote_uuid))
-        .one(&txn)
+        .one(&s.db)
         .await?
         .ok_or_else(|| AppError::NotFound("No such vote.".into()))?;
+    let txn = super::begin_on_edition(&s.db, v.edition_id).await?;
+    let e = edition::Entity::find_by_id(v.edition_id).one(&txn).await?.ok_or(AppError::Internal)?;
+    if let Err(err) = require_audit_open(&e, Utc::now()) {
+        let _ = txn.rollback().await;
+        return Err(err);
+    }
+    let v = vote::Entity::find_by_id(v.id).one(&txn).await?.ok_or(AppError::Internal)?;
     if v.valid == valid {
+        let _ = txn.rollback().await;
         return Err(AppError::Conflict(if valid { "This vote is already valid." } else { "This vote is already invalidated." }.into()));
     }
     let res = vote::Entity::update_many()
         .col_expr(vote::Column::Valid, Expr::value(valid))
         .col_expr(vote::Column::InvalidatedReason, Expr::value(if valid { None } else { Some(reason.to_string()) }))
+        .col_expr(vote::Column::FrozenBy, Expr::value(Option::<i32>::None))
         .filter(vote::Column::Id.eq(v.id))
         .filter(vote::Column::Valid.eq(!valid))
         .exec(&txn)
@@ -476,16 +571,12 @@ pub async fn set_vote_validity(s: &Services, actor: i32, vote_uuid: Uuid, valid:
         Some(actor),
         if valid { "vote.restore" } else { "vote.invalidate" },
         &vote_uuid.to_string(),
-        Some(format!("{{\"valid\":{}}}", v.valid)),
-        Some(serde_json_like(valid, reason)),
+        Some(serde_json::json!({ "valid": v.valid }).to_string()),
+        Some(serde_json::json!({ "valid": valid, "reason": reason }).to_string()),
     )
     .await?;
     txn.commit().await?;
     Ok(())
-}
-
-fn serde_json_like(valid: bool, reason: &str) -> String {
-    format!("{{\"valid\":{valid},\"reason\":{:?}}}", reason)
 }
 
 /// Total votes stored in an edition (valid or not).

@@ -36,6 +36,8 @@ pub struct ChromeData {
     pub user: Option<SessionUser>,
     pub now: chrono::DateTime<chrono::Utc>,
     pub edition: Option<wsis::edition::EditionView>,
+    /// The message a form post left for this page.
+    pub flash: Option<wsis::flash::Flash>,
 }
 
 impl ChromeData {
@@ -47,14 +49,38 @@ impl ChromeData {
         let edition = use_context::<http::request::Parts>()
             .and_then(|p| p.extensions.get::<wsis::db::CurrentEdition>().cloned())
             .and_then(|c| c.0);
-        ChromeData { user: request().account.as_ref().map(wsis::db::auth::session_user), now: chrono::Utc::now(), edition }
+        let req = request();
+        ChromeData { user: req.account.as_ref().map(wsis::db::auth::session_user), now: chrono::Utc::now(), edition, flash: req.flash }
     }
 
     /// In the browser the value always comes with the page (this is never called there).
     #[cfg(not(feature = "ssr"))]
     pub fn of_request() -> ChromeData {
-        ChromeData { user: None, now: chrono::DateTime::<chrono::Utc>::default(), edition: None }
+        ChromeData { user: None, now: chrono::DateTime::<chrono::Utc>::default(), edition: None, flash: None }
     }
+}
+
+/// A proof-of-work challenge for a form (sign-up always; sign-in, votes and e-mail
+/// requests past their friction thresholds). See `wsis::pow`.
+#[server(endpoint = "pow_challenge")]
+pub async fn pow_challenge(purpose: String) -> Result<wsis::pow::Challenge, AppError> {
+    use crate::api::guard::*;
+    run(async move {
+        let s = services()?;
+        let purpose = wsis::pow::Purpose::parse(&purpose).ok_or_else(|| AppError::invalid(format!("There is no security check “{}”.", purpose.trim())))?;
+        Ok(wsis::db::friction::issue(&s.config, purpose, chrono::Utc::now()))
+    })
+    .await
+}
+
+#[cfg(feature = "ssr")]
+fn pow(challenge: String, nonce: String) -> wsis::pow::Solution {
+    wsis::pow::Solution { challenge, nonce }
+}
+
+#[cfg(feature = "ssr")]
+fn caller(req: &wsis::db::RequestContext) -> wsis::db::auth::Caller<'_> {
+    wsis::db::auth::Caller { addr: &req.client_addr, lang: req.lang }
 }
 
 #[server(endpoint = "sign_up")]
@@ -64,13 +90,18 @@ pub async fn sign_up(
     display_name: String,
     #[server(default)] organisation: String,
     country: String,
+    #[server(default)] pow_challenge: String,
+    #[server(default)] pow_nonce: String,
 ) -> Result<String, AppError> {
     use crate::api::guard::*;
     run(async move {
         let s = services()?;
+        let req = request();
         let answer = wsis::db::auth::sign_up(
             &s,
-            wsis::db::auth::SignUp { email, password, display_name, organisation, country, lang: request().lang.to_string() },
+            wsis::db::auth::SignUp { email, password, display_name, organisation, country, lang: req.lang.to_string() },
+            caller(&req),
+            &pow(pow_challenge, pow_nonce),
         )
         .await?;
         done(Some("/signin"), Some(answer));
@@ -79,25 +110,32 @@ pub async fn sign_up(
     .await
 }
 
+/// Opens a confirmation link with the password chosen at sign-up; signs the browser in.
 #[server(endpoint = "confirm_email")]
-pub async fn confirm_email(token: String) -> Result<String, AppError> {
+pub async fn confirm_email(token: String, #[server(default)] password: String) -> Result<SessionUser, AppError> {
     use crate::api::guard::*;
     run(async move {
         let s = services()?;
-        wsis::db::auth::confirm_email(&s, &token).await?;
-        let msg = "Your e-mail address is confirmed. You can now vote and submit projects.";
-        done(Some("/signin"), Some(msg));
-        Ok(tr(msg))
+        let req = request();
+        let (acct, session) = wsis::db::auth::confirm_email(&s, &token, &password, req.session_token.as_deref()).await?;
+        set_session_cookie(Some(&session));
+        done(Some("/categories"), Some("Your e-mail address is confirmed and you are signed in. You can now vote and submit projects."));
+        Ok(wsis::db::auth::session_user(&acct))
     })
     .await
 }
 
 #[server(endpoint = "resend_confirmation")]
-pub async fn resend_confirmation(email: String) -> Result<String, AppError> {
+pub async fn resend_confirmation(
+    email: String,
+    #[server(default)] pow_challenge: String,
+    #[server(default)] pow_nonce: String,
+) -> Result<String, AppError> {
     use crate::api::guard::*;
     run(async move {
         let s = services()?;
-        let answer = wsis::db::auth::resend_confirmation(&s, &email, request().lang).await?;
+        let req = request();
+        let answer = wsis::db::auth::resend_confirmation(&s, &email, caller(&req), &pow(pow_challenge, pow_nonce)).await?;
         done(None, Some(answer));
         Ok(tr(answer))
     })
@@ -105,14 +143,25 @@ pub async fn resend_confirmation(email: String) -> Result<String, AppError> {
 }
 
 #[server(endpoint = "sign_in")]
-pub async fn sign_in(email: String, password: String) -> Result<SessionUser, AppError> {
+pub async fn sign_in(
+    email: String,
+    password: String,
+    #[server(default)] pow_challenge: String,
+    #[server(default)] pow_nonce: String,
+) -> Result<SessionUser, AppError> {
     use crate::api::guard::*;
     run(async move {
         let s = services()?;
         let req = request();
-        let client = wsis::db::auth::keyed_hash(&s.config.secret, req.client_addr.as_bytes());
-        let (acct, token) =
-            wsis::db::auth::sign_in(&s, &email, &password, &client[..32], req.session_token.as_deref(), req.lang).await?;
+        let (acct, token) = wsis::db::auth::sign_in(
+            &s,
+            &email,
+            &password,
+            caller(&req),
+            &pow(pow_challenge, pow_nonce),
+            req.session_token.as_deref(),
+        )
+        .await?;
         set_session_cookie(Some(&token));
         done(Some("/"), None);
         Ok(wsis::db::auth::session_user(&acct))
@@ -136,11 +185,16 @@ pub async fn sign_out() -> Result<(), AppError> {
 }
 
 #[server(endpoint = "request_password_reset")]
-pub async fn request_password_reset(email: String) -> Result<String, AppError> {
+pub async fn request_password_reset(
+    email: String,
+    #[server(default)] pow_challenge: String,
+    #[server(default)] pow_nonce: String,
+) -> Result<String, AppError> {
     use crate::api::guard::*;
     run(async move {
         let s = services()?;
-        let answer = wsis::db::auth::request_password_reset(&s, &email, request().lang).await?;
+        let req = request();
+        let answer = wsis::db::auth::request_password_reset(&s, &email, caller(&req), &pow(pow_challenge, pow_nonce)).await?;
         done(None, Some(answer));
         Ok(tr(answer))
     })
@@ -156,6 +210,32 @@ pub async fn reset_password(token: String, password: String) -> Result<String, A
         let msg = "Your password is changed. Please sign in with it.";
         done(Some("/signin"), Some(msg));
         Ok(tr(msg))
+    })
+    .await
+}
+
+/// The domains refused at sign-up beside the built-in list of disposable ones (admins).
+#[server(endpoint = "admin_blocked_domains")]
+pub async fn blocked_domains() -> Result<Vec<(String, String)>, AppError> {
+    use crate::api::guard::*;
+    run(async move {
+        require_role(wsis::account::Role::Admin)?;
+        let s = services()?;
+        wsis::db::disposable::admin_list(&s.db).await
+    })
+    .await
+}
+
+/// Adds (`blocked = true`) or removes a refused domain (admins; audit-logged).
+#[server(endpoint = "admin_set_blocked_domain")]
+pub async fn set_blocked_domain(domain: String, #[server(default)] note: String, blocked: bool) -> Result<(), AppError> {
+    use crate::api::guard::*;
+    run(async move {
+        let me = require_role(wsis::account::Role::Admin)?;
+        let s = services()?;
+        wsis::db::disposable::set_blocked(&s.db, me.id, &domain, &note, blocked).await?;
+        done(None, Some(if blocked { "Domain refused at sign-up." } else { "Domain allowed again." }));
+        Ok(())
     })
     .await
 }

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 use uuid::Uuid;
-use wsis::champion::{AuditSignals, AuditVote, ChampionsView};
+use wsis::champion::{AuditSignals, AuditVote, ChampionsView, FreezeLine};
 use wsis::AppError;
 
 #[cfg(feature = "ssr")]
@@ -99,6 +99,51 @@ pub async fn exclude_tied(nominee: Uuid, reason: String) -> Result<ChampionsView
         let v = wsis::db::champions::exclude_tied(&s, me.id, current_edition_id().await?, nominee, &reason).await?;
         done(None, Some("Tie settled."));
         Ok(v)
+    })
+    .await
+}
+
+/// Reopens the vote audit after the champions were computed (they are un-staged), with a
+/// reason for the audit log.
+#[server(endpoint = "admin_reopen_audit")]
+pub async fn reopen_audit(reason: String) -> Result<ChampionsView, AppError> {
+    use crate::api::guard::*;
+    run(async move {
+        let me = require_role(wsis::account::Role::Admin)?;
+        let s = services()?;
+        let v = wsis::db::champions::reopen_audit(&s, me.id, current_edition_id().await?, &reason).await?;
+        done(None, Some("The audit is open again; compute the champions once it is done."));
+        Ok(v)
+    })
+    .await
+}
+
+/// Freezes a cluster of the audit (`kind`: origin, burst, new_accounts or account; `key`
+/// names it as the audit page does) pending review, with a reason.
+#[server(endpoint = "admin_freeze_cluster")]
+pub async fn freeze_cluster(kind: String, #[server(default)] key: String, reason: String) -> Result<FreezeLine, AppError> {
+    use crate::api::guard::*;
+    run(async move {
+        let me = require_role(wsis::account::Role::Admin)?;
+        let s = services()?;
+        let kind = wsis::champion::ClusterKind::parse(&kind).ok_or_else(|| AppError::invalid(format!("There is no kind of cluster “{}”.", kind.trim())))?;
+        let f = wsis::db::vote_audit::freeze(&s, me.id, current_edition_id().await?, kind, &key, &reason).await?;
+        done(None, Some(&format!("Cluster frozen: {} accounts, {} votes held.", f.accounts, f.votes)));
+        Ok(f)
+    })
+    .await
+}
+
+/// Lifts a freeze: its votes count again and its accounts may vote.
+#[server(endpoint = "admin_lift_freeze")]
+pub async fn lift_freeze(freeze: Uuid, reason: String) -> Result<FreezeLine, AppError> {
+    use crate::api::guard::*;
+    run(async move {
+        let me = require_role(wsis::account::Role::Admin)?;
+        let s = services()?;
+        let f = wsis::db::vote_audit::lift(&s, me.id, freeze, &reason).await?;
+        done(None, Some("Freeze lifted."));
+        Ok(f)
     })
     .await
 }

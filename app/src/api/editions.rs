@@ -14,6 +14,8 @@ pub struct DashboardData {
     pub current: Option<EditionView>,
     pub counts: EditionCounts,
     pub next_action: Option<NextAction>,
+    /// Set when the announcement instant has passed and the results still wait: why.
+    pub release_waiting: Option<String>,
     /// Newest first.
     pub editions: Vec<EditionView>,
 }
@@ -37,7 +39,15 @@ pub async fn admin_dashboard() -> Result<DashboardData, AppError> {
             None => (EditionCounts::default(), None),
         };
         let editions = wsis::db::catalog::editions(&s.db).await?.iter().map(wsis::db::catalog::edition_view).collect();
-        Ok(DashboardData { now, current: current.as_ref().map(wsis::db::catalog::edition_view), counts, next_action, editions })
+        let release_waiting = match &current {
+            Some(e) if e.announcement_at <= now && e.results_released_at.is_none() => {
+                wsis::db::results::release_blocker(&s.db, e).await?.map(|b| {
+                    tr(&format!("The announcement instant has passed, but the results wait: {}", b.message()))
+                })
+            }
+            _ => None,
+        };
+        Ok(DashboardData { now, current: current.as_ref().map(wsis::db::catalog::edition_view), counts, next_action, release_waiting, editions })
     })
     .await
 }
@@ -153,6 +163,9 @@ pub async fn set_rules(
     max_winners_per_category: String,
     #[server(default)] experts_see_scores: bool,
     #[server(default)] publish_vote_counts: bool,
+    #[server(default)] friction_votes_per_address: String,
+    #[server(default)] friction_votes_per_network: String,
+    #[server(default)] friction_sign_ins_per_address: String,
 ) -> Result<EditionView, AppError> {
     use crate::api::guard::*;
     use wsis::account::Role;
@@ -166,6 +179,9 @@ pub async fn set_rules(
             max_winners_per_category,
             experts_see_scores,
             publish_vote_counts,
+            friction_votes_per_address,
+            friction_votes_per_network,
+            friction_sign_ins_per_address,
         };
         let e = wsis::db::editions::set_rules(&s, &me, parse_year(&year)?, &form).await?;
         done(None, Some("Rules saved."));

@@ -37,43 +37,40 @@ pub mod guard {
         })
     }
 
+    /// The page the form was posted from (its path on this site, never another site).
     fn referer_path() -> String {
         use_context::<http::request::Parts>()
             .and_then(|p| p.headers.get(REFERER).and_then(|v| v.to_str().ok()).map(str::to_string))
-            .and_then(|r| {
-                // keep only the path: never redirect to another site
+            .map(|r| {
                 let after_scheme = r.split_once("://").map(|x| x.1).unwrap_or(&r);
-                after_scheme.find('/').map(|i| after_scheme[i..].to_string())
+                after_scheme.find('/').map_or_else(|| "/".to_string(), |i| after_scheme[i..].to_string())
             })
+            .map(|p| wsis::flash::local_path(&p))
             .unwrap_or_else(|| "/".into())
     }
 
-    fn with_param(path: &str, key: &str, value: &str) -> String {
-        let base: String = {
-            let (p, q) = path.split_once('?').unwrap_or((path, ""));
-            let kept: Vec<&str> = q.split('&').filter(|kv| !kv.is_empty() && !kv.starts_with("error=") && !kv.starts_with("notice=")).collect();
-            if kept.is_empty() { p.to_string() } else { format!("{p}?{}", kept.join("&")) }
-        };
-        let sep = if base.contains('?') { '&' } else { '?' };
-        format!("{base}{sep}{key}={}", urlencode(value))
-    }
-
-    pub fn urlencode(s: &str) -> String {
-        s.bytes()
-            .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-                _ => format!("%{b:02X}"),
-            })
-            .collect()
+    /// Leaves `text` for the page at `target` (a signed cookie, shown once).
+    fn flash(kind: wsis::flash::FlashKind, text: String, target: &str) {
+        use http::header::{HeaderValue, SET_COOKIE};
+        let Ok(s) = services() else { return };
+        let path = target.split(['?', '#']).next().unwrap_or("/").to_string();
+        let sealed = wsis::flash::seal(&s.config.secret, &wsis::flash::Flash { kind, text, path });
+        let secure = if s.config.cookie_secure() { "; Secure" } else { "" };
+        let cookie = format!("{}={sealed}; Path=/; HttpOnly; SameSite=Lax; Max-Age=120{secure}", wsis::flash::COOKIE);
+        if let (Some(r), Ok(v)) = (use_context::<leptos_axum::ResponseOptions>(), HeaderValue::from_str(&cookie)) {
+            r.append_header(SET_COOKIE, v);
+        }
     }
 
     /// Turns a refusal into the response: its status for API calls, or for a plain form
-    /// post a redirect back to the form with the message in `?error=`.
+    /// post a redirect back to the form, which then shows the message.
     pub fn fail(e: AppError) -> AppError {
         let lang = request().lang;
         let e = e.translated(lang);
         if is_form_post() {
-            leptos_axum::redirect(&with_param(&referer_path(), "error", &wsis::messages::translate(&e.describe(), lang)));
+            let target = referer_path();
+            flash(wsis::flash::FlashKind::Error, wsis::messages::translate(&e.describe(), lang), &target);
+            leptos_axum::redirect(&target);
         } else if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
             r.set_status(e.status());
         }
@@ -83,11 +80,10 @@ pub mod guard {
     /// After success of a plain form post, go to `path` (with an optional notice).
     pub fn done(path: Option<&str>, notice: Option<&str>) {
         if is_form_post() {
-            let target = path.map(str::to_string).unwrap_or_else(referer_path);
-            let target = match notice {
-                Some(n) => with_param(&target, "notice", &tr(n)),
-                None => target,
-            };
+            let target = path.map(wsis::flash::local_path).unwrap_or_else(referer_path);
+            if let Some(n) = notice {
+                flash(wsis::flash::FlashKind::Notice, tr(n), &target);
+            }
             leptos_axum::redirect(&target);
         }
     }

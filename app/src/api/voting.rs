@@ -8,14 +8,20 @@ use wsis::AppError;
 /// Casts the signed-in, confirmed account's vote for a nominee. One vote per account per
 /// category; the database enforces it.
 #[server(endpoint = "cast_vote")]
-pub async fn cast_vote(nominee: Uuid) -> Result<MyVote, AppError> {
+pub async fn cast_vote(
+    nominee: Uuid,
+    #[server(default)] pow_challenge: String,
+    #[server(default)] pow_nonce: String,
+) -> Result<MyVote, AppError> {
     use crate::api::guard::*;
     run(async move {
         let me = require_user()?;
         let s = services()?;
         let req = request();
         let origin = wsis::db::voting::origin_hash(&s.config.secret, &req.client_addr, &req.user_agent);
-        let vote = wsis::db::voting::cast_vote(&s, &me, nominee, &origin).await?;
+        let pow = wsis::pow::Solution { challenge: pow_challenge, nonce: pow_nonce };
+        let from = wsis::db::voting::Ballot { origin: &origin, addr: &req.client_addr, pow: &pow };
+        let vote = wsis::db::voting::cast_vote(&s, &me, nominee, from).await?;
         done(Some(&format!("/categories/{}", vote.category_slug)), Some("Your vote is recorded. Thank you!"));
         Ok(vote)
     })
@@ -39,23 +45,21 @@ pub async fn check_receipt(receipt: String) -> Result<ReceiptStatus, AppError> {
     use crate::api::guard::*;
     run(async move {
         let s = services()?;
-        wsis::db::voting::check_receipt(&s.db, &receipt).await
+        wsis::db::voting::check_receipt(&s.db, &receipt, chrono::Utc::now()).await
     })
     .await
 }
 
-/// The live tally of the current edition: admins always; everyone else only once the
-/// edition's results are released.
+/// The tally of the current edition: admins always; everyone else once the results are
+/// released, if the edition publishes vote counts (the embargo's one gate decides).
 #[server(endpoint = "tally")]
 pub async fn get_tally() -> Result<Vec<wsis::tally::CategoryTally>, AppError> {
     use crate::api::guard::*;
     run(async move {
         let s = services()?;
         let e = wsis::db::catalog::current_edition(&s.db).await?.ok_or_else(|| AppError::NotFound("There is no edition yet.".into()))?;
-        let released = wsis::db::catalog::edition_view(&e).results_public(chrono::Utc::now());
-        if !released {
-            require_role(wsis::account::Role::Admin)
-                .map_err(|_| AppError::forbidden("Results are not released yet."))?;
+        if !wsis::db::results::access(&e, request().account.as_ref()).live_tally {
+            return Err(AppError::forbidden("Results are not released yet."));
         }
         wsis::db::voting::tally(&s.db, e.id).await
     })

@@ -6,3 +6,4 @@ pub mod header;
 pub mod labels;
 pub mod notice;
 pub mod phase;
+pub mod pow;

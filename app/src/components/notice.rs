@@ -1,17 +1,24 @@
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
-use wsis::AppError;
 use leptos_meta::Title;
+use leptos_router::hooks::use_location;
+use wsis::flash::FlashKind;
+use wsis::AppError;
 
+use crate::api::accounts::ChromeData;
 use crate::i18n::*;
 
-/// Shows `?notice=` and `?error=` left by a form posted without JavaScript.
+/// Shows the message a form posted without JavaScript left for this page (the server's
+/// signed cookie; see `wsis::flash`), on the page it was left for only.
 #[component]
-pub fn QueryNotice() -> impl IntoView {
-    let q = use_query_map();
-    view! {
-        {move || q.read().get("notice").map(|n| view! { <p class="notice" role="status">{n}</p> })}
-        {move || q.read().get("error").map(|e| view! { <p class="error" role="alert">{e}</p> })}
+pub fn FormNotice() -> impl IntoView {
+    let flash = use_context::<ChromeData>().and_then(|c| c.flash);
+    let location = use_location();
+    move || {
+        let f = flash.clone().filter(|f| f.path == location.pathname.get())?;
+        Some(match f.kind {
+            FlashKind::Notice => view! { <p class="notice" role="status" data-testid="flash">{f.text}</p> }.into_any(),
+            FlashKind::Error => view! { <p class="error" role="alert" data-testid="flash">{f.text}</p> }.into_any(),
+        })
     }
 }
 

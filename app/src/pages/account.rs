@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use wsis::AppError;
 
-use crate::components::notice::{ErrorBox, QueryNotice};
+use crate::components::notice::{ErrorBox, FormNotice};
 use crate::i18n::*;
 
 #[component]
@@ -12,7 +12,7 @@ pub fn AccountPage() -> impl IntoView {
     let user = expect_context::<crate::api::accounts::ChromeData>().user;
     view! {
         <Title text=t_string!(i18n, account_title)/>
-        <QueryNotice/>
+        <FormNotice/>
         {match user {
                     Some(u) => view! {
                         <h1>{t!(i18n, account_title)}</h1>

@@ -7,10 +7,10 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use wsis::account::Role;
 
-use crate::api::accounts::{list_accounts, SetRole};
+use crate::api::accounts::{blocked_domains, list_accounts, SetBlockedDomain, SetRole};
 use crate::api::voting::{get_tally, Recount};
 use crate::components::admin_nav::AdminNav;
-use crate::components::notice::{ErrorBox, QueryNotice};
+use crate::components::notice::{ErrorBox, FormNotice};
 use crate::i18n::*;
 
 #[component]
@@ -26,7 +26,7 @@ pub fn AccountsPage() -> impl IntoView {
         <Title text=t_string!(i18n, admin_accounts)/>
         <AdminNav/>
         <h1>{t!(i18n, admin_accounts)}</h1>
-        <QueryNotice/>
+        <FormNotice/>
         {move || set_role.value().get().and_then(|r| r.err()).map(|e| view! { <p class="error" role="alert">{crate::components::notice::describe(&e)}</p> })}
         <form method="get" class="filters" role="search">
             <label>{t!(i18n, search)}<input type="search" name="q" value=move || q.read().get("q").unwrap_or_default()/></label>
@@ -86,6 +86,49 @@ pub fn AccountsPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+        <BlockedDomains/>
+    }
+}
+
+/// The domains refused at sign-up beside the built-in list of disposable-mail services.
+#[component]
+fn BlockedDomains() -> impl IntoView {
+    let i18n = use_i18n();
+    let set = ServerAction::<SetBlockedDomain>::new();
+    let list = Resource::new(move || set.version().get(), |_| blocked_domains());
+    view! {
+        <section aria-labelledby="domains-heading">
+            <h2 id="domains-heading">{t!(i18n, blocked_domains)}</h2>
+            <p class="hint">{t!(i18n, blocked_domains_intro)}</p>
+            {move || set.value().get().and_then(|r| r.err()).map(|e| view! { <p class="error" role="alert">{crate::components::notice::describe(&e)}</p> })}
+            <ActionForm action=set attr:class="inline">
+                <input type="hidden" name="blocked" value="true"/>
+                <label>{t!(i18n, domain)}" "<input type="text" name="domain" required placeholder="spam.example"/></label>
+                <label>{t!(i18n, note)}" "<input type="text" name="note" maxlength="200"/></label>
+                <button type="submit" class="button small" data-testid="block-domain">{t!(i18n, block_domain)}</button>
+            </ActionForm>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    list.await.ok().map(|rows| view! {
+                        <table class="table" data-testid="blocked-domains"><tbody>
+                            {rows.into_iter().map(|(d, note)| view! {
+                                <tr>
+                                    <td><code>{d.clone()}</code></td>
+                                    <td>{note}</td>
+                                    <td>
+                                        <ActionForm action=set attr:class="inline">
+                                            <input type="hidden" name="blocked" value="false"/>
+                                            <input type="hidden" name="domain" value=d/>
+                                            <button type="submit" class="chip">{t!(i18n, unblock_domain)}</button>
+                                        </ActionForm>
+                                    </td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody></table>
+                    })
+                })}
+            </Suspense>
+        </section>
     }
 }
 
@@ -98,7 +141,7 @@ pub fn TallyPage() -> impl IntoView {
         <Title text=t_string!(i18n, admin_tally)/>
         <AdminNav/>
         <h1>{t!(i18n, admin_tally)}</h1>
-        <QueryNotice/>
+        <FormNotice/>
         <ActionForm action=recount attr:class="inline">
             <button type="submit" class="button small">{t!(i18n, recount)}</button>
         </ActionForm>

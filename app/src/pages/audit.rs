@@ -7,9 +7,13 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use crate::components::labels::geneva;
 
-use crate::api::audit::{account_votes, get_audit_signals, champions, ComputeChampions, ExcludeTied, SetAccountValidity, SetVoteValidity};
+use crate::api::audit::{
+    account_votes, champions, get_audit_signals, ComputeChampions, ExcludeTied, FreezeCluster, LiftFreeze, ReopenAudit, SetAccountValidity,
+    SetVoteValidity,
+};
+use wsis::champion::ClusterKind;
 use crate::components::admin_nav::AdminNav;
-use crate::components::notice::{ErrorBox, QueryNotice};
+use crate::components::notice::{ErrorBox, FormNotice};
 use crate::i18n::*;
 
 #[component]
@@ -18,21 +22,33 @@ pub fn AuditPage() -> impl IntoView {
     let q = use_query_map();
     let set_vote = ServerAction::<SetVoteValidity>::new();
     let set_account = ServerAction::<SetAccountValidity>::new();
-    let version = move || set_vote.version().get() + set_account.version().get();
+    let freeze = ServerAction::<FreezeCluster>::new();
+    let lift = ServerAction::<LiftFreeze>::new();
+    let reopen = ServerAction::<ReopenAudit>::new();
+    let version = move || {
+        set_vote.version().get() + set_account.version().get() + freeze.version().get() + lift.version().get() + reopen.version().get()
+    };
     let signals = Resource::new(version, |_| get_audit_signals());
     let email = move || q.read().get("email").unwrap_or_default();
     let votes = Resource::new(move || (email(), version()), |(e, _)| async move {
         if e.trim().is_empty() { None } else { Some(account_votes(e).await) }
     });
     let errors = move || {
-        set_vote.value().get().and_then(|r| r.err()).or_else(|| set_account.value().get().and_then(|r| r.err()))
-            .map(|e| view! { <p class="error" role="alert">{crate::components::notice::describe(&e)}</p> })
+        set_vote
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .or_else(|| set_account.value().get().and_then(|r| r.err()))
+            .or_else(|| freeze.value().get().and_then(|r| r.err()))
+            .or_else(|| lift.value().get().and_then(|r| r.err()))
+            .or_else(|| reopen.value().get().and_then(|r| r.err()))
+            .map(|e| view! { <p class="error" role="alert" data-testid="audit-error">{crate::components::notice::describe(&e)}</p> })
     };
     view! {
         <Title text=t_string!(i18n, admin_audit)/>
         <AdminNav/>
         <h1>{t!(i18n, admin_audit)}</h1>
-        <QueryNotice/>
+        <FormNotice/>
         {errors}
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
@@ -42,6 +58,39 @@ pub fn AuditPage() -> impl IntoView {
                         let max = s.votes_per_hour.iter().map(|(_, n)| *n).max().unwrap_or(1).max(1);
                         view! {
                             <p data-testid="audit-totals">{t!(i18n, audit_totals, total = s.total_votes, invalid = s.invalid_votes)}</p>
+                            {s.count_frozen.then(|| view! {
+                                <div class="notice" role="status" data-testid="count-frozen">
+                                    <p>{t!(i18n, audit_count_frozen)}</p>
+                                    <ActionForm action=reopen attr:class="inline">
+                                        <label>{t!(i18n, reason)}" "<input type="text" name="reason" required/></label>
+                                        <button type="submit" class="button small" data-testid="reopen-audit">{t!(i18n, audit_reopen)}</button>
+                                    </ActionForm>
+                                </div>
+                            })}
+                            <section>
+                                <h2>{t!(i18n, audit_freezes)}</h2>
+                                <p class="hint">{t!(i18n, audit_freezes_intro)}</p>
+                                <table class="table" data-testid="freezes"><tbody>
+                                    {s.freezes.into_iter().map(|f| view! {
+                                        <tr>
+                                            <td>{f.label}</td>
+                                            <td>{f.reason}</td>
+                                            <td>{num(i18n, f.accounts)}" "{t!(i18n, accounts_word)}", "{num(i18n, f.votes)}" "{t!(i18n, votes_word)}</td>
+                                            <td>{geneva(i18n, f.created_at)}</td>
+                                            <td>{match f.lifted_at {
+                                                Some(t) => view! { {t!(i18n, audit_lifted)}" "{geneva(i18n, t)}" — "{f.lift_reason.unwrap_or_default()} }.into_any(),
+                                                None => view! {
+                                                    <ActionForm action=lift attr:class="inline">
+                                                        <input type="hidden" name="freeze" value=f.id.to_string()/>
+                                                        <input type="text" name="reason" required aria-label=move || t_string!(i18n, reason)/>
+                                                        <button type="submit" class="chip" data-testid="lift-freeze">{t!(i18n, audit_lift)}</button>
+                                                    </ActionForm>
+                                                }.into_any(),
+                                            }}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody></table>
+                            </section>
                             <section>
                                 <h2>{t!(i18n, votes_per_hour)}</h2>
                                 <ol class="tally bars">
@@ -54,8 +103,12 @@ pub fn AuditPage() -> impl IntoView {
                             <section>
                                 <h2>{t!(i18n, audit_bursts)}</h2>
                                 <table class="table"><tbody>
-                                    {s.bursts.into_iter().map(|b| view! {
-                                        <tr><td>{b.category_code}</td><td lang="en">{b.title}</td><td>{geneva(i18n, b.window_start)}</td><td>{num(i18n, b.votes)}</td></tr>
+                                    {s.bursts.into_iter().map(|b| {
+                                        let key = format!("{}@{}", b.nominee, b.window_start.to_rfc3339());
+                                        view! {
+                                            <tr><td>{b.category_code}</td><td lang="en">{b.title}</td><td>{geneva(i18n, b.window_start)}</td><td>{num(i18n, b.votes)}</td>
+                                            <td><FreezeForm action=freeze kind=ClusterKind::Burst key=key/></td></tr>
+                                        }
                                     }).collect_view()}
                                 </tbody></table>
                             </section>
@@ -63,12 +116,14 @@ pub fn AuditPage() -> impl IntoView {
                                 <h2>{t!(i18n, audit_shared_origins)}</h2>
                                 <table class="table"><tbody>
                                     {s.shared_origins.into_iter().map(|o| view! {
-                                        <tr><td><code>{o.origin}</code></td><td>{num(i18n, o.accounts)}" "{t!(i18n, accounts_word)}</td><td>{num(i18n, o.votes)}" "{t!(i18n, votes_word)}</td></tr>
+                                        <tr><td><code>{o.origin}</code></td><td>{num(i18n, o.accounts)}" "{t!(i18n, accounts_word)}</td><td>{num(i18n, o.votes)}" "{t!(i18n, votes_word)}</td>
+                                        <td><FreezeForm action=freeze kind=ClusterKind::Origin key=o.key/></td></tr>
                                     }).collect_view()}
                                 </tbody></table>
                             </section>
                             <section>
                                 <h2>{t!(i18n, audit_fast_accounts)}</h2>
+                                {(!s.fast_accounts.is_empty()).then(|| view! { <FreezeForm action=freeze kind=ClusterKind::NewAccounts key=String::new()/> })}
                                 <table class="table"><tbody>
                                     {s.fast_accounts.into_iter().map(|a| view! {
                                         <tr>
@@ -101,6 +156,7 @@ pub fn AuditPage() -> impl IntoView {
                                 <label>{t!(i18n, reason)}" "<input type="text" name="reason" required/></label>
                                 <button type="submit" class="button small" data-testid="invalidate-account">{t!(i18n, invalidate_all)}</button>
                             </ActionForm>
+                            <FreezeForm action=freeze kind=ClusterKind::Account key=account.to_string()/>
                             <table class="table" data-testid="account-votes">
                                 <tbody>
                                     {list.into_iter().map(|v| view! {
@@ -130,6 +186,20 @@ pub fn AuditPage() -> impl IntoView {
     }
 }
 
+/// Freezes one cluster of the audit pending review, with a reason.
+#[component]
+fn FreezeForm(action: ServerAction<FreezeCluster>, kind: ClusterKind, key: String) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <ActionForm action=action attr:class="inline">
+            <input type="hidden" name="kind" value=kind.key()/>
+            <input type="hidden" name="key" value=key/>
+            <input type="text" name="reason" required aria-label=move || t_string!(i18n, reason)/>
+            <button type="submit" class="chip" data-testid=format!("freeze-{}", kind.key())>{t!(i18n, audit_freeze)}</button>
+        </ActionForm>
+    }
+}
+
 #[component]
 pub fn ChampionsPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -140,7 +210,7 @@ pub fn ChampionsPage() -> impl IntoView {
         <Title text=t_string!(i18n, admin_champions)/>
         <AdminNav/>
         <h1>{t!(i18n, admin_champions)}</h1>
-        <QueryNotice/>
+        <FormNotice/>
         <p class="hint">{t!(i18n, champions_intro)}</p>
         <ActionForm action=compute attr:class="inline">
             <button type="submit" class="button" data-testid="compute-champions">{t!(i18n, compute_champions)}</button>

@@ -6,8 +6,10 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::accounts::{ConfirmEmail, RequestPasswordReset, ResendConfirmation, ResetPassword, SignIn, SignUp};
-use crate::components::notice::{field_error, result_line, QueryNotice};
+use crate::components::notice::{field_error, result_line, FormNotice};
+use crate::components::pow::PowFields;
 use crate::i18n::*;
+use wsis::pow::Purpose;
 
 #[component]
 pub fn SignUpPage() -> impl IntoView {
@@ -18,7 +20,7 @@ pub fn SignUpPage() -> impl IntoView {
         <Title text=t_string!(i18n, sign_up_title)/>
         <h1>{t!(i18n, sign_up_title)}</h1>
         <p>{t!(i18n, sign_up_intro)}</p>
-        <QueryNotice/>
+        <FormNotice/>
         {result_line(v, |m: &String| m.clone())}
         <ActionForm action=action attr:class="form">
             <label>{t!(i18n, email)}<input type="email" name="email" required autocomplete="email" maxlength="254"/></label>
@@ -32,6 +34,7 @@ pub fn SignUpPage() -> impl IntoView {
             {field_error(v, "organisation")}
             <label>{t!(i18n, country)}<input type="text" name="country" required maxlength="100" autocomplete="country-name"/></label>
             {field_error(v, "country")}
+            <PowFields purpose=Purpose::SignUp version=action.version()/>
             <button type="submit" class="button" data-testid="sign-up-submit">{t!(i18n, sign_up)}</button>
         </ActionForm>
         <p>{t!(i18n, have_account)}" "<a href="/signin">{t!(i18n, sign_in)}</a></p>
@@ -55,31 +58,46 @@ pub fn SignInPage() -> impl IntoView {
     view! {
         <Title text=t_string!(i18n, sign_in_title)/>
         <h1>{t!(i18n, sign_in_title)}</h1>
-        <QueryNotice/>
+        <FormNotice/>
         {result_line(v, |u: &wsis::account::SessionUser| u.display_name.clone())}
         <ActionForm action=action attr:class="form">
             <label>{t!(i18n, email)}<input type="email" name="email" required autocomplete="username"/></label>
             <label>{t!(i18n, password)}<input type="password" name="password" required autocomplete="current-password"/></label>
+            <PowFields purpose=Purpose::SignIn version=action.version()/>
             <button type="submit" class="button" data-testid="sign-in-submit">{t!(i18n, sign_in)}</button>
         </ActionForm>
         <p><a href="/forgot">{t!(i18n, forgot_password)}</a>" · "<a href="/resend">{t!(i18n, resend_link)}</a>" · "<a href="/signup">{t!(i18n, sign_up)}</a></p>
     }
 }
 
+/// Opens a confirmation link: the password chosen at sign-up proves that the person who
+/// opens the link is the one who asked for it; they are then signed in.
 #[component]
 pub fn ConfirmPage() -> impl IntoView {
     let i18n = use_i18n();
     let q = use_query_map();
     let action = ServerAction::<ConfirmEmail>::new();
     let v = action.value();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = v.get() {
+            // a full load so that every part of the page sees the new session
+            #[cfg(feature = "hydrate")]
+            if let Some(w) = web_sys::window() {
+                let _ = w.location().set_href("/categories");
+            }
+        }
+    });
     view! {
         <Title text=t_string!(i18n, confirm_title)/>
         <h1>{t!(i18n, confirm_title)}</h1>
-        <QueryNotice/>
-        {result_line(v, |m: &String| m.clone())}
+        <FormNotice/>
+        {result_line(v, |u: &wsis::account::SessionUser| u.display_name.clone())}
         <p>{t!(i18n, confirm_intro)}</p>
         <ActionForm action=action attr:class="form">
             <input type="hidden" name="token" value=move || q.read().get("token").unwrap_or_default()/>
+            <label>{t!(i18n, password)}<input type="password" name="password" required autocomplete="current-password"/></label>
+            <span class="hint">{t!(i18n, confirm_password_hint)}</span>
+            {field_error(v, "password")}
             <button type="submit" class="button" data-testid="confirm-submit">{t!(i18n, confirm_button)}</button>
         </ActionForm>
     }
@@ -92,10 +110,11 @@ pub fn ResendPage() -> impl IntoView {
     view! {
         <Title text=t_string!(i18n, resend_link)/>
         <h1>{t!(i18n, resend_link)}</h1>
-        <QueryNotice/>
+        <FormNotice/>
         {result_line(action.value(), |m: &String| m.clone())}
         <ActionForm action=action attr:class="form">
             <label>{t!(i18n, email)}<input type="email" name="email" required/></label>
+            <PowFields purpose=Purpose::Mail version=action.version()/>
             <button type="submit" class="button">{t!(i18n, send)}</button>
         </ActionForm>
     }
@@ -108,10 +127,11 @@ pub fn ForgotPage() -> impl IntoView {
     view! {
         <Title text=t_string!(i18n, forgot_password)/>
         <h1>{t!(i18n, forgot_password)}</h1>
-        <QueryNotice/>
+        <FormNotice/>
         {result_line(action.value(), |m: &String| m.clone())}
         <ActionForm action=action attr:class="form">
             <label>{t!(i18n, email)}<input type="email" name="email" required/></label>
+            <PowFields purpose=Purpose::Mail version=action.version()/>
             <button type="submit" class="button">{t!(i18n, send)}</button>
         </ActionForm>
     }
@@ -126,7 +146,7 @@ pub fn ResetPage() -> impl IntoView {
     view! {
         <Title text=t_string!(i18n, reset_title)/>
         <h1>{t!(i18n, reset_title)}</h1>
-        <QueryNotice/>
+        <FormNotice/>
         {result_line(v, |m: &String| m.clone())}
         <ActionForm action=action attr:class="form">
             <input type="hidden" name="token" value=move || q.read().get("token").unwrap_or_default()/>

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::catalog::get_ballot;
-use crate::components::notice::{ErrorBox, QueryNotice};
+use crate::components::notice::{ErrorBox, FormNotice};
 use crate::components::phase::PhaseBanner;
 use crate::components::labels::category_label;
 use crate::i18n::*;
@@ -14,7 +14,7 @@ pub fn CategoriesPage() -> impl IntoView {
     view! {
         <Title text=t_string!(i18n, categories_title)/>
         <h1>{t!(i18n, categories_title)}</h1>
-        <QueryNotice/>
+        <FormNotice/>
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {

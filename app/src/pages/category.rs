@@ -5,7 +5,7 @@ use wsis::category::NomineeFilter;
 use wsis::nomination::{Region, StakeholderType};
 
 use crate::api::catalog::get_category;
-use crate::components::notice::{ErrorBox, QueryNotice};
+use crate::components::notice::{ErrorBox, FormNotice};
 use crate::components::labels::category_label;
 use crate::i18n::*;
 use crate::pages::nominee::{region_name, stakeholder_name};
@@ -41,7 +41,7 @@ pub fn CategoryPage() -> impl IntoView {
                                 <a href="/categories">{t_string!(i18n, categories_title)}</a>" › "{d.category.code.clone()}
                             </nav>
                             <h1>{d.category.code.clone()}": "{category_label(i18n, &d.category.slug, &d.category.name)}</h1>
-                            <QueryNotice/>
+                            <FormNotice/>
                             {match d.my_choice.clone() {
                                 Some((id, title)) => view! {
                                     <p class="notice" data-testid="my-choice">

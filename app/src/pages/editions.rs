@@ -18,7 +18,7 @@ use crate::api::editions::{
     SetSchedule,
 };
 use crate::components::admin_nav::AdminNav;
-use crate::components::notice::{ErrorBox, QueryNotice};
+use crate::components::notice::{ErrorBox, FormNotice};
 use crate::components::phase::{milestone_name, phase_status, PhaseBanner, Timeline};
 use crate::components::notice::field_error;
 use crate::i18n::*;
@@ -80,7 +80,7 @@ pub fn AdminDashboardPage() -> impl IntoView {
         <Title text=t_string!(i18n, admin_dashboard)/>
         <AdminNav/>
         <h1>{t!(i18n, admin_dashboard)}</h1>
-        <QueryNotice/>
+        <FormNotice/>
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
@@ -107,6 +107,7 @@ fn Dashboard(d: DashboardData) -> impl IntoView {
                 <section aria-labelledby="current-heading" data-testid="current-edition">
                     <h2 id="current-heading">{t!(i18n, current_edition)}": "{e.title.clone()}</h2>
                     <PhaseBanner edition=e.clone() now=now/>
+                    {d.release_waiting.clone().map(|w| view! { <p class="error" role="alert" data-testid="release-waiting">{w}</p> })}
                     {d.next_action.map(|a| view! {
                         <p class="next-action" data-testid="next-action" data-action=a.key()>
                             <strong>{t!(i18n, next_action)}": "</strong>{next_action_text(i18n, a)}
@@ -182,7 +183,7 @@ pub fn NewEditionPage() -> impl IntoView {
         <Title text=t_string!(i18n, admin_new_edition)/>
         <AdminNav/>
         <h1>{t!(i18n, admin_new_edition)}</h1>
-        <QueryNotice/>
+        <FormNotice/>
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match editions.await {
@@ -249,7 +250,7 @@ pub fn EditionPage() -> impl IntoView {
     );
     view! {
         <AdminNav/>
-        <QueryNotice/>
+        <FormNotice/>
         {outcome(schedule, t_string!(i18n, schedule_saved).to_string())}
         {outcome(rules, t_string!(i18n, rules_saved).to_string())}
         {outcome(current, t_string!(i18n, made_current).to_string())}
@@ -396,6 +397,25 @@ fn EditionEditor(
                 <div><input type="checkbox" id="experts_see_scores" name="experts_see_scores" value="true" checked=r.experts_see_scores/></div>
                 <label for="publish_vote_counts">{t!(i18n, rule_publish_vote_counts)}</label>
                 <div><input type="checkbox" id="publish_vote_counts" name="publish_vote_counts" value="true" checked=r.publish_vote_counts/></div>
+                <label for="friction_votes_per_address">{t!(i18n, rule_friction_votes_address)}</label>
+                <div>
+                    <input type="number" id="friction_votes_per_address" name="friction_votes_per_address" min="1" max="1000000" required
+                        value=r.friction_votes_per_address/>
+                    " "{field_error(rules.value(), "friction_votes_per_address")}
+                </div>
+                <label for="friction_votes_per_network">{t!(i18n, rule_friction_votes_network)}</label>
+                <div>
+                    <input type="number" id="friction_votes_per_network" name="friction_votes_per_network" min="1" max="1000000" required
+                        value=r.friction_votes_per_network/>
+                    " "{field_error(rules.value(), "friction_votes_per_network")}
+                </div>
+                <label for="friction_sign_ins_per_address">{t!(i18n, rule_friction_sign_ins)}</label>
+                <div>
+                    <input type="number" id="friction_sign_ins_per_address" name="friction_sign_ins_per_address" min="1" max="1000000" required
+                        value=r.friction_sign_ins_per_address/>
+                    " "{field_error(rules.value(), "friction_sign_ins_per_address")}
+                    <span class="hint">{t!(i18n, rule_friction_hint)}</span>
+                </div>
                 <span></span>
                 <div><button type="submit" class="button" data-testid="rules-submit">{t!(i18n, save_rules)}</button></div>
             </ActionForm>

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::catalog::get_home;
-use crate::components::notice::{ErrorBox, QueryNotice};
+use crate::components::notice::{ErrorBox, FormNotice};
 use crate::components::phase::{PhaseBanner, Timeline};
 use crate::i18n::*;
 
@@ -48,7 +48,7 @@ pub fn HomePage() -> impl IntoView {
                             }
                         };
                         view! {
-                            <QueryNotice/>
+                            <FormNotice/>
                             {body}
                             {(!past.is_empty()).then(|| view! {
                                 <section aria-labelledby="past-heading">

@@ -3,7 +3,7 @@ use crate::components::labels::geneva;
 use leptos_meta::Title;
 
 use crate::api::voting::my_votes;
-use crate::components::notice::{ErrorBox, QueryNotice};
+use crate::components::notice::{ErrorBox, FormNotice};
 use crate::i18n::*;
 
 #[component]
@@ -13,7 +13,7 @@ pub fn MyVotesPage() -> impl IntoView {
     view! {
         <Title text=t_string!(i18n, nav_my_votes)/>
         <h1>{t!(i18n, nav_my_votes)}</h1>
-        <QueryNotice/>
+        <FormNotice/>
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {

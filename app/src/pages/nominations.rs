@@ -17,7 +17,7 @@ use crate::api::nominations::{
     AdminReleaseDecisions, AdminScreen, SaveDraft,
 };
 use crate::components::admin_nav::AdminNav;
-use crate::components::notice::{field_error, ErrorBox, QueryNotice};
+use crate::components::notice::{field_error, ErrorBox, FormNotice};
 use crate::components::phase::LocalTime;
 use crate::components::labels::category_label;
 use crate::i18n::*;
@@ -58,7 +58,7 @@ pub fn SubmitPage() -> impl IntoView {
     view! {
         <Title text=t_string!(i18n, submit_title)/>
         <h1>{t!(i18n, submit_title)}</h1>
-        <QueryNotice/>
+        <FormNotice/>
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match window.await {
@@ -202,7 +202,7 @@ pub fn MySubmissionsPage() -> impl IntoView {
     view! {
         <Title text=t_string!(i18n, my_submissions_title)/>
         <h1>{t!(i18n, my_submissions_title)}</h1>
-        <QueryNotice/>
+        <FormNotice/>
         <p><a class="button small" href="/submit">{t!(i18n, nav_submit)}</a></p>
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
@@ -255,14 +255,14 @@ pub fn SubmissionPage() -> impl IntoView {
                     Ok(s) if s.editable => view! {
                         <Title text=t_string!(i18n, edit_draft)/>
                         <h1>{t!(i18n, edit_draft)}</h1>
-                        <QueryNotice/>
+                        <FormNotice/>
                         <p data-testid="submission-deadline">{t!(i18n, submission_deadline)}" "<strong>{when(i18n, s.submission_closes)}</strong><LocalTime at=s.submission_closes/></p>
                         <NominationForm initial=Some(s)/>
                     }.into_any(),
                     Ok(s) => view! {
                         <Title text=t_string!(i18n, submission_title)/>
                         <h1>{t!(i18n, submission_title)}</h1>
-                        <QueryNotice/>
+                        <FormNotice/>
                         <p data-testid="submission-status" data-status=s.status.key()>
                             {t!(i18n, status)}": "<span class="badge">{status_name(i18n, s.status)}</span>
                         </p>
@@ -330,7 +330,7 @@ pub fn ScreeningPage() -> impl IntoView {
         <AdminNav/>
         <h1>{t!(i18n, admin_screening)}</h1>
         <p>{t!(i18n, screening_intro)}</p>
-        <QueryNotice/>
+        <FormNotice/>
         {move || error_of().map(|e| view! { <p class="error" role="alert" data-testid="form-error">{crate::components::notice::describe(&e)}</p> })}
         {move || release.value().get().and_then(|r| r.ok()).map(|n| view! { <p class="notice" role="status">{t!(i18n, release_done, count = n)}</p> })}
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>

@@ -7,7 +7,7 @@ use wsis::phase::{Phase, PhaseKind};
 
 use crate::api::catalog::{get_nominee, NomineeData};
 use crate::api::voting::CastVote;
-use crate::components::notice::{ErrorBox, QueryNotice};
+use crate::components::notice::{ErrorBox, FormNotice};
 use crate::components::labels::category_label;
 use crate::i18n::*;
 use leptos_i18n::I18nContext;
@@ -68,7 +68,7 @@ fn Nominee(d: NomineeData) -> impl IntoView {
                 <span lang="en">{n.organisation.clone()}</span>" · "{n.country.clone()}" · "
                 {region_name(i18n, n.region)}" · "{stakeholder_name(i18n, n.stakeholder_type)}
             </p>
-            <QueryNotice/>
+            <FormNotice/>
             <VoteBox d=d.clone()/>
             <ProjectFields n=n.clone() with_category=true/>
         </article>
@@ -125,6 +125,7 @@ fn VoteBox(d: NomineeData) -> impl IntoView {
                     {move || vote.value().get().and_then(|r| r.err()).map(|e| view! { <p class="error" role="alert" data-testid="vote-error">{crate::components::notice::describe(&e)}</p> })}
                     <ActionForm action=vote>
                         <input type="hidden" name="nominee" value=id.to_string()/>
+                        <crate::components::pow::PowFields purpose=wsis::pow::Purpose::Vote version=vote.version()/>
                         <button type="submit" class="button" data-testid="confirm-vote">{t!(i18n, confirm_vote)}</button>
                         " "
                         <a href=format!("/nominees/{id}")>{t!(i18n, cancel)}</a>

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-use wsis::vote::ReceiptStatus;
+use wsis::vote::{NotCountedReason, ReceiptStatus};
 
 use crate::api::voting::check_receipt;
 use crate::components::labels::category_label;
@@ -29,14 +29,26 @@ pub fn ReceiptPage() -> impl IntoView {
                 match data.await {
                     None => None,
                     Some(Err(e)) => Some(view! { <p class="error" role="alert">{crate::components::notice::describe(&e)}</p> }.into_any()),
+                    Some(Ok(ReceiptStatus::Recorded { edition_year, category_code, category_name })) => Some(view! {
+                        <p class="notice" role="status" data-testid="receipt-status" data-status="recorded">
+                            {t!(i18n, receipt_recorded)}" "<strong>{category_code.clone()}</strong>" ("{category_label(i18n, &category_code, &category_name)}"), "{edition_year}". "
+                            {t!(i18n, receipt_recorded_note)}
+                        </p>
+                    }.into_any()),
                     Some(Ok(ReceiptStatus::Counted { edition_year, category_code, category_name })) => Some(view! {
-                        <p class="notice" role="status" data-testid="receipt-status">
+                        <p class="notice" role="status" data-testid="receipt-status" data-status="counted">
                             {t!(i18n, receipt_counted)}" "<strong>{category_code.clone()}</strong>" ("{category_label(i18n, &category_code, &category_name)}"), "{edition_year}"."
                         </p>
                     }.into_any()),
-                    Some(Ok(ReceiptStatus::NotCounted { edition_year, category_code })) => Some(view! {
-                        <p class="error" role="status" data-testid="receipt-status">
-                            {t!(i18n, receipt_not_counted)}" "<strong>{category_code}</strong>", "{edition_year}"."
+                    Some(Ok(ReceiptStatus::NotCounted { edition_year, category_code, reason })) => Some(view! {
+                        <p class="error" role="status" data-testid="receipt-status" data-status="not-counted">
+                            {t!(i18n, receipt_not_counted)}" "<strong>{category_code}</strong>", "{edition_year}". "
+                            {match reason {
+                                NotCountedReason::Invalidated => t_string!(i18n, receipt_reason_invalidated),
+                                NotCountedReason::Held => t_string!(i18n, receipt_reason_held),
+                                NotCountedReason::IncompleteBallot => t_string!(i18n, receipt_reason_incomplete),
+                                NotCountedReason::NotOnBallot => t_string!(i18n, receipt_reason_not_on_ballot),
+                            }}
                         </p>
                     }.into_any()),
                     Some(Ok(ReceiptStatus::Unknown)) => Some(view! {

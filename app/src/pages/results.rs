@@ -9,7 +9,7 @@ use wsis::results::{bar_chart_svg, CategoryResult, ResultsView};
 use crate::components::labels::geneva;
 
 use crate::api::results::get_results;
-use crate::components::notice::{ErrorBox, QueryNotice};
+use crate::components::notice::{ErrorBox, FormNotice};
 use crate::components::labels::category_label;
 use crate::i18n::*;
 
@@ -44,7 +44,7 @@ pub fn ResultsPage() -> impl IntoView {
         view! {
             <Title text=format!("{} — {}", t_string!(i18n, results_title), v.title)/>
             <h1>{t!(i18n, results_title)}" — "{v.title.clone()}</h1>
-            <QueryNotice/>
+            <FormNotice/>
             {if v.released {
                 view! { <p data-testid="released">{t!(i18n, released_on)}" "{v.released_at.map(|t| geneva(i18n, t)).unwrap_or_default()}" "{t!(i18n, geneva_time)}</p> }.into_any()
             } else {

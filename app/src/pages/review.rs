@@ -17,7 +17,7 @@ use crate::api::review::{
 use crate::api::results::ReleaseResults;
 use crate::components::admin_nav::AdminNav;
 use crate::pages::nominee::ProjectFields;
-use crate::components::notice::{field_error, result_line, ErrorBox, QueryNotice};
+use crate::components::notice::{field_error, result_line, ErrorBox, FormNotice};
 use crate::components::labels::category_label;
 use crate::i18n::*;
 use leptos_i18n::I18nContext;
@@ -44,7 +44,7 @@ pub fn ExpertHomePage() -> impl IntoView {
     view! {
         <Title text=t_string!(i18n, review_title)/>
         <h1>{t!(i18n, review_title)}</h1>
-        <QueryNotice/>
+        <FormNotice/>
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
@@ -94,7 +94,7 @@ pub fn ReviewSheetPage() -> impl IntoView {
         <nav class="breadcrumb" aria-label=move || t_string!(i18n, breadcrumb)>
             <a href="/review">{t!(i18n, review_title)}</a>
         </nav>
-        <QueryNotice/>
+        <FormNotice/>
         {result_line(save.value(), move |s: &ReviewSheet| {
             if s.status == ReviewStatus::Submitted { t_string!(i18n, review_submitted_notice).to_string() } else { t_string!(i18n, draft_saved).to_string() }
         })}
@@ -219,7 +219,7 @@ pub fn AdminReviewPage() -> impl IntoView {
         <Title text=t_string!(i18n, admin_review)/>
         <AdminNav/>
         <h1>{t!(i18n, admin_review)}</h1>
-        <QueryNotice/>
+        <FormNotice/>
         {result_line(rubric.value(), move |_| t_string!(i18n, rubric_saved).to_string())}
         {result_line(assign.value(), move |_| t_string!(i18n, expert_added).to_string())}
         {result_line(unassign.value(), move |_| t_string!(i18n, expert_removed).to_string())}

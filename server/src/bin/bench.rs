@@ -380,7 +380,14 @@ async fn main() {
     let rn = raw_voters.len() * raw_noms.len();
     let (_, raw_ok, raw_wall) = drive(rn, conc, |i| {
         let (s, v, noms) = (services.clone(), raw_voters.clone(), raw_noms.clone());
-        async move { wsis::db::voting::cast_vote(&s, &v[i % v.len()], noms[i / v.len()], "bench").await.is_ok() }
+        async move {
+            // each voter at an address and a network of its own, as in a real season
+            let k = i % v.len();
+            let addr = format!("10.{}.{}.1", (k >> 8) & 255, k & 255);
+            let pow = wsis::pow::Solution::default();
+            let from = wsis::db::voting::Ballot { origin: "bench", addr: &addr, pow: &pow };
+            wsis::db::voting::cast_vote(&s, &v[k], noms[i / v.len()], from).await.is_ok()
+        }
     })
     .await;
     let raw_rate = raw_ok as f64 / raw_wall.as_secs_f64();

@@ -7,18 +7,7 @@ use wsis::db::mail::find_link;
 use crate::helpers::{each_backend, TestApp, DEMO_PASSWORD, VOTER_PASSWORD};
 
 async fn sign_up(app: &TestApp, c: &reqwest::Client, email: &str) -> (u16, serde_json::Value) {
-    app.call(
-        c,
-        "sign_up",
-        &[
-            ("email", email),
-            ("password", "a long enough secret"),
-            ("display_name", "Nadia N."),
-            ("organisation", "Open Data Kenya"),
-            ("country", "Kenya"),
-        ],
-    )
-    .await
+    app.sign_up(c, email, "a long enough secret").await
 }
 
 fn token_of(link: &str) -> String {
@@ -31,26 +20,30 @@ async fn sign_up_confirm_sign_in() {
         let c = app.client();
         let (status, body) = sign_up(&app, &c, "Nadia@Example.org").await;
         assert_eq!(status, 200, "{body}");
-        let mails = app.outbox_for("nadia@example.org");
+        let mails = app.outbox_for("nadia@example.org").await;
         assert_eq!(mails.len(), 1);
         let link = find_link(&mails[0], "/confirm?token=").expect("confirmation link");
         assert!(link.starts_with(&app.base));
 
-        // not confirmed yet: signing in works, voting does not
-        let c = app.sign_in("nadia@example.org", "a long enough secret").await;
-        let nominee = app.nominees_in(3).await[0].uuid.to_string();
-        let (status, body) = app.call(&c, "cast_vote", &[("nominee", &nominee)]).await;
-        assert_eq!(status, 403, "{body}");
-        assert!(body.to_string().contains("confirm"), "{body}");
+        // not confirmed yet: no session at all
+        let (status, body) = app.call(&c, "sign_in", &[("email", "nadia@example.org"), ("password", "a long enough secret")]).await;
+        assert_eq!(status, 400, "{body}");
+        assert_eq!(body["Invalid"], wsis::db::auth::SIGN_IN_REFUSED);
 
-        let (status, body) = app.call(&c, "confirm_email", &[("token", &token_of(&link))]).await;
+        // the link opens with the password chosen at sign-up, and signs this browser in
+        let (status, body) = app.call(&c, "confirm_email", &[("token", &token_of(&link)), ("password", "not the one")]).await;
+        assert_eq!(status, 400, "{body}");
+        let (status, body) = app.call(&c, "confirm_email", &[("token", &token_of(&link)), ("password", "a long enough secret")]).await;
         assert_eq!(status, 200, "{body}");
         let (status, me) = app.call(&c, "current_user", &[]).await;
         assert_eq!(status, 200);
         assert_eq!(me["email"], "nadia@example.org");
         assert_eq!(me["confirmed"], true);
+        assert_eq!(me["display_name"], "Nadia N.");
+        let nominee = app.nominees_in(3).await[0].uuid.to_string();
         let (status, body) = app.call(&c, "cast_vote", &[("nominee", &nominee)]).await;
         assert_eq!(status, 200, "{body}");
+        app.sign_in("nadia@example.org", "a long enough secret").await;
     })
     .await;
 }
@@ -60,22 +53,23 @@ async fn links_work_once_and_expire() {
     each_backend(|app| async move {
         let c = app.client();
         sign_up(&app, &c, "once@example.org").await;
-        let link = find_link(&app.outbox_for("once@example.org")[0], "/confirm?token=").unwrap();
+        let link = find_link(&app.outbox_for("once@example.org").await[0], "/confirm?token=").unwrap();
         let token = token_of(&link);
-        assert_eq!(app.call(&c, "confirm_email", &[("token", &token)]).await.0, 200);
-        let (status, body) = app.call(&c, "confirm_email", &[("token", &token)]).await;
+        let pw = ("password", "a long enough secret");
+        assert_eq!(app.call(&c, "confirm_email", &[("token", &token), pw]).await.0, 200);
+        let (status, body) = app.call(&c, "confirm_email", &[("token", &token), pw]).await;
         assert_eq!(status, 400);
         assert!(body.to_string().contains("already used"), "{body}");
 
         // an expired link
         sign_up(&app, &c, "late@example.org").await;
-        let link = find_link(&app.outbox_for("late@example.org")[0], "/confirm?token=").unwrap();
+        let link = find_link(&app.outbox_for("late@example.org").await[0], "/confirm?token=").unwrap();
         email_token::Entity::update_many()
             .col_expr(email_token::Column::ExpiresAt, Expr::value(Utc::now() - Duration::minutes(1)))
             .exec(&app.db)
             .await
             .unwrap();
-        let (status, body) = app.call(&c, "confirm_email", &[("token", &token_of(&link))]).await;
+        let (status, body) = app.call(&c, "confirm_email", &[("token", &token_of(&link)), pw]).await;
         assert_eq!(status, 400);
         assert!(body.to_string().contains("expired"), "{body}");
         let a = account::Entity::find().filter(account::Column::Email.eq("late@example.org")).one(&app.db).await.unwrap().unwrap();
@@ -139,7 +133,7 @@ async fn password_reset_changes_password_and_ends_sessions() {
         let old = app.sign_in("reset@example.org", VOTER_PASSWORD).await;
         let c = app.client();
         app.call(&c, "request_password_reset", &[("email", "reset@example.org")]).await;
-        let link = find_link(&app.outbox_for("reset@example.org")[0], "/reset?token=").unwrap();
+        let link = find_link(&app.outbox_for("reset@example.org").await[0], "/reset?token=").unwrap();
         let (status, body) = app.call(&c, "reset_password", &[("token", &token_of(&link)), ("password", "a brand new passphrase")]).await;
         assert_eq!(status, 200, "{body}");
         let (_, me) = app.call(&old, "current_user", &[]).await;
@@ -159,14 +153,22 @@ async fn wrong_passwords_are_throttled() {
         for _ in 0..5 {
             let (status, body) = app.call(&c, "sign_in", &[("email", "target@example.org"), ("password", "wrong password!")]).await;
             assert_eq!(status, 400);
-            assert_eq!(body["Invalid"], "The e-mail address or the password is not right.");
+            assert_eq!(body["Invalid"], wsis::db::auth::SIGN_IN_REFUSED);
         }
-        let (status, _) = app.call(&c, "sign_in", &[("email", "target@example.org"), ("password", VOTER_PASSWORD)]).await;
-        assert_eq!(status, 429, "even the right password waits now");
+        // past the limit even the right password needs a proof of work …
+        let (status, body) = app.call(&c, "sign_in", &[("email", "target@example.org"), ("password", VOTER_PASSWORD)]).await;
+        assert_eq!(status, 429, "{body}");
+        assert!(body.get("Challenge").is_some(), "{body}");
+        // … and with one, the real user gets in: nobody can lock them out
+        let (challenge, nonce) = app.pow(&c, "sign_in").await;
+        let (status, body) = app
+            .call(&c, "sign_in", &[("email", "target@example.org"), ("password", VOTER_PASSWORD), ("pow_challenge", &challenge), ("pow_nonce", &nonce)])
+            .await;
+        assert_eq!(status, 200, "{body}");
         // the refusal for an unknown address reads exactly like a wrong password
-        let (status, body) = app.call(&c, "sign_in", &[("email", "ghost@example.org"), ("password", "wrong password!")]).await;
+        let (status, body) = app.call(&app.client(), "sign_in", &[("email", "ghost@example.org"), ("password", "wrong password!")]).await;
         assert_eq!(status, 400);
-        assert_eq!(body["Invalid"], "The e-mail address or the password is not right.");
+        assert_eq!(body["Invalid"], wsis::db::auth::SIGN_IN_REFUSED);
     })
     .await;
 }

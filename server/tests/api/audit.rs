@@ -21,7 +21,7 @@ async fn votes_for(app: &TestApp, spec: &[usize]) -> Vec<uuid::Uuid> {
         for _ in 0..*n {
             let v = app.voter(&format!("cv{k}@example.org")).await;
             k += 1;
-            wsis::db::voting::cast_vote(&app.services, &v, noms[i].uuid, "origin-a").await.unwrap();
+            crate::helpers::cast(&app.services, &v, noms[i].uuid, "origin-a").await.unwrap();
         }
     }
     noms.iter().map(|n| n.uuid).collect()
@@ -79,9 +79,9 @@ async fn complete_ballot_rule_counts_only_full_ballots() {
         let partial = app.voter("partial@example.org").await;
         for cat in 1..=18 {
             let n = app.nominees_in(cat).await[0].uuid;
-            wsis::db::voting::cast_vote(&app.services, &full, n, "o").await.unwrap();
+            crate::helpers::cast(&app.services, &full, n, "o").await.unwrap();
             if cat <= 17 {
-                wsis::db::voting::cast_vote(&app.services, &partial, n, "o").await.unwrap();
+                crate::helpers::cast(&app.services, &partial, n, "o").await.unwrap();
             }
         }
         let e = edition::Entity::find_by_id(e.id).one(&app.db).await.unwrap().unwrap();
@@ -127,7 +127,7 @@ async fn audit_signals_and_invalidating_an_account() {
         let (status, _) = app.call(&admin, "admin_set_vote_validity", &[("vote", &v.uuid.to_string()), ("valid", "true"), ("reason", "appeal upheld")]).await;
         assert_eq!(status, 200);
         let (_, st) = app.call(&anon, "check_receipt", &[("receipt", &v.receipt)]).await;
-        assert!(st.get("Counted").is_some(), "{st}");
+        assert!(st.get("Recorded").is_some(), "{st}");
         assert_eq!(wsis::db::voting::counters(&app.db, e.id).await.unwrap().values().sum::<i64>(), 4);
         let (status, _) = app.call(&admin, "admin_set_vote_validity", &[("vote", &v.uuid.to_string()), ("valid", "true"), ("reason", "again")]).await;
         assert_eq!(status, 409);

@@ -18,6 +18,18 @@ pub struct TestApp {
     pub backend: &'static str,
 }
 
+/// The PostgreSQL server of the tests: `TEST_DATABASE_URL`. Under CI (`CI` set) its
+/// absence fails the test instead of skipping PostgreSQL.
+pub fn postgres_url() -> Option<String> {
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(pg) if !pg.is_empty() => Some(pg),
+        _ => {
+            assert!(std::env::var_os("CI").is_none(), "CI runs every test on PostgreSQL too: TEST_DATABASE_URL is not set");
+            None
+        }
+    }
+}
+
 /// Runs `f` once per configured database backend.
 pub async fn each_backend<F, Fut>(f: F)
 where
@@ -25,10 +37,8 @@ where
     Fut: Future<Output = ()>,
 {
     f(spawn_app(None).await).await;
-    if let Ok(pg) = std::env::var("TEST_DATABASE_URL") {
-        if !pg.is_empty() {
-            f(spawn_app(Some(pg)).await).await;
-        }
+    if let Some(pg) = postgres_url() {
+        f(spawn_app(Some(pg)).await).await;
     }
 }
 
@@ -42,6 +52,11 @@ async fn fresh_postgres(admin_url: &str) -> String {
 }
 
 pub async fn spawn_app(pg: Option<String>) -> TestApp {
+    spawn_app_with(pg, |_| {}).await
+}
+
+/// Like [`spawn_app`], with the configuration changed by `tune` first.
+pub async fn spawn_app_with(pg: Option<String>, tune: impl FnOnce(&mut Config)) -> TestApp {
     let dir = std::env::temp_dir().join(format!("wsis-test-{}", uuid::Uuid::new_v4().simple()));
     std::fs::create_dir_all(&dir).unwrap();
     let (url, backend) = match pg {
@@ -51,7 +66,8 @@ pub async fn spawn_app(pg: Option<String>) -> TestApp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let base = format!("http://{addr}");
-    let config = Config::for_tests(dir.clone(), url, base.clone());
+    let mut config = Config::for_tests(dir.clone(), url, base.clone());
+    tune(&mut config);
     let db = wsis_server::prepare(&config, true).await.expect("database ready");
     let services = Services::new(db.clone(), config.clone());
     let mut options = wsis_server::leptos_options();
@@ -63,12 +79,60 @@ pub async fn spawn_app(pg: Option<String>) -> TestApp {
     TestApp { base, db, services, outbox: config.outbox_dir(), backend }
 }
 
+/// A random address of its own for a test client: one person at one address.
+pub fn random_address() -> String {
+    let b = uuid::Uuid::new_v4().into_bytes();
+    format!("10.{}.{}.{}", b[0], b[1], b[2].max(1))
+}
+
 impl TestApp {
-    /// A browser-like client with its own cookie jar that asks for JSON answers.
+    /// A browser-like client with its own cookie jar that asks for JSON answers, from an
+    /// address of its own (the test server trusts one proxy hop).
     pub fn client(&self) -> reqwest::Client {
+        self.client_at(&random_address())
+    }
+
+    /// A client at a given address (several clients behind one NAT share one).
+    pub fn client_at(&self, addr: &str) -> reqwest::Client {
         let mut h = HeaderMap::new();
         h.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        h.insert("x-forwarded-for", HeaderValue::from_str(addr).unwrap());
         reqwest::Client::builder().cookie_store(true).default_headers(h).timeout(std::time::Duration::from_secs(60)).build().unwrap()
+    }
+
+    /// A solved proof-of-work challenge for `purpose`, as a browser would send it.
+    pub async fn pow(&self, c: &reqwest::Client, purpose: &str) -> (String, String) {
+        let (status, ch) = self.call(c, "pow_challenge", &[("purpose", purpose)]).await;
+        assert_eq!(status, 200, "{ch}");
+        let challenge = ch["challenge"].as_str().unwrap().to_string();
+        let nonce = wsis::pow::solve(&challenge, ch["bits"].as_u64().unwrap() as u8).to_string();
+        (challenge, nonce)
+    }
+
+    /// Signs up as a person does: the form with its proof of work.
+    pub async fn sign_up(&self, c: &reqwest::Client, email: &str, password: &str) -> (u16, Value) {
+        let (challenge, nonce) = self.pow(c, "sign_up").await;
+        self.call(
+            c,
+            "sign_up",
+            &[
+                ("email", email),
+                ("password", password),
+                ("display_name", "Nadia N."),
+                ("organisation", "Open Data Kenya"),
+                ("country", "Kenya"),
+                ("pow_challenge", &challenge),
+                ("pow_nonce", &nonce),
+            ],
+        )
+        .await
+    }
+
+    /// The confirmation link last mailed to `email`.
+    pub async fn confirmation_link(&self, email: &str) -> String {
+        let mails = self.outbox_for(email).await;
+        let last = mails.iter().rev().find_map(|m| wsis::db::mail::find_link(m, "/confirm?token="));
+        last.unwrap_or_else(|| panic!("[{}] no confirmation link for {email}: {mails:?}", self.backend))
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -98,7 +162,15 @@ impl TestApp {
         c
     }
 
-    pub fn outbox_for(&self, email: &str) -> Vec<String> {
+    /// Lets work started by earlier requests finish and the mail queue empty.
+    pub async fn flush_mail(&self) {
+        self.services.background.idle().await;
+        wsis::db::mail::deliver_due(&self.services).await.unwrap();
+    }
+
+    /// The messages delivered to `email` so far, oldest first.
+    pub async fn outbox_for(&self, email: &str) -> Vec<String> {
+        self.flush_mail().await;
         wsis::db::mail::read_outbox(&self.outbox, email)
     }
 
@@ -129,6 +201,7 @@ impl TestApp {
             roles: Set(String::new()),
             confirmed_at: Set(Some(chrono::Utc::now())),
             created_at: Set(chrono::Utc::now()),
+            email_canonical: Set(Some(wsis::account::canonical_email(email))),
             ..Default::default()
         }
         .insert(&self.db)
@@ -146,7 +219,7 @@ pub async fn second_node(app: &TestApp) -> TestApp {
     let addr = listener.local_addr().unwrap();
     let base = format!("http://{addr}");
     let dir = app.outbox.parent().unwrap().to_path_buf();
-    let config = Config::for_tests(dir, app.services.config.database_url.clone(), base.clone());
+    let config = Config::for_tests(dir, app.services.config.database_url.to_string(), base.clone());
     let db = wsis_server::prepare(&config, false).await.expect("database ready");
     let services = Services::new(db.clone(), config.clone());
     let mut options = wsis_server::leptos_options();
@@ -156,4 +229,20 @@ pub async fn second_node(app: &TestApp) -> TestApp {
         let _ = wsis_server::serve(listener, router).await;
     });
     TestApp { base, db, services, outbox: config.outbox_dir(), backend: app.backend }
+}
+
+/// Casts a vote through the service (no HTTP), from an address and network of the voter's
+/// own, with `origin` as its stored origin.
+pub async fn cast(s: &Services, voter: &account::Model, nominee: uuid::Uuid, origin: &str) -> Result<wsis::vote::MyVote, wsis::AppError> {
+    let addr = format!("10.{}.{}.1", (voter.id >> 8) & 255, voter.id & 255);
+    let pow = wsis::pow::Solution::default();
+    wsis::db::voting::cast_vote(s, voter, nominee, wsis::db::voting::Ballot { origin, addr: &addr, pow: &pow }).await
+}
+
+/// The message a no-JavaScript form post left for its next page (the signed flash cookie).
+pub fn flash_of(app: &TestApp, r: &reqwest::Response) -> Option<wsis::flash::Flash> {
+    r.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).find_map(|c| {
+        let v = c.split(';').next()?.strip_prefix(&format!("{}=", wsis::flash::COOKIE))?;
+        wsis::flash::open(&app.services.config.secret, v)
+    })
 }

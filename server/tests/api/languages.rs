@@ -123,7 +123,7 @@ async fn refusals_come_in_the_chosen_language() {
         for (accept, expected) in [
             ("es-ES,es;q=0.9", "La dirección de correo electrónico o la contraseña no son correctas."),
             ("zh-CN", "电子邮件地址或密码不正确。"),
-            ("en-GB", "The e-mail address or the password is not right."),
+            ("en-GB", wsis::db::auth::SIGN_IN_REFUSED),
         ] {
             let r = anon
                 .post(app.url("/api/sign_in"))
@@ -157,15 +157,23 @@ async fn e_mails_follow_the_account_language() {
     use wsis::db::entity::account;
     each_backend(|app| async move {
         let c = app.client();
+        let (challenge, nonce) = app.pow(&c, "sign_up").await;
         let r = c
             .post(app.url("/api/sign_up?lang=fr"))
-            .form(&[("email", "marie@example.org"), ("password", "une-phrase-de-passe-longue"), ("display_name", "Marie"), ("country", "France")])
+            .form(&[
+                ("email", "marie@example.org"),
+                ("password", "une-phrase-de-passe-longue"),
+                ("display_name", "Marie"),
+                ("country", "France"),
+                ("pow_challenge", &challenge),
+                ("pow_nonce", &nonce),
+            ])
             .send()
             .await
             .unwrap();
         assert_eq!(r.status(), 200);
         assert!(r.text().await.unwrap().contains("Merci."), "the answer in French");
-        let mails = app.outbox_for("marie@example.org");
+        let mails = app.outbox_for("marie@example.org").await;
         assert_eq!(mails.len(), 1);
         assert!(mails[0].contains("Bienvenue aux Prix WSIS."), "{}", mails[0]);
         let a = account::Entity::find().filter(account::Column::Email.eq("marie@example.org")).one(&app.db).await.unwrap().unwrap();
@@ -175,7 +183,7 @@ async fn e_mails_follow_the_account_language() {
         app.voter("juan@example.org").await;
         let r = app.client().post(app.url("/api/request_password_reset")).header("accept-language", "es").form(&[("email", "juan@example.org")]).send().await.unwrap();
         assert_eq!(r.status(), 200);
-        let mails = app.outbox_for("juan@example.org");
+        let mails = app.outbox_for("juan@example.org").await;
         assert!(mails.iter().any(|m| m.contains("Elija una nueva contraseña aquí")), "{mails:?}");
 
         // signing in in Russian makes Russian the account's language for later e-mails

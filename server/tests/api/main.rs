@@ -1,6 +1,7 @@
 //! Integration tests: the real router on a real database, over HTTP.
 
 mod accounts;
+mod attacks;
 mod api_v1;
 mod audit;
 mod durability;

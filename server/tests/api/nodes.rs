@@ -12,10 +12,7 @@ use crate::helpers::{second_node, spawn_app, VOTER_PASSWORD};
 /// tallies stay exact, and a phase change is seen by both at once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_nodes_on_one_postgres_keep_one_vote_per_account() {
-    let Ok(pg) = std::env::var("TEST_DATABASE_URL") else { return };
-    if pg.is_empty() {
-        return;
-    }
+    let Some(pg) = crate::helpers::postgres_url() else { return };
     let a = spawn_app(Some(pg)).await;
     let b = second_node(&a).await;
     assert_ne!(a.base, b.base);

@@ -19,6 +19,12 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     /// The language the account last used (its e-mails are written in it).
     pub lang: String,
+    /// The mailbox behind the address (case, `+tags` and, where the provider ignores
+    /// them, dots removed): one account per mailbox.
+    #[sea_orm(unique)]
+    pub email_canonical: Option<String>,
+    /// The frozen cluster holding this account's votes, if any: it cannot vote meanwhile.
+    pub frozen_by: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -34,6 +34,12 @@ pub struct Model {
     /// When the champion and winner letters were sent (results finalised).
     pub letters_sent_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
+    /// Friction: votes per hour from one address, and from one network (/24, /48), past
+    /// which a vote needs a proof of work; failed sign-ins per 15 minutes from one address
+    /// past which a sign-in needs one.
+    pub friction_votes_per_address: i32,
+    pub friction_votes_per_network: i32,
+    pub friction_sign_ins_per_address: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

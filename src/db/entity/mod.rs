@@ -1,15 +1,19 @@
 //! SeaORM entities: one per table, plain as generated code would be.
 
 pub mod account;
+pub mod attempt;
 pub mod audit_log;
+pub mod blocked_domain;
 pub mod category;
 pub mod champion;
 pub mod edition;
 pub mod email_token;
 pub mod expert_assignment;
+pub mod mail;
 pub mod nomination;
 pub mod review;
 pub mod session;
-pub mod sign_in_failure;
 pub mod tally;
+pub mod used_challenge;
 pub mod vote;
+pub mod vote_freeze;

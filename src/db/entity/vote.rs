@@ -20,6 +20,8 @@ pub struct Model {
     pub receipt: String,
     pub valid: bool,
     pub invalidated_reason: Option<String>,
+    /// The frozen cluster holding this vote out of the count, if any.
+    pub frozen_by: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

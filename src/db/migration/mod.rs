@@ -8,6 +8,7 @@ mod m20261122_000003_champions;
 mod m20261122_000004_screening;
 mod m20261122_000005_review;
 mod m20261129_000006_account_lang;
+mod m20261201_000007_integrity;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000004_screening::Migration),
             Box::new(m20261122_000005_review::Migration),
             Box::new(m20261129_000006_account_lang::Migration),
+            Box::new(m20261201_000007_integrity::Migration),
         ]
     }
 }

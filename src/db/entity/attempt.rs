@@ -1,8 +1,9 @@
 use sea_orm::entity::prelude::*;
 
-/// Failed sign-ins, by account key and by client key, for throttling across app nodes.
+/// One attempt at a throttled action (a sign-in, a mail to an address, a sign-up from a
+/// client…), recorded before the costly part runs so that parallel requests count too.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-#[sea_orm(table_name = "sign_in_failure")]
+#[sea_orm(table_name = "attempt")]
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Builds the platform without cargo-leptos: the server (dev profile, shared with the tests)
+# and the browser bundle users get (size-optimised WebAssembly, wasm-bindgen, wasm-opt),
+# into target/site. Sourced by run.sh and test.sh after setup.sh; WSIS_DEV_BUNDLE=1 skips
+# the optimisation for a quicker developer build.
+set -euo pipefail
+SITE="$ROOT/target/site"
+mkdir -p "$SITE/pkg"
+
+build_bundle() {
+  local profile=wasm-release
+  [ "${WSIS_DEV_BUNDLE:-0}" = 1 ] && profile=dev
+  say "building the browser bundle ($profile)"
+  cargo build -p wsis-app --lib --target wasm32-unknown-unknown --no-default-features --features hydrate --profile "$profile"
+  local dir="$profile"
+  [ "$profile" = dev ] && dir=debug
+  local wasm="$CARGO_TARGET_DIR/wasm32-unknown-unknown/$dir/wsis_app.wasm"
+  local stamp="$SITE/pkg/.built-from"
+  local sum
+  sum="$(sha256sum "$wasm" "$ROOT/style/main.css" | sha256sum | cut -c1-16)"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$sum" ] && [ -f "$SITE/pkg/wsis.wasm" ]; then
+    return
+  fi
+  rm -f "$SITE/pkg"/wsis*
+  wasm-bindgen --target web --no-typescript --out-dir "$SITE/pkg" --out-name wsis "$wasm"
+  # Leptos names the module after LEPTOS_OUTPUT_NAME (set by setup.sh for every build)
+  mv "$SITE/pkg/wsis_bg.wasm" "$SITE/pkg/wsis.wasm"
+  if [ "$profile" = wasm-release ]; then
+    need_wasm_opt
+    wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
+      "$SITE/pkg/wsis.wasm" -o "$SITE/pkg/wsis.opt.wasm"
+    mv "$SITE/pkg/wsis.opt.wasm" "$SITE/pkg/wsis.wasm"
+  fi
+  cp "$ROOT/style/main.css" "$SITE/pkg/wsis.css"
+  cp -r "$ROOT/public/." "$SITE/"
+  echo "$sum" > "$stamp"
+}
+
+build_server() {
+  say "building the server"
+  cargo build -p wsis-server --bins
+}

@@ -1,0 +1,76 @@
+//! The message a form posted without JavaScript leaves for the page it returns to ("Your
+//! vote is recorded", or the refusal). It travels in a short-lived cookie signed with the
+//! server's key, never in the URL, so a link cannot make a page show a text the server did
+//! not write.
+
+use serde::{Deserialize, Serialize};
+
+/// Name of the cookie.
+pub const COOKIE: &str = "wsis_flash";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FlashKind {
+    Notice,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Flash {
+    pub kind: FlashKind,
+    pub text: String,
+    /// The page (path without query) that shows it.
+    pub path: String,
+}
+
+/// The cookie's value: the message as hex-encoded JSON and its MAC.
+#[cfg(feature = "ssr")]
+pub fn seal(secret: &[u8], flash: &Flash) -> String {
+    let mut f = flash.clone();
+    f.text = f.text.chars().take(600).collect();
+    let body = hex::encode(serde_json::to_vec(&f).unwrap_or_default());
+    let mac = &crate::db::auth::keyed_hash(secret, format!("flash:{body}").as_bytes())[..32];
+    format!("{body}.{mac}")
+}
+
+/// The message of a cookie value, if the server signed it.
+#[cfg(feature = "ssr")]
+pub fn open(secret: &[u8], value: &str) -> Option<Flash> {
+    let (body, mac) = value.rsplit_once('.')?;
+    let expected = &crate::db::auth::keyed_hash(secret, format!("flash:{body}").as_bytes())[..32];
+    let same = expected.len() == mac.len() && expected.bytes().zip(mac.bytes()).fold(0u8, |a, (x, y)| a | (x ^ y)) == 0;
+    if !same {
+        return None;
+    }
+    serde_json::from_slice(&hex::decode(body).ok()?).ok()
+}
+
+/// A redirect target for a form post: a path on this site, or `/`. `//host/…` and
+/// `/\host` are other sites to a browser and become `/`.
+pub fn local_path(candidate: &str) -> String {
+    let ok = candidate.starts_with('/') && !candidate.starts_with("//") && !candidate.starts_with("/\\") && !candidate.contains(['\r', '\n']);
+    if ok { candidate.to_string() } else { "/".to_string() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_paths_of_this_site() {
+        assert_eq!(local_path("/categories/c5?q=1"), "/categories/c5?q=1");
+        for bad in ["//evil.example/x", "/\\evil.example", "https://evil.example", "", "x", "/a\r\nSet-Cookie: x"] {
+            assert_eq!(local_path(bad), "/", "{bad:?}");
+        }
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn a_flash_opens_only_with_its_signature() {
+        let f = Flash { kind: FlashKind::Notice, text: "Your vote is recorded.".into(), path: "/categories/c5".into() };
+        let sealed = seal(b"k1", &f);
+        assert_eq!(open(b"k1", &sealed), Some(f));
+        assert_eq!(open(b"k2", &sealed), None, "another key");
+        let forged = format!("{}.{}", hex::encode(br#"{"kind":"Error","text":"Call +1 555","path":"/"}"#), "0".repeat(32));
+        assert_eq!(open(b"k1", &forged), None);
+    }
+}
