@@ -3,42 +3,21 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum Role {
-    Expert,
-    Admin,
-    Announcer,
-}
-
-impl Role {
-    pub const ALL: [Role; 3] = [Role::Admin, Role::Expert, Role::Announcer];
-
-    pub fn key(self) -> &'static str {
-        match self {
-            Role::Expert => "expert",
-            Role::Admin => "admin",
-            Role::Announcer => "announcer",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|r| r.key() == s.trim())
+crate::keyed_enum! {
+    /// What an account may do beyond voting and submitting (stored one row per role).
+    pub enum Role {
+        Expert = "expert",
+        Admin = "admin",
+        Announcer = "announcer",
     }
 }
 
-/// Roles as stored: a comma-separated list of keys, sorted.
-pub fn roles_to_string(roles: &[Role]) -> String {
-    let mut r = roles.to_vec();
-    r.sort();
-    r.dedup();
-    r.iter().map(|r| r.key()).collect::<Vec<_>>().join(",")
-}
-
-pub fn roles_from_string(s: &str) -> Vec<Role> {
-    let mut r: Vec<Role> = s.split(',').filter_map(Role::parse).collect();
-    r.sort();
-    r.dedup();
-    r
+crate::keyed_enum! {
+    /// What an e-mailed link does.
+    pub enum LinkPurpose {
+        Confirm = "confirm",
+        Reset = "reset",
+    }
 }
 
 /// A syntactically plausible, normalised (trimmed, lower-case) e-mail address.
@@ -160,6 +139,21 @@ pub fn check_text(label: &str, value: &str, required: bool, max_chars: usize) ->
     Ok(v.to_string())
 }
 
+/// The sign-up form.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignUpForm {
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub password: String,
+    #[serde(default)]
+    pub display_name: String,
+    #[serde(default)]
+    pub organisation: String,
+    #[serde(default)]
+    pub country: String,
+}
+
 /// Who is signed in, as the pages see it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionUser {
@@ -178,17 +172,8 @@ impl SessionUser {
     }
 }
 
-/// An account as listed on the admin page.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AccountRow {
-    pub id: Uuid,
-    pub email: String,
-    pub display_name: String,
-    pub organisation: String,
-    pub country: String,
-    pub confirmed: bool,
-    pub roles: Vec<Role>,
-}
+/// An account as listed on the admin page: the facts a session shows of it.
+pub type AccountRow = SessionUser;
 
 #[cfg(test)]
 mod tests {
@@ -225,12 +210,10 @@ mod tests {
     }
 
     #[test]
-    fn roles_round_trip() {
-        let s = roles_to_string(&[Role::Announcer, Role::Admin, Role::Admin]);
-        assert_eq!(s, "admin,announcer");
-        assert_eq!(roles_from_string(&s), vec![Role::Admin, Role::Announcer]);
-        assert_eq!(roles_from_string(""), vec![]);
-        assert_eq!(roles_from_string("admin,bogus"), vec![Role::Admin]);
+    fn roles_have_keys() {
+        assert_eq!(Role::parse(" admin "), Some(Role::Admin));
+        assert_eq!(Role::parse("wizard"), None);
+        assert_eq!(Role::ALL.map(Role::key), ["expert", "admin", "announcer"]);
     }
 
     #[test]

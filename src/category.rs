@@ -97,11 +97,84 @@ pub struct CategorySummary {
     pub nominees: u64,
 }
 
-/// Filters of a category page; empty strings mean "any".
+/// Filters of a category page and of the public API; empty strings mean "any".
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NomineeFilter {
     pub q: String,
     pub region: String,
     pub country: String,
     pub stakeholder: String,
+}
+
+/// What the search reads of a nominee.
+#[derive(Debug, Clone, Copy)]
+pub struct Searchable<'a> {
+    pub title: &'a str,
+    pub organisation: &'a str,
+    pub country: &'a str,
+    pub short_description: &'a str,
+    pub region: Option<crate::nomination::Region>,
+    pub stakeholder_type: Option<crate::nomination::StakeholderType>,
+}
+
+impl NomineeFilter {
+    /// The one search rule of the platform: every word of `q` appears (in any case) in
+    /// the title, the organisation, the country or the short description; a chosen region
+    /// and stakeholder type match exactly; a chosen country matches its name.
+    pub fn matches(&self, n: Searchable<'_>) -> bool {
+        use crate::nomination::{Region, StakeholderType};
+        if let Some(r) = Region::parse(&self.region) {
+            if n.region != Some(r) {
+                return false;
+            }
+        }
+        if let Some(t) = StakeholderType::parse(&self.stakeholder) {
+            if n.stakeholder_type != Some(t) {
+                return false;
+            }
+        }
+        let country = self.country.trim();
+        if !country.is_empty() && !n.country.eq_ignore_ascii_case(country) {
+            return false;
+        }
+        let hay = format!("{} {} {} {}", n.title, n.organisation, n.country, n.short_description).to_lowercase();
+        self.q.to_lowercase().split_whitespace().all(|w| hay.contains(w))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        [&self.q, &self.region, &self.country, &self.stakeholder].iter().all(|s| s.trim().is_empty())
+    }
+}
+
+#[cfg(test)]
+mod search_tests {
+    use super::*;
+    use crate::nomination::{Region, StakeholderType};
+
+    fn kenya() -> Searchable<'static> {
+        Searchable {
+            title: "Rural Schools Network",
+            organisation: "Kenya ICT Agency",
+            country: "Kenya",
+            short_description: "Solar-powered classrooms for remote districts.",
+            region: Some(Region::Africa),
+            stakeholder_type: Some(StakeholderType::Government),
+        }
+    }
+
+    #[test]
+    fn every_word_anywhere_and_exact_choices() {
+        let f = |q: &str| NomineeFilter { q: q.into(), ..Default::default() };
+        assert!(f("").matches(kenya()));
+        assert!(f("rural").matches(kenya()) && f("SOLAR").matches(kenya()));
+        assert!(f("kenya schools").matches(kenya()), "words in different fields");
+        assert!(!f("kenya hospitals").matches(kenya()), "every word must appear");
+        let region = NomineeFilter { region: "africa".into(), ..Default::default() };
+        assert!(region.matches(kenya()));
+        assert!(!NomineeFilter { region: "europe".into(), ..Default::default() }.matches(kenya()));
+        assert!(!NomineeFilter { stakeholder: "academia".into(), ..Default::default() }.matches(kenya()));
+        assert!(NomineeFilter { country: "kenya".into(), ..Default::default() }.matches(kenya()));
+        assert!(!NomineeFilter { country: "Ken".into(), ..Default::default() }.matches(kenya()));
+        assert!(NomineeFilter::default().is_empty() && !region.is_empty());
+    }
 }

@@ -87,33 +87,25 @@ pub struct AuditSignals {
     pub count_frozen: bool,
 }
 
-/// What a freeze holds: the accounts behind one signal of the audit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum ClusterKind {
-    /// Every account that voted from one origin.
-    Origin,
-    /// The voters of one nominee inside one burst window.
-    Burst,
-    /// Accounts that voted within minutes of being created.
-    NewAccounts,
-    /// One account.
-    Account,
+crate::keyed_enum! {
+    /// What a freeze holds: the accounts behind one signal of the audit.
+    pub enum ClusterKind {
+        /// Every account that voted from one origin.
+        Origin = "origin",
+        /// The voters of one nominee inside one burst window.
+        Burst = "burst",
+        /// Accounts that voted within minutes of being created.
+        NewAccounts = "new_accounts",
+        /// One account.
+        Account = "account",
+    }
 }
 
-impl ClusterKind {
-    pub const ALL: [ClusterKind; 4] = [ClusterKind::Origin, ClusterKind::Burst, ClusterKind::NewAccounts, ClusterKind::Account];
-
-    pub fn key(self) -> &'static str {
-        match self {
-            ClusterKind::Origin => "origin",
-            ClusterKind::Burst => "burst",
-            ClusterKind::NewAccounts => "new_accounts",
-            ClusterKind::Account => "account",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<ClusterKind> {
-        Self::ALL.into_iter().find(|k| k.key() == s.trim())
+crate::keyed_enum! {
+    /// A computed champion: staged until the results are released.
+    pub enum ChampionStatus {
+        Pending = "pending",
+        Released = "released",
     }
 }
 

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::phase::{Milestone, Phase, PhaseKind, Schedule, Window};
+use crate::AppError;
 
 /// Rules that varied between editions, kept per edition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -96,29 +97,93 @@ impl EditionView {
     /// Results are public once released: by an admin, or by the platform at the
     /// announcement instant when every category's winner choice is made (see
     /// `db::results::release_due`). An announcement instant alone publishes nothing.
-    pub fn results_public(&self, now: DateTime<Utc>) -> bool {
-        self.results_released_at.is_some_and(|t| t <= now)
+    pub fn results_public(&self) -> bool {
+        self.results_released_at.is_some()
+    }
+
+    /// The one check of "is this phase open now", with the one refusal of each side:
+    /// not opened yet (and when it opens), or closed (and when it closed).
+    pub fn require_open(&self, kind: PhaseKind, now: DateTime<Utc>) -> Result<(), AppError> {
+        let w = self.schedule.window(kind);
+        if now < w.opens {
+            return Err(AppError::Closed(format!(
+                "{} has not opened yet: it opens on {} (Geneva time).",
+                phase_name(kind),
+                crate::time::geneva_label(w.opens)
+            )));
+        }
+        if now >= w.closes {
+            return Err(AppError::Closed(format!(
+                "{} closed on {} (Geneva time): its deadline has passed.",
+                phase_name(kind),
+                crate::time::geneva_label(w.closes)
+            )));
+        }
+        Ok(())
+    }
+
+    /// Refuses before the instant of `m` ("possible once voting has closed, on …").
+    pub fn require_after(&self, m: Milestone, now: DateTime<Utc>) -> Result<(), AppError> {
+        let at = self.schedule.instant(m);
+        if now < at {
+            return Err(AppError::Closed(format!(
+                "This is possible once {}, on {} (Geneva time).",
+                milestone_clause(m),
+                crate::time::geneva_label(at)
+            )));
+        }
+        Ok(())
+    }
+
+    /// Refuses from the instant of `m` on ("no longer possible: voting has opened, on …").
+    pub fn require_before(&self, m: Milestone, now: DateTime<Utc>) -> Result<(), AppError> {
+        let at = self.schedule.instant(m);
+        if now >= at {
+            return Err(AppError::Closed(format!(
+                "This is no longer possible: {}, on {} (Geneva time).",
+                milestone_clause(m),
+                crate::time::geneva_label(at)
+            )));
+        }
+        Ok(())
+    }
+
+    /// Refuses once the results are released: nothing that shaped them changes after.
+    pub fn require_unreleased(&self) -> Result<(), AppError> {
+        if self.results_public() {
+            return Err(AppError::Conflict(format!("The results of the {} edition are released: they can no longer change.", self.year)));
+        }
+        Ok(())
+    }
+}
+
+/// A phase as refusals name it.
+pub fn phase_name(kind: PhaseKind) -> &'static str {
+    match kind {
+        PhaseKind::Submission => "Submission",
+        PhaseKind::Screening => "Screening",
+        PhaseKind::Voting => "Voting",
+        PhaseKind::Review => "The expert review",
+    }
+}
+
+/// A milestone as a clause ("voting has closed").
+pub fn milestone_clause(m: Milestone) -> &'static str {
+    match m {
+        Milestone::Opens(PhaseKind::Submission) => "submission has opened",
+        Milestone::Closes(PhaseKind::Submission) => "submission has closed",
+        Milestone::Opens(PhaseKind::Screening) => "screening has opened",
+        Milestone::Closes(PhaseKind::Screening) => "screening has closed",
+        Milestone::Opens(PhaseKind::Voting) => "voting has opened",
+        Milestone::Closes(PhaseKind::Voting) => "voting has closed",
+        Milestone::Opens(PhaseKind::Review) => "the expert review has opened",
+        Milestone::Closes(PhaseKind::Review) => "the expert review has closed",
+        Milestone::Announcement => "the results have been announced",
     }
 }
 
 // ---------------------------------------------------------------------------------------
 // Changing an edition: which changes are refused, and what the secretariat does next.
-
-/// The nine instants of a schedule in pipeline order (unsorted by time, so that two
-/// schedules can be compared instant by instant).
-pub fn schedule_instants(s: &Schedule) -> [(Milestone, DateTime<Utc>); 9] {
-    [
-        (Milestone::Opens(PhaseKind::Submission), s.submission.opens),
-        (Milestone::Closes(PhaseKind::Submission), s.submission.closes),
-        (Milestone::Opens(PhaseKind::Screening), s.screening.opens),
-        (Milestone::Closes(PhaseKind::Screening), s.screening.closes),
-        (Milestone::Opens(PhaseKind::Voting), s.voting.opens),
-        (Milestone::Closes(PhaseKind::Voting), s.voting.closes),
-        (Milestone::Opens(PhaseKind::Review), s.review.opens),
-        (Milestone::Closes(PhaseKind::Review), s.review.closes),
-        (Milestone::Announcement, s.announcement),
-    ]
-}
 
 /// The proposed schedule with every instant that the form shows unchanged (same Geneva
 /// wall-clock minute) kept exactly as stored: the form has minute precision, and an
@@ -126,8 +191,8 @@ pub fn schedule_instants(s: &Schedule) -> [(Milestone, DateTime<Utc>); 9] {
 /// untouched form must not move anything.
 pub fn keep_untouched(current: &Schedule, proposed: &Schedule) -> Schedule {
     let shown = crate::time::geneva_input_value;
-    let mut kept = schedule_instants(proposed).map(|(_, t)| t);
-    for (i, (_, old)) in schedule_instants(current).into_iter().enumerate() {
+    let mut kept = proposed.instants().map(|(_, t)| t);
+    for (i, (_, old)) in current.instants().into_iter().enumerate() {
         if shown(old) == shown(kept[i]) {
             kept[i] = old;
         }
@@ -201,7 +266,7 @@ pub fn check_schedule_change(
         return Err(ChangeRefused::ReasonRequired);
     }
     let mut moved = Vec::new();
-    for ((m, old), (_, new)) in schedule_instants(current).into_iter().zip(schedule_instants(proposed)) {
+    for ((m, old), (_, new)) in current.instants().into_iter().zip(proposed.instants()) {
         if old <= now && new != old {
             if reopen.is_none() {
                 return Err(ChangeRefused::DeadlinePassed { milestone: m, at: old });
@@ -229,6 +294,7 @@ pub fn default_schedule(year: i32) -> Option<Schedule> {
 /// What the schedule form posts: nine Geneva wall-clock times (`YYYY-MM-DDTHH:MM`), keyed
 /// like [`Milestone::key`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ScheduleForm {
     pub submission_opens: String,
     pub submission_closes: String,
@@ -239,6 +305,11 @@ pub struct ScheduleForm {
     pub review_opens: String,
     pub review_closes: String,
     pub announcement: String,
+    /// Instants already passed move only with `reopen` and a reason (kept in the log).
+    #[serde(default)]
+    pub reopen: bool,
+    #[serde(default)]
+    pub reason: String,
 }
 
 impl ScheduleForm {
@@ -292,12 +363,15 @@ impl ScheduleForm {
             review_opens: v(s.review.opens),
             review_closes: v(s.review.closes),
             announcement: v(s.announcement),
+            reopen: false,
+            reason: String::new(),
         }
     }
 }
 
 /// What the rules form posts: numbers as typed, check boxes as booleans (absent = false).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct RulesForm {
     pub champions_per_category: String,
     pub complete_ballot: bool,
@@ -434,7 +508,7 @@ pub struct EditionCounts {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EditionChange {
     pub at: DateTime<Utc>,
-    pub action: String,
+    pub action: crate::audit::AuditAction,
     pub actor: Option<String>,
     /// The reason given for a reopen.
     pub reason: Option<String>,
@@ -452,22 +526,9 @@ pub struct EditionDetail {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::phase::Window;
     use chrono::{Duration, TimeZone};
 
-    fn t(m: u32, d: u32) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, m, d, 22, 0, 0).unwrap()
-    }
-
-    fn schedule() -> Schedule {
-        Schedule {
-            submission: Window { opens: t(1, 5), closes: t(2, 20) },
-            screening: Window { opens: t(2, 21), closes: t(3, 1) },
-            voting: Window { opens: t(3, 1), closes: t(4, 10) },
-            review: Window { opens: t(4, 12), closes: t(4, 30) },
-            announcement: t(5, 5),
-        }
-    }
+    use crate::phase::tests::{sample as schedule, t};
 
     #[test]
     fn edition_champions_fixed_once_computed() {

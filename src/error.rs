@@ -79,6 +79,58 @@ impl AppError {
         AppError::Forbidden(msg.into())
     }
 
+    // Named refusals that several places give, each written once.
+
+    pub fn no_edition() -> Self {
+        AppError::NotFound("There is no edition yet.".into())
+    }
+
+    pub fn no_such_edition(year: i32) -> Self {
+        AppError::NotFound(format!("There is no {year} edition."))
+    }
+
+    /// An edition named by something that is not a year.
+    pub fn not_an_edition(input: &str) -> Self {
+        AppError::NotFound(format!("There is no edition “{}”.", input.trim()))
+    }
+
+    pub fn no_submission() -> Self {
+        AppError::NotFound("There is no submission with this id.".into())
+    }
+
+    pub fn no_nominee() -> Self {
+        AppError::NotFound("There is no nominee with this id.".into())
+    }
+
+    pub fn no_category() -> Self {
+        AppError::NotFound("There is no such category.".into())
+    }
+
+    pub fn no_account() -> Self {
+        AppError::NotFound("No such account.".into())
+    }
+
+    pub fn already_voted() -> Self {
+        AppError::Conflict("You have already voted in this category. Votes are final.".into())
+    }
+
+    /// A reason for the audit log is missing or too long.
+    pub fn reason_required() -> Self {
+        AppError::invalid("Please give a reason (up to 1000 characters); it goes to the audit log.")
+    }
+
+    pub fn review_final() -> Self {
+        AppError::Conflict("Your scores for this champion are submitted and final.".into())
+    }
+
+    pub fn already_released(year: i32) -> Self {
+        AppError::Conflict(format!("The results of the {year} edition are already released."))
+    }
+
+    pub fn count_final(year: i32) -> Self {
+        AppError::Conflict(format!("The results of the {year} edition are released: its count is final."))
+    }
+
     /// The message of one field, for forms that show errors beside inputs.
     pub fn field(&self, name: &str) -> Option<String> {
         match self {

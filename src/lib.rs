@@ -5,7 +5,57 @@
 //! rules as pure functions. Persistence (SeaORM entities, migrations, queries, demo data)
 //! sits behind `ssr` so the browser build never links a database driver.
 
+/// An enum whose variants have stable keys (as stored and as sent in forms): `ALL`,
+/// `key()`, `parse()`, and in the server build a SeaORM string column of those keys, so
+/// that a status that does not exist does not compile and a stored one reads back typed.
+macro_rules! keyed_enum {
+    ($(#[$meta:meta])* $vis:vis enum $name:ident { $($(#[$vmeta:meta])* $variant:ident = $key:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        #[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+        #[cfg_attr(feature = "ssr", sea_orm(rs_type = "String", db_type = "String(sea_orm::sea_query::StringLen::None)"))]
+        $vis enum $name {
+            $($(#[$vmeta])* #[cfg_attr(feature = "ssr", sea_orm(string_value = $key))] $variant),+
+        }
+
+        impl $name {
+            pub const ALL: [$name; [$(stringify!($variant)),+].len()] = [$($name::$variant),+];
+
+            /// The stable key, as stored and as forms send it.
+            pub fn key(self) -> &'static str {
+                match self {
+                    $($name::$variant => $key),+
+                }
+            }
+
+            /// The variant of a key (surrounding spaces ignored).
+            pub fn parse(s: &str) -> Option<Self> {
+                let s = s.trim();
+                Self::ALL.into_iter().find(|x| x.key() == s)
+            }
+        }
+
+        impl $crate::Keyed for $name {
+            fn key(self) -> &'static str {
+                $name::key(self)
+            }
+
+            fn parse(s: &str) -> Option<Self> {
+                $name::parse(s)
+            }
+        }
+    };
+}
+
+/// A value named by a stable key (the enums of `keyed_enum!`).
+pub trait Keyed: Copy + Sized {
+    fn key(self) -> &'static str;
+    fn parse(s: &str) -> Option<Self>;
+}
+pub(crate) use keyed_enum;
+
 pub mod account;
+pub mod audit;
 pub mod category;
 pub mod champion;
 pub mod edition;

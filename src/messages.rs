@@ -134,7 +134,10 @@ mod tests {
     #[test]
     fn messages_read_in_the_chosen_language() {
         assert_eq!(translate("You have already voted in this category. Votes are final.", "fr"), "Vous avez déjà voté dans cette catégorie. Les votes sont définitifs.");
-        assert_eq!(translate("Voting closed on 2026-03-31 23:00 CEST (Geneva time).", "es"), "La votación se cerró el 31 de marzo de 2026, 23:00 CEST (hora de Ginebra).");
+        assert_eq!(
+            translate("Voting closed on 2026-03-31 23:00 CEST (Geneva time): its deadline has passed.", "es"),
+            "Fase «votación pública»: terminó el 31 de marzo de 2026, 23:00 CEST (hora de Ginebra); el plazo ha vencido."
+        );
         // a label inside a message is translated too
         assert_eq!(translate("The title is required.", "fr"), "Le titre : ce champ est obligatoire.");
         assert_eq!(translate("Display name may have at most 100 characters.", "ru"), "Отображаемое имя: не более 100 символов.");

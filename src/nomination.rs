@@ -3,108 +3,47 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum NominationStatus {
-    Draft,
-    Submitted,
-    Nominee,
-    Rejected,
-    Champion,
-    Winner,
+crate::keyed_enum! {
+    /// Where a project stands: a draft, submitted, screened (nominee or rejected), and
+    /// once the results are released champion or winner.
+    pub enum NominationStatus {
+        Draft = "draft",
+        Submitted = "submitted",
+        Nominee = "nominee",
+        Rejected = "rejected",
+        Champion = "champion",
+        Winner = "winner",
+    }
 }
 
 impl NominationStatus {
-    pub const ALL: [NominationStatus; 6] = [
-        NominationStatus::Draft,
-        NominationStatus::Submitted,
-        NominationStatus::Nominee,
-        NominationStatus::Rejected,
-        NominationStatus::Champion,
-        NominationStatus::Winner,
-    ];
-
-    pub fn key(self) -> &'static str {
-        match self {
-            NominationStatus::Draft => "draft",
-            NominationStatus::Submitted => "submitted",
-            NominationStatus::Nominee => "nominee",
-            NominationStatus::Rejected => "rejected",
-            NominationStatus::Champion => "champion",
-            NominationStatus::Winner => "winner",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|x| x.key() == s)
-    }
-
     /// Nominees, champions and winners are all on the public ballot.
+    pub const ON_BALLOT: [NominationStatus; 3] = [NominationStatus::Nominee, NominationStatus::Champion, NominationStatus::Winner];
+
     pub fn on_ballot(self) -> bool {
-        matches!(self, NominationStatus::Nominee | NominationStatus::Champion | NominationStatus::Winner)
+        Self::ON_BALLOT.contains(&self)
     }
 }
 
-/// ITU regions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Region {
-    Africa,
-    Americas,
-    ArabStates,
-    AsiaPacific,
-    Cis,
-    Europe,
-}
-
-impl Region {
-    pub const ALL: [Region; 6] =
-        [Region::Africa, Region::Americas, Region::ArabStates, Region::AsiaPacific, Region::Cis, Region::Europe];
-
-    pub fn key(self) -> &'static str {
-        match self {
-            Region::Africa => "africa",
-            Region::Americas => "americas",
-            Region::ArabStates => "arab-states",
-            Region::AsiaPacific => "asia-pacific",
-            Region::Cis => "cis",
-            Region::Europe => "europe",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|x| x.key() == s)
+crate::keyed_enum! {
+    /// ITU regions.
+    pub enum Region {
+        Africa = "africa",
+        Americas = "americas",
+        ArabStates = "arab-states",
+        AsiaPacific = "asia-pacific",
+        Cis = "cis",
+        Europe = "europe",
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum StakeholderType {
-    Government,
-    PrivateSector,
-    CivilSociety,
-    Academia,
-    InternationalOrganisation,
-}
-
-impl StakeholderType {
-    pub const ALL: [StakeholderType; 5] = [
-        StakeholderType::Government,
-        StakeholderType::PrivateSector,
-        StakeholderType::CivilSociety,
-        StakeholderType::Academia,
-        StakeholderType::InternationalOrganisation,
-    ];
-
-    pub fn key(self) -> &'static str {
-        match self {
-            StakeholderType::Government => "government",
-            StakeholderType::PrivateSector => "private-sector",
-            StakeholderType::CivilSociety => "civil-society",
-            StakeholderType::Academia => "academia",
-            StakeholderType::InternationalOrganisation => "international-organisation",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|x| x.key() == s)
+crate::keyed_enum! {
+    pub enum StakeholderType {
+        Government = "government",
+        PrivateSector = "private-sector",
+        CivilSociety = "civil-society",
+        Academia = "academia",
+        InternationalOrganisation = "international-organisation",
     }
 }
 
@@ -157,8 +96,59 @@ pub fn parse_sdgs(input: &str) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
-pub fn format_sdgs(sdgs: &[u8]) -> String {
-    sdgs.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(",")
+/// The Sustainable Development Goals a project links to: distinct, sorted, each 1–17
+/// (stored as `4,10,17`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct SdgList(Vec<u8>);
+
+impl SdgList {
+    /// The ticked goals of a form (each entry may itself be a comma-separated list).
+    pub fn parse(items: &[String]) -> Result<Self, String> {
+        parse_sdgs(&items.join(",")).map(SdgList)
+    }
+
+    pub fn goals(&self) -> &[u8] {
+        &self.0
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl std::fmt::Display for SdgList {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(","))
+    }
+}
+
+impl std::str::FromStr for SdgList {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        parse_sdgs(s).map(SdgList)
+    }
+}
+
+/// A choice from a list that a draft may leave empty (stored as its key, or empty).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Choice<T>(pub Option<T>);
+
+impl<T> Default for Choice<T> {
+    fn default() -> Self {
+        Choice(None)
+    }
+}
+
+impl<T: crate::Keyed> Choice<T> {
+    /// The chosen key, empty when nothing is chosen.
+    pub fn key(&self) -> &'static str {
+        self.0.map_or("", T::key)
+    }
+
+    /// The choice a key names (nothing for an empty or unknown key).
+    pub fn parse(s: &str) -> Self {
+        Choice(T::parse(s))
+    }
 }
 
 /// A nominee as listed on a category page.
@@ -215,6 +205,7 @@ pub fn excerpt(text: &str, words: usize) -> String {
 /// saved with any of them empty. `sdgs` holds the ticked goals (each entry may itself be a
 /// comma-separated list, for API callers).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct NominationInput {
     pub category: String,
     pub title: String,
@@ -243,7 +234,7 @@ pub struct ValidNomination {
     pub title: String,
     pub short_description: String,
     pub action_line_linkage: String,
-    pub sdgs: Vec<u8>,
+    pub sdgs: SdgList,
     pub impact_qualitative: String,
     pub impact_quantitative: String,
     pub partnerships: String,
@@ -271,11 +262,6 @@ pub fn parse_category(input: &str) -> Option<u8> {
     crate::category::by_slug(s).or_else(|| crate::category::by_code(s)).map(|c| c.position)
 }
 
-pub fn parse_sdg_list(items: &[String]) -> Result<Vec<u8>, String> {
-    let mut all = parse_sdgs(&items.join(","))?;
-    all.dedup();
-    Ok(all)
-}
 
 pub fn check_website(input: &str) -> Result<String, String> {
     let v = crate::account::check_text("The website", input, true, 500)?;
@@ -292,39 +278,104 @@ pub fn check_contact(input: &str) -> Result<String, String> {
         .map_err(|_| "The contact must be an e-mail address (name@example.org).".to_string())
 }
 
+/// A project description as a draft keeps it: any field may be empty, but what is there
+/// is well-formed (a known category and choices, no overlong or malformed text).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DraftNomination {
+    pub category: u8,
+    pub title: String,
+    pub short_description: String,
+    pub action_line_linkage: String,
+    pub sdgs: SdgList,
+    pub impact_qualitative: String,
+    pub impact_quantitative: String,
+    pub partnerships: String,
+    pub challenges: String,
+    pub organisation: String,
+    pub stakeholder_type: Choice<StakeholderType>,
+    pub country: String,
+    pub region: Choice<Region>,
+    pub website: String,
+    pub contact: String,
+}
+
+/// A complete submission is a draft with every field.
+impl From<&ValidNomination> for DraftNomination {
+    fn from(v: &ValidNomination) -> Self {
+        DraftNomination {
+            category: v.category,
+            title: v.title.clone(),
+            short_description: v.short_description.clone(),
+            action_line_linkage: v.action_line_linkage.clone(),
+            sdgs: v.sdgs.clone(),
+            impact_qualitative: v.impact_qualitative.clone(),
+            impact_quantitative: v.impact_quantitative.clone(),
+            partnerships: v.partnerships.clone(),
+            challenges: v.challenges.clone(),
+            organisation: v.organisation.clone(),
+            stakeholder_type: Choice(Some(v.stakeholder_type)),
+            country: v.country.clone(),
+            region: Choice(Some(v.region)),
+            website: v.website.clone(),
+            contact: v.contact.clone(),
+        }
+    }
+}
+
+/// A draft's choice from a list: empty, or one of the list (else a field error).
+fn choice<T>(errors: &mut FieldErrors, name: &str, value: &str, parse: fn(&str) -> Option<T>, message: &str) -> Choice<T> {
+    match value.trim() {
+        "" => Choice(None),
+        v => {
+            let c = parse(v);
+            if c.is_none() {
+                errors.push((name.to_string(), message.to_string()));
+            }
+            Choice(c)
+        }
+    }
+}
+
 /// What a draft must already satisfy: known category and choices, no overlong or
 /// malformed text. Empty fields are allowed.
-pub fn check_draft(input: &NominationInput) -> Result<u8, FieldErrors> {
+pub fn check_draft(input: &NominationInput) -> Result<DraftNomination, FieldErrors> {
     let mut e = Vec::new();
-    let cat = parse_category(&input.category);
-    if cat.is_none() {
-        e.push(("category".into(), "Please choose one of the 18 categories.".into()));
-    }
-    let texts: [(&str, &str, &str, usize); 11] = [
-        ("title", "The title", &input.title, TITLE_MAX),
-        ("short_description", "The short description", &input.short_description, LONG_TEXT_MAX),
-        ("action_line_linkage", "The linkage with the Action Line", &input.action_line_linkage, LONG_TEXT_MAX),
-        ("impact_qualitative", "The qualitative impact", &input.impact_qualitative, LONG_TEXT_MAX),
-        ("impact_quantitative", "The quantitative impact", &input.impact_quantitative, LONG_TEXT_MAX),
-        ("partnerships", "The partnerships", &input.partnerships, LONG_TEXT_MAX),
-        ("challenges", "The challenges and future perspectives", &input.challenges, LONG_TEXT_MAX),
-        ("organisation", "The organisation", &input.organisation, 200),
-        ("country", "The country", &input.country, 100),
-        ("website", "The website", &input.website, 500),
-        ("contact", "The contact", &input.contact, 254),
-    ];
-    for (name, label, value, max) in texts {
-        field(&mut e, name, crate::account::check_text(label, value, false, max));
-    }
-    field(&mut e, "sdgs", parse_sdg_list(&input.sdgs));
-    if !input.stakeholder_type.trim().is_empty() && StakeholderType::parse(input.stakeholder_type.trim()).is_none() {
-        e.push(("stakeholder_type".into(), "Please choose a stakeholder type from the list.".into()));
-    }
-    if !input.region.trim().is_empty() && Region::parse(input.region.trim()).is_none() {
-        e.push(("region".into(), "Please choose a region from the list.".into()));
-    }
-    match cat {
-        Some(c) if e.is_empty() => Ok(c),
+    let category = field(&mut e, "category", parse_category(&input.category).ok_or_else(|| "Please choose one of the 18 categories.".to_string()));
+    let mut text = |name: &str, label: &str, value: &str, max: usize| {
+        field(&mut e, name, crate::account::check_text(label, value, false, max)).unwrap_or_default()
+    };
+    let title = text("title", "The title", &input.title, TITLE_MAX);
+    let short_description = text("short_description", "The short description", &input.short_description, LONG_TEXT_MAX);
+    let action_line_linkage = text("action_line_linkage", "The linkage with the Action Line", &input.action_line_linkage, LONG_TEXT_MAX);
+    let impact_qualitative = text("impact_qualitative", "The qualitative impact", &input.impact_qualitative, LONG_TEXT_MAX);
+    let impact_quantitative = text("impact_quantitative", "The quantitative impact", &input.impact_quantitative, LONG_TEXT_MAX);
+    let partnerships = text("partnerships", "The partnerships", &input.partnerships, LONG_TEXT_MAX);
+    let challenges = text("challenges", "The challenges and future perspectives", &input.challenges, LONG_TEXT_MAX);
+    let organisation = text("organisation", "The organisation", &input.organisation, 200);
+    let country = text("country", "The country", &input.country, 100);
+    let website = text("website", "The website", &input.website, 500);
+    let contact = text("contact", "The contact", &input.contact, 254);
+    let sdgs = field(&mut e, "sdgs", SdgList::parse(&input.sdgs)).unwrap_or_default();
+    let stakeholder_type = choice(&mut e, "stakeholder_type", &input.stakeholder_type, StakeholderType::parse, "Please choose a stakeholder type from the list.");
+    let region = choice(&mut e, "region", &input.region, Region::parse, "Please choose a region from the list.");
+    match category {
+        Some(category) if e.is_empty() => Ok(DraftNomination {
+            category,
+            title,
+            short_description,
+            action_line_linkage,
+            sdgs,
+            impact_qualitative,
+            impact_quantitative,
+            partnerships,
+            challenges,
+            organisation,
+            stakeholder_type,
+            country,
+            region,
+            website,
+            contact,
+        }),
         _ => Err(e),
     }
 }
@@ -339,7 +390,7 @@ pub fn check_submission(input: &NominationInput) -> Result<ValidNomination, Fiel
         .and_then(|t| field(&mut e, "short_description", ShortDescription::parse(&t)));
     let long = |e: &mut FieldErrors, name: &str, label: &str, v: &str| field(e, name, check_text(label, v, true, LONG_TEXT_MAX));
     let linkage = long(&mut e, "action_line_linkage", "The linkage with the Action Line", &input.action_line_linkage);
-    let sdgs = field(&mut e, "sdgs", parse_sdg_list(&input.sdgs).and_then(|v| {
+    let sdgs = field(&mut e, "sdgs", SdgList::parse(&input.sdgs).and_then(|v| {
         if v.is_empty() { Err("Please choose at least one Sustainable Development Goal.".to_string()) } else { Ok(v) }
     }));
     let qual = long(&mut e, "impact_qualitative", "The qualitative impact", &input.impact_qualitative);
@@ -463,26 +514,46 @@ pub fn rejection_text(reason_key: &str, free_text: &str) -> Result<String, Strin
     }
 }
 
-/// A screening decision: accept as nominee, or reject.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Decision {
-    Nominee,
-    Rejected,
+/// A screening decision as the screening form sends it: the decision (`nominee`/`accept`
+/// or `rejected`/`reject`), a standard reason's key and the screener's own words.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecisionForm {
+    #[serde(default)]
+    pub decision: String,
+    #[serde(default)]
+    pub reason: String,
+    #[serde(default)]
+    pub reason_text: String,
+}
+
+impl DecisionForm {
+    /// The decision and, for a rejection, the reason to store and e-mail.
+    pub fn parse(&self) -> Result<(Decision, Option<String>), Vec<(String, String)>> {
+        let d = Decision::from_form(&self.decision)
+            .ok_or_else(|| vec![("decision".to_string(), "Choose to accept the project as a nominee or to reject it.".to_string())])?;
+        let reason = match d {
+            Decision::Nominee => None,
+            Decision::Rejected => Some(rejection_text(&self.reason, &self.reason_text).map_err(|m| vec![("reason".to_string(), m)])?),
+        };
+        Ok((d, reason))
+    }
+}
+
+crate::keyed_enum! {
+    /// A screening decision.
+    pub enum Decision {
+        Nominee = "nominee",
+        Rejected = "rejected",
+    }
 }
 
 impl Decision {
-    pub fn key(self) -> &'static str {
-        match self {
-            Decision::Nominee => "nominee",
-            Decision::Rejected => "rejected",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
+    /// A decision as the screening form names it (its key, or `accept` / `reject`).
+    pub fn from_form(s: &str) -> Option<Self> {
         match s.trim() {
-            "nominee" | "accept" => Some(Decision::Nominee),
-            "rejected" | "reject" => Some(Decision::Rejected),
-            _ => None,
+            "accept" => Some(Decision::Nominee),
+            "reject" => Some(Decision::Rejected),
+            other => Decision::parse(other),
         }
     }
 
@@ -609,7 +680,9 @@ mod tests {
     fn complete_submission_passes() {
         let v = check_submission(&complete()).unwrap();
         assert_eq!(v.category, 4);
-        assert_eq!(v.sdgs, vec![4, 5, 10]);
+        assert_eq!(v.sdgs.goals(), [4, 5, 10]);
+        assert_eq!(v.sdgs.to_string(), "4,5,10");
+        assert_eq!("4,5,10".parse::<SdgList>().unwrap(), v.sdgs);
         assert_eq!(v.region, Region::Africa);
         assert_eq!(v.contact, "team@example.org");
     }
@@ -655,8 +728,8 @@ mod tests {
     #[test]
     fn drafts_accept_partial_content_but_not_wrong_choices() {
         let partial = NominationInput { category: "c7-e-health".into(), title: "Half done".into(), ..Default::default() };
-        assert_eq!(check_draft(&partial), Ok(10));
-        assert_eq!(check_draft(&NominationInput { category: "3".into(), ..Default::default() }), Ok(3));
+        assert_eq!(check_draft(&partial).map(|d| d.category), Ok(10));
+        assert_eq!(check_draft(&NominationInput { category: "3".into(), ..Default::default() }).map(|d| d.category), Ok(3));
         let e = check_draft(&NominationInput { category: "".into(), region: "mars".into(), sdgs: vec!["0".into()], ..Default::default() }).unwrap_err();
         assert_eq!(fields_of(&e), vec!["category", "sdgs", "region"]);
         let e = check_draft(&NominationInput { category: "c1".into(), title: "x".repeat(201), ..Default::default() }).unwrap_err();
@@ -706,8 +779,8 @@ mod tests {
         assert_eq!(rejection_text("category", "").unwrap(), REJECTION_REASONS[1].1);
         assert!(rejection_text("category", "Belongs in C7 e-health.").unwrap().ends_with("Belongs in C7 e-health."));
         assert_eq!(rejection_text("other", "Spam.").unwrap(), "Spam.");
-        assert_eq!(Decision::parse("accept"), Some(Decision::Nominee));
-        assert_eq!(Decision::parse("x"), None);
+        assert_eq!(Decision::from_form("accept"), Some(Decision::Nominee));
+        assert_eq!(Decision::from_form("x"), None);
     }
 
     #[test]

@@ -159,15 +159,35 @@ impl Schedule {
         Phase::Between { after: last_closed }
     }
 
+    /// The instant of one milestone.
+    pub fn instant(&self, m: Milestone) -> DateTime<Utc> {
+        match m {
+            Milestone::Opens(k) => self.window(k).opens,
+            Milestone::Closes(k) => self.window(k).closes,
+            Milestone::Announcement => self.announcement,
+        }
+    }
+
+    /// The nine instants in pipeline order (not sorted by time, so that two schedules
+    /// compare instant by instant).
+    pub fn instants(&self) -> [(Milestone, DateTime<Utc>); 9] {
+        let w = |k: PhaseKind| self.window(k);
+        [
+            (Milestone::Opens(PhaseKind::Submission), w(PhaseKind::Submission).opens),
+            (Milestone::Closes(PhaseKind::Submission), w(PhaseKind::Submission).closes),
+            (Milestone::Opens(PhaseKind::Screening), w(PhaseKind::Screening).opens),
+            (Milestone::Closes(PhaseKind::Screening), w(PhaseKind::Screening).closes),
+            (Milestone::Opens(PhaseKind::Voting), w(PhaseKind::Voting).opens),
+            (Milestone::Closes(PhaseKind::Voting), w(PhaseKind::Voting).closes),
+            (Milestone::Opens(PhaseKind::Review), w(PhaseKind::Review).opens),
+            (Milestone::Closes(PhaseKind::Review), w(PhaseKind::Review).closes),
+            (Milestone::Announcement, self.announcement),
+        ]
+    }
+
     /// All instants of the schedule in chronological order.
     pub fn milestones(&self) -> Vec<(Milestone, DateTime<Utc>)> {
-        let mut out = Vec::with_capacity(9);
-        for kind in PhaseKind::ALL {
-            let w = self.window(kind);
-            out.push((Milestone::Opens(kind), w.opens));
-            out.push((Milestone::Closes(kind), w.closes));
-        }
-        out.push((Milestone::Announcement, self.announcement));
+        let mut out = self.instants().to_vec();
         out.sort_by_key(|(_, t)| *t);
         out
     }
@@ -192,15 +212,21 @@ impl Schedule {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use chrono::{Duration, TimeZone};
 
-    fn t(m: u32, d: u32) -> DateTime<Utc> {
+    /// 22:00 UTC on a day of 2026.
+    pub(crate) fn t(m: u32, d: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, m, d, 22, 0, 0).unwrap()
     }
 
     fn schedule() -> Schedule {
+        sample()
+    }
+
+    /// The schedule of the phase tests (and the edition tests).
+    pub(crate) fn sample() -> Schedule {
         Schedule {
             submission: Window { opens: t(1, 5), closes: t(2, 20) },
             screening: Window { opens: t(2, 21), closes: t(3, 1) },

@@ -161,32 +161,19 @@ pub fn parse_scores(form: &BTreeMap<String, String>) -> Result<BTreeMap<String, 
     Ok(out)
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum ReviewStatus {
-    NotStarted,
-    Draft,
-    Submitted,
-    Conflict,
+crate::keyed_enum! {
+    /// Where an expert's review of one champion stands (`NotStarted` is never stored).
+    pub enum ReviewStatus {
+        NotStarted = "not_started",
+        Draft = "draft",
+        Submitted = "submitted",
+        Conflict = "conflict",
+    }
 }
 
 impl ReviewStatus {
-    pub fn key(self) -> &'static str {
-        match self {
-            ReviewStatus::NotStarted => "not_started",
-            ReviewStatus::Draft => "draft",
-            ReviewStatus::Submitted => "submitted",
-            ReviewStatus::Conflict => "conflict",
-        }
-    }
-
-    pub fn from_key(k: &str) -> ReviewStatus {
-        match k {
-            "draft" => ReviewStatus::Draft,
-            "submitted" => ReviewStatus::Submitted,
-            "conflict" => ReviewStatus::Conflict,
-            _ => ReviewStatus::NotStarted,
-        }
-    }
+    /// Scores saved with the rubric: it can no longer change.
+    pub const SCORED: [ReviewStatus; 2] = [ReviewStatus::Draft, ReviewStatus::Submitted];
 }
 
 /// One expert's submitted result for one champion, on 0–100 points.

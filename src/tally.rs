@@ -73,13 +73,40 @@ pub fn top_n<K: Clone + Ord>(counts: &[(K, u64)], n: usize) -> Cutoff<K> {
     Cutoff { certain, tied_at_cutoff: tied, open_places }
 }
 
+/// Whether a ballot is complete: the voter voted (validly) in every category.
+pub fn ballot_complete(categories_voted: usize, categories: usize) -> bool {
+    categories_voted >= categories
+}
+
 /// Under the complete-ballot rule, only voters who voted in every category count.
 /// `ballots` maps a voter to the categories they voted in.
 pub fn complete_voters<V: Clone + Eq + Hash, C: Eq + Hash>(
     ballots: &HashMap<V, HashSet<C>>,
     categories: usize,
 ) -> HashSet<V> {
-    ballots.iter().filter(|(_, cs)| cs.len() >= categories).map(|(v, _)| v.clone()).collect()
+    ballots.iter().filter(|(_, cs)| ballot_complete(cs.len(), categories)).map(|(v, _)| v.clone()).collect()
+}
+
+/// The voters of `votes` (voter, category, nominee) whose ballot is complete.
+pub fn complete_voters_of<V: Clone + Eq + Hash, C: Clone + Eq + Hash, K>(votes: &[(V, C, K)], categories: usize) -> HashSet<V> {
+    let mut ballots: HashMap<V, HashSet<C>> = HashMap::new();
+    for (v, c, _) in votes {
+        ballots.entry(v.clone()).or_default().insert(c.clone());
+    }
+    complete_voters(&ballots, categories)
+}
+
+/// The count of an edition, the one rule the champions, the results and the ledger use:
+/// the valid votes `(voter, category, nominee)` per nominee, and under the complete-ballot
+/// rule (`complete_ballot = Some(number of categories)`) only those of voters whose
+/// ballot is complete.
+pub fn count_votes<V: Clone + Eq + Hash, C: Clone + Eq + Hash, K: Clone + Eq + Hash>(
+    valid_votes: &[(V, C, K)],
+    complete_ballot: Option<usize>,
+) -> HashMap<K, u64> {
+    let counted = complete_ballot.map(|n| complete_voters_of(valid_votes, n));
+    let records: Vec<(V, K, bool)> = valid_votes.iter().map(|(v, _, k)| (v.clone(), k.clone(), true)).collect();
+    count(&records, counted.as_ref())
 }
 
 /// Counts votes per nominee from (voter, nominee, valid) records, optionally counting only
@@ -187,6 +214,23 @@ mod tests {
                 prop_assert!(c.tied_at_cutoff.len() > c.open_places);
                 let v0 = votes(&c.tied_at_cutoff[0]);
                 prop_assert!(c.tied_at_cutoff.iter().all(|k| votes(k) == v0));
+            }
+        }
+
+        /// The edition's count equals a naive count under both rules.
+        #[test]
+        fn the_count_of_an_edition_matches_a_naive_count(votes in proptest::collection::vec((0u8..12, 0u8..3, 0u8..6), 0..300)) {
+            let mut seen = HashSet::new();
+            // one vote per voter and category, as the database keeps it
+            let votes: Vec<(u8, u8, u8)> = votes.into_iter().filter(|(v, c, _)| seen.insert((*v, *c))).collect();
+            let plain = count_votes(&votes, None);
+            let complete = count_votes(&votes, Some(3));
+            for k in 0u8..6 {
+                let naive = votes.iter().filter(|(_, _, n)| *n == k).count() as u64;
+                prop_assert_eq!(plain.get(&k).copied().unwrap_or(0), naive);
+                let full = |v: u8| votes.iter().filter(|(w, _, _)| *w == v).count() == 3;
+                let naive_complete = votes.iter().filter(|(v, _, n)| *n == k && full(*v)).count() as u64;
+                prop_assert_eq!(complete.get(&k).copied().unwrap_or(0), naive_complete);
             }
         }
 

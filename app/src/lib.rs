@@ -91,16 +91,16 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/account") view=pages::account::AccountPage ssr=SsrMode::Async/>
                         <Route path=path!("/my-votes") view=pages::my_votes::MyVotesPage ssr=SsrMode::Async/>
                         <Route path=path!("/receipt") view=pages::receipt::ReceiptPage ssr=SsrMode::Async/>
-                        <Route path=path!("/submit") view=pages::nominations::SubmitPage ssr=SsrMode::Async/>
-                        <Route path=path!("/submissions") view=pages::nominations::MySubmissionsPage ssr=SsrMode::Async/>
-                        <Route path=path!("/submissions/:id") view=pages::nominations::SubmissionPage ssr=SsrMode::Async/>
-                        <Route path=path!("/admin") view=pages::editions::AdminDashboardPage ssr=SsrMode::Async/>
+                        <Route path=path!("/submit") view=pages::submissions::SubmitPage ssr=SsrMode::Async/>
+                        <Route path=path!("/submissions") view=pages::submissions::MySubmissionsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/submissions/:id") view=pages::submissions::SubmissionPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin") view=pages::dashboard::AdminDashboardPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/editions/new") view=pages::editions::NewEditionPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/editions/:year") view=pages::editions::EditionPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/accounts") view=pages::admin::AccountsPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/tally") view=pages::admin::TallyPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/audit") view=pages::audit::AuditPage ssr=SsrMode::Async/>
-                        <Route path=path!("/admin/champions") view=pages::audit::ChampionsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/champions") view=pages::champions::ChampionsPage ssr=SsrMode::Async/>
                         <Route path=path!("/results") view=pages::results::ResultsPage ssr=SsrMode::Async/>
                         <Route path=path!("/results/:year") view=pages::results::ResultsPage ssr=SsrMode::Async/>
                         <Route path=path!("/results/:year/stories") view=pages::results::StoriesPage ssr=SsrMode::Async/>
@@ -108,7 +108,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/review") view=pages::review::ExpertHomePage ssr=SsrMode::Async/>
                         <Route path=path!("/review/:id") view=pages::review::ReviewSheetPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/review") view=pages::review::AdminReviewPage ssr=SsrMode::Async/>
-                        <Route path=path!("/admin/screening") view=pages::nominations::ScreeningPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/screening") view=pages::screening::ScreeningPage ssr=SsrMode::Async/>
                     </Routes>
                 </main>
                 <components::footer::Footer/>

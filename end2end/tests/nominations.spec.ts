@@ -7,34 +7,34 @@ test("a submitter fills the form, sees the live word count, saves a draft and su
   await hydrated(page);
   const form = page.getByTestId("submission-form");
   const title = `Open Village Broadband ${Date.now()}`;
-  await form.locator('[name="category"]').selectOption("c3");
-  await form.locator('[name="title"]').fill(title);
+  await form.locator('[name="input[category]"]').selectOption("c3");
+  await form.locator('[name="input[title]"]').fill(title);
 
   // the counter follows typing
   const words = (n: number) => Array.from({ length: n }, (_, i) => `word${i}`).join(" ");
-  await form.locator('[name="short_description"]').fill(words(12));
+  await form.locator('[name="input[short_description]"]').fill(words(12));
   await expect(page.getByTestId("word-count")).toHaveText("12");
   await page.getByTestId("save-draft").click();
   await expect(page).toHaveURL(/\/submissions\/[0-9a-f-]{36}$/);
   await hydrated(page);
 
   const edit = page.getByTestId("submission-form");
-  await expect(edit.locator('[name="title"]')).toHaveValue(title);
-  await edit.locator('[name="short_description"]').fill(words(160));
+  await expect(edit.locator('[name="input[title]"]')).toHaveValue(title);
+  await edit.locator('[name="input[short_description]"]').fill(words(160));
   await expect(page.getByTestId("word-count")).toHaveText("160");
-  await edit.locator('[name="action_line_linkage"]').fill("Implements Action Line C3 by opening public data.");
-  await edit.locator('input[name="sdgs[]"][value="4"]').check();
-  await edit.locator('input[name="sdgs[]"][value="9"]').check();
-  await edit.locator('[name="impact_qualitative"]').fill("Villagers use online services.");
-  await edit.locator('[name="impact_quantitative"]').fill("12,000 people connected.");
-  await edit.locator('[name="partnerships"]').fill("Local council and a national operator.");
-  await edit.locator('[name="challenges"]').fill("Maintenance in the rainy season.");
-  await edit.locator('[name="organisation"]').fill(`Village Net ${Date.now()}`);
-  await edit.locator('[name="stakeholder_type"]').selectOption("civil-society");
-  await edit.locator('[name="country"]').fill("Kenya");
-  await edit.locator('[name="region"]').selectOption("africa");
-  await edit.locator('[name="website"]').fill("https://example.org/village");
-  await edit.locator('[name="contact"]').fill("team@example.org");
+  await edit.locator('[name="input[action_line_linkage]"]').fill("Implements Action Line C3 by opening public data.");
+  await edit.locator('input[name="input[sdgs][]"][value="4"]').check();
+  await edit.locator('input[name="input[sdgs][]"][value="9"]').check();
+  await edit.locator('[name="input[impact_qualitative]"]').fill("Villagers use online services.");
+  await edit.locator('[name="input[impact_quantitative]"]').fill("12,000 people connected.");
+  await edit.locator('[name="input[partnerships]"]').fill("Local council and a national operator.");
+  await edit.locator('[name="input[challenges]"]').fill("Maintenance in the rainy season.");
+  await edit.locator('[name="input[organisation]"]').fill(`Village Net ${Date.now()}`);
+  await edit.locator('[name="input[stakeholder_type]"]').selectOption("civil-society");
+  await edit.locator('[name="input[country]"]').fill("Kenya");
+  await edit.locator('[name="input[region]"]').selectOption("africa");
+  await edit.locator('[name="input[website]"]').fill("https://example.org/village");
+  await edit.locator('[name="input[contact]"]').fill("team@example.org");
   await page.getByTestId("submit-project").click();
   await expect(page.getByTestId("submission-status")).toHaveAttribute("data-status", "submitted");
 

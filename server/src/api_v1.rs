@@ -12,12 +12,12 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Extension, Json, Router};
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::EntityTrait;
 use serde::Serialize;
 use utoipa::{IntoParams, OpenApi, ToSchema};
 use uuid::Uuid;
 use wsis::category::CATEGORIES;
-use wsis::db::catalog::{edition_view, BALLOT_STATUSES};
+use wsis::category::NomineeFilter;
 use wsis::db::entity::{edition, nomination};
 use wsis::db::{RequestContext, Services};
 use wsis::AppError;
@@ -153,9 +153,8 @@ pub struct NomineeQuery {
     per_page: Option<u32>,
 }
 
-fn edition_out(e: &edition::Model) -> Edition {
-    let v = edition_view(e);
-    let now = Utc::now();
+fn edition_out(e: &edition::Model, now: chrono::DateTime<Utc>) -> Edition {
+    let v = e.view();
     let w = |x: wsis::phase::Window| Window { opens: x.opens, closes: x.closes };
     Edition {
         year: e.year,
@@ -167,16 +166,12 @@ fn edition_out(e: &edition::Model) -> Edition {
         voting: w(v.schedule.voting),
         review: w(v.schedule.review),
         announcement: v.schedule.announcement,
-        results_public: v.results_public(now),
+        results_public: v.results_public(),
     }
 }
 
 async fn edition_of(s: &Services, year: &str) -> Result<edition::Model, Failure> {
-    if year == "current" {
-        return Ok(wsis::db::catalog::current_edition(&s.db).await?.ok_or_else(|| AppError::NotFound("There is no edition yet.".into()))?);
-    }
-    let y: i32 = year.parse().map_err(|_| AppError::NotFound(format!("There is no edition “{year}”.")))?;
-    Ok(wsis::db::catalog::edition_by_year(&s.db, y).await?.ok_or_else(|| AppError::NotFound(format!("There is no {y} edition.")))?)
+    Ok(edition::Model::named(&s.db, year).await?)
 }
 
 fn nominee_out(n: &nomination::Model, year: i32) -> Nominee {
@@ -187,8 +182,8 @@ fn nominee_out(n: &nomination::Model, year: i32) -> Nominee {
         title: n.title.clone(),
         organisation: n.organisation.clone(),
         country: n.country.clone(),
-        region: n.region.clone(),
-        stakeholder_type: n.stakeholder_type.clone(),
+        region: n.region.key().to_string(),
+        stakeholder_type: n.stakeholder_type.key().to_string(),
         short_description: n.short_description.clone(),
         website: n.website.clone(),
     }
@@ -198,7 +193,8 @@ fn nominee_out(n: &nomination::Model, year: i32) -> Nominee {
 #[utoipa::path(get, path = "/api/v1/editions", tag = "editions",
     responses((status = 200, description = "Editions, newest first", body = [Edition])))]
 async fn editions(State(s): State<Services>) -> ApiResult<Vec<Edition>> {
-    Ok(Json(wsis::db::catalog::editions(&s.db).await?.iter().map(edition_out).collect()))
+    let now = s.now();
+    Ok(Json(edition::Model::all(&s.db).await?.iter().map(|e| edition_out(e, now)).collect()))
 }
 
 /// One edition with its phases and its current phase.
@@ -206,7 +202,7 @@ async fn editions(State(s): State<Services>) -> ApiResult<Vec<Edition>> {
     params(("year" = String, Path, description = "The edition's year, e.g. 2026, or `current`", example = "current")),
     responses((status = 200, body = Edition), (status = 404, body = ApiError)))]
 async fn edition_by_year(State(s): State<Services>, Path(year): Path<String>) -> ApiResult<Edition> {
-    Ok(Json(edition_out(&edition_of(&s, &year).await?)))
+    Ok(Json(edition_out(&edition_of(&s, &year).await?, s.now())))
 }
 
 /// The 18 categories with their number of nominees in the edition.
@@ -256,21 +252,9 @@ async fn nominees(
         ),
         None => None,
     };
-    let words: Vec<String> = query.get("q").map(|q| q.to_lowercase().split_whitespace().map(str::to_string).collect()).unwrap_or_default();
-    let mut list: Vec<nomination::Model> = nomination::Entity::find()
-        .filter(nomination::Column::EditionId.eq(e.id))
-        .filter(nomination::Column::Status.is_in(BALLOT_STATUSES))
-        .all(&s.db)
-        .await
-        .map_err(AppError::from)?
-        .into_iter()
-        .filter(|n| category.is_none_or(|c| n.category_id == c))
-        .filter(|n| {
-            let hay = format!("{} {} {}", n.title, n.organisation, n.country).to_lowercase();
-            words.iter().all(|w| hay.contains(w.as_str()))
-        })
-        .collect();
-    list.sort_by(|a, b| (a.category_id, &a.title).cmp(&(b.category_id, &b.title)));
+    // the category page's search rule, in one place
+    let filter = NomineeFilter { q: query.get("q").cloned().unwrap_or_default(), ..Default::default() };
+    let list = wsis::db::catalog::search(&s.db, e.id, category, &filter).await?;
     let total = list.len() as u64;
     let items = list.iter().skip(((page - 1) * per_page) as usize).take(per_page as usize).map(|n| nominee_out(n, e.year)).collect();
     Ok(Json(NomineePage { items, page, per_page, total }))
@@ -281,13 +265,9 @@ async fn nominees(
     params(("id" = String, Path, description = "The nominee's id (UUID)")),
     responses((status = 200, body = Nominee), (status = 404, body = ApiError)))]
 async fn nominee(State(s): State<Services>, Path(id): Path<String>) -> ApiResult<Nominee> {
-    let not_found = || Failure(AppError::NotFound("There is no nominee with this id.".into()));
-    let id = Uuid::parse_str(id.trim()).map_err(|_| not_found())?;
-    let n = wsis::db::catalog::nomination_by_uuid(&s.db, id).await?.ok_or_else(not_found)?;
-    if !BALLOT_STATUSES.contains(&n.status.as_str()) {
-        return Err(not_found());
-    }
-    let e = edition::Entity::find_by_id(n.edition_id).one(&s.db).await.map_err(AppError::from)?.ok_or_else(not_found)?;
+    let id = Uuid::parse_str(id.trim()).map_err(|_| Failure(AppError::no_nominee()))?;
+    let n = wsis::db::catalog::ballot_nominee(&s.db, id).await?;
+    let e = edition::Entity::find_by_id(n.edition_id).one(&s.db).await.map_err(AppError::from)?.ok_or_else(AppError::no_nominee)?;
     // the result (champion, winner) is embargoed with the results: not told here
     Ok(Json(nominee_out(&n, e.year)))
 }
@@ -299,8 +279,8 @@ async fn nominee(State(s): State<Services>, Path(id): Path<String>) -> ApiResult
     responses((status = 200, body = Results), (status = 403, description = "Embargoed", body = ApiError), (status = 404, body = ApiError)))]
 async fn results(State(s): State<Services>, Path(year): Path<String>, ctx: Option<Extension<RequestContext>>) -> ApiResult<Results> {
     let e = edition_of(&s, &year).await?;
-    let who = ctx.and_then(|c| c.0.account);
-    let v = wsis::db::results::view(&s.db, &e.year.to_string(), who.as_ref()).await?;
+    let viewer = ctx.map_or(wsis::results::Viewer::Public, |c| c.0.viewer());
+    let v = wsis::db::results::view(&s.db, &e.year.to_string(), viewer, s.now()).await?;
     Ok(Json(Results {
         year: v.year,
         categories: v

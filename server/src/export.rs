@@ -10,9 +10,9 @@ use axum::routing::get;
 use axum::{Extension, Router};
 use rust_xlsxwriter::{Format as CellFormat, Workbook};
 use sea_orm::DatabaseConnection;
-use wsis::db::entity::account;
+use chrono::{DateTime, Utc};
 use wsis::db::{RequestContext, Services};
-use wsis::results::{export_rows, to_csv, ResultsView, EXPORT_HEADERS};
+use wsis::results::{export_rows, to_csv, ResultsView, Viewer, EXPORT_HEADERS};
 use wsis::AppError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,19 +90,19 @@ pub fn xlsx(v: &ResultsView) -> Result<Vec<u8>, AppError> {
     wb.save_to_buffer().map_err(err)
 }
 
-/// The bytes of one file of an edition (`year`; empty: the current edition) for `who`.
-pub async fn build(db: &DatabaseConnection, year: &str, format: Format, who: Option<&account::Model>) -> Result<(i32, Vec<u8>), AppError> {
+/// The bytes of one file of an edition (`year`; empty: the current edition) for `viewer`.
+pub async fn build(db: &DatabaseConnection, year: &str, format: Format, viewer: Viewer, now: DateTime<Utc>) -> Result<(i32, Vec<u8>), AppError> {
     match format {
         Format::Ledger => {
-            let (y, l) = wsis::db::results::ledger(db, year, who).await?;
+            let (y, l) = wsis::db::results::ledger(db, year, viewer).await?;
             Ok((y, json(&l)))
         }
         Format::Digest => {
-            let d = wsis::db::results::published_digest(db, year, who).await?;
+            let d = wsis::db::results::published_digest(db, year, viewer).await?;
             Ok((d.edition, json(&d)))
         }
         _ => {
-            let v = wsis::db::results::view(db, year, who).await?;
+            let v = wsis::db::results::view(db, year, viewer, now).await?;
             let bytes = match format {
                 Format::Csv => to_csv(&export_rows(&v)).into_bytes(),
                 Format::Json => json(&export_rows(&v)),
@@ -118,8 +118,8 @@ fn json<T: serde::Serialize>(v: &T) -> Vec<u8> {
 }
 
 async fn download(s: Services, year: String, ctx: Option<RequestContext>, format: Format) -> Response {
-    let who = ctx.and_then(|c| c.account);
-    match build(&s.db, &year, format, who.as_ref()).await {
+    let viewer = ctx.map_or(Viewer::Public, |c| c.viewer());
+    match build(&s.db, &year, format, viewer, s.now()).await {
         Ok((y, bytes)) => {
             let mut res = Response::new(Body::from(bytes));
             let h = res.headers_mut();

@@ -17,31 +17,17 @@ use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
-use wsis::db::{RequestContext, Services, SESSION_COOKIE};
+use wsis::db::{Config, RequestContext, Services, SESSION_COOKIE};
 use wsis_app::{shell, App};
 
 pub mod api_v1;
 pub mod export;
 pub mod telemetry;
 
-/// Leptos' options: from cargo-leptos' environment when it runs us, else the defaults of
-/// this project (site in `target/site`, bundle named `wsis`).
-pub fn leptos_options() -> LeptosOptions {
-    if std::env::var("LEPTOS_OUTPUT_NAME").is_ok() {
-        if let Ok(conf) = get_configuration(None) {
-            return conf.leptos_options;
-        }
-    }
-    let addr: SocketAddr = std::env::var("LEPTOS_SITE_ADDR")
-        .ok()
-        .and_then(|a| a.parse().ok())
-        .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 3000)));
-    LeptosOptions::builder()
-        .output_name("wsis")
-        .site_root(std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".into()))
-        .site_pkg_dir("pkg")
-        .site_addr(addr)
-        .build()
+/// Leptos' options from the configuration: the site folder and address, and the bundle's
+/// name (`wsis`, as `scripts/build.sh` writes it).
+pub fn leptos_options(config: &Config) -> LeptosOptions {
+    LeptosOptions::builder().output_name("wsis").site_root(config.site_root.as_str()).site_pkg_dir("pkg").site_addr(config.site_addr).build()
 }
 
 #[derive(Clone)]
@@ -306,8 +292,12 @@ pub fn client_address(peer: &str, forwarded_for: &[&str], hops: usize) -> String
 async fn request_context(State(s): State<Services>, mut req: Request<Body>, next: Next) -> Response {
     let token = cookie_value(&req, SESSION_COOKIE).filter(|t| t.len() <= 128);
     let account = match &token {
-        Some(t) => wsis::db::auth::account_for_session(&s.db, t).await.ok().flatten(),
+        Some(t) => wsis::db::auth::account_for_session(&s.db, t, s.now()).await.ok().flatten(),
         None => None,
+    };
+    let roles = match &account {
+        Some(a) => wsis::db::auth::roles_of(&s.db, a.id).await.unwrap_or_default(),
+        None => Vec::new(),
     };
     let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_default();
     let forwarded: Vec<&str> = req.headers().get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).collect();
@@ -323,7 +313,7 @@ async fn request_context(State(s): State<Services>, mut req: Request<Body>, next
     }
     let flash = if page { cookie_value(&req, wsis::flash::COOKIE).and_then(|v| wsis::flash::open(&s.config.secret, &v)) } else { None };
     let had_flash = flash.is_some();
-    req.extensions_mut().insert(RequestContext { account, session_token, client_addr, user_agent, lang, flash });
+    req.extensions_mut().insert(RequestContext { account, roles, session_token, client_addr, user_agent, lang, flash });
     let mut res = next.run(req).await;
     if had_flash {
         // shown once: the page that displays it clears it
@@ -379,7 +369,7 @@ pub fn start_workers(services: &Services) {
                 Ok(n) => tracing::info!(editions = n, "results released at their announcement instant"),
                 Err(e) => tracing::warn!("releasing results: {e}"),
             }
-            if let Err(e) = wsis::db::friction::housekeeping(&s.db, chrono::Utc::now()).await {
+            if let Err(e) = wsis::db::friction::housekeeping(&s.db, s.now()).await {
                 tracing::warn!("housekeeping: {e}");
             }
         }

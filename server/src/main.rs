@@ -53,14 +53,6 @@ fn limit_malloc_arenas() {
 }
 
 async fn run() -> ExitCode {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,sea_orm=warn,tower_http=warn"));
-    if std::env::var("LOG_FORMAT").is_ok_and(|f| f == "json") {
-        tracing_subscriber::fmt().json().with_env_filter(filter).init();
-    } else {
-        tracing_subscriber::fmt().with_env_filter(filter).init();
-    }
-    let args: Vec<String> = std::env::args().skip(1).collect();
     let config = match Config::from_env() {
         Ok(c) => c,
         Err(e) => {
@@ -68,6 +60,14 @@ async fn run() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,sea_orm=warn,tower_http=warn"));
+    if config.log_json {
+        tracing_subscriber::fmt().json().with_env_filter(filter).init();
+    } else {
+        tracing_subscriber::fmt().with_env_filter(filter).init();
+    }
+    let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         None | Some("serve") => run_server(config).await,
         Some("migrate") => wsis_server::prepare(&config, false).await.map(|_| println!("migrations applied")),
@@ -93,13 +93,13 @@ async fn run() -> ExitCode {
 async fn run_server(config: Config) -> Result<(), String> {
     // Demo data is the laptop command's choice (scripts/run.sh sets DEMO_DATA=1); a server
     // started without it never creates the demo accounts.
-    let demo = std::env::var("DEMO_DATA").is_ok_and(|v| v == "1" || v == "true");
-    let db = wsis_server::prepare(&config, demo).await?;
-    let options = wsis_server::leptos_options();
+    let demo = config.demo;
+    let db = wsis_server::prepare(&config, demo.is_some()).await?;
+    let options = wsis_server::leptos_options(&config);
     let addr = options.site_addr;
     let services = Services::new(db, config);
-    if demo && std::env::var("DEMO_PHASE").is_ok_and(|p| p == "review") {
-        wsis::db::seed::bring_to_review(&services, chrono::Utc::now()).await.map_err(|e| format!("demo review: {e}"))?;
+    if demo == Some(wsis::db::config::DemoPhase::Review) {
+        wsis::db::seed::bring_to_review(&services, services.now()).await.map_err(|e| format!("demo review: {e}"))?;
         tracing::info!("demo edition brought to its expert review");
     }
     wsis_server::start_workers(&services);
@@ -118,10 +118,11 @@ async fn create_admin(config: Config, args: &[String]) -> Result<(), String> {
     let password = arg(args, "--password").ok_or_else(|| format!("--password is required\n{USAGE}"))?;
     let name = arg(args, "--name").unwrap_or_else(|| "Administrator".into());
     let db = wsis_server::prepare(&config, false).await?;
-    let a = wsis::db::auth::ensure_account(&db, &email, &password, &name, "", "", &[Role::Admin])
+    let now = chrono::Utc::now();
+    let a = wsis::db::auth::ensure_account(&db, &email, &password, &name, "", "", &[Role::Admin], now)
         .await
         .map_err(|e| e.describe())?;
-    wsis::db::audit::record(&db, None, "account.create_admin", &a.uuid.to_string(), None, Some(serde_json::json!({ "roles": a.roles }).to_string()))
+    wsis::db::audit::record(&db, now, None, wsis::audit::AuditAction::AccountCreateAdmin, &a.uuid.to_string(), None, Some(serde_json::json!({ "roles": ["admin"] })))
         .await
         .map_err(|e| e.to_string())?;
     println!("admin account ready: {}", a.email);
@@ -134,13 +135,15 @@ async fn export(config: Config, args: &[String]) -> Result<(), String> {
     let format = wsis_server::export::Format::parse(&format).ok_or_else(|| format!("unknown format “{format}”\n{USAGE}"))?;
     let out = arg(args, "--out").ok_or_else(|| format!("--out is required\n{USAGE}"))?;
     let db = wsis_server::prepare(&config, false).await?;
-    let who = match arg(args, "--as") {
-        Some(email) => Some(
-            wsis::db::auth::find_by_email(&db, &email).await.map_err(|e| e.describe())?.ok_or_else(|| format!("there is no account {email}"))?,
-        ),
-        None => None,
+    let viewer = match arg(args, "--as") {
+        Some(email) => {
+            let a = wsis::db::auth::find_by_email(&db, &email).await.map_err(|e| e.describe())?.ok_or_else(|| format!("there is no account {email}"))?;
+            let roles = wsis::db::auth::roles_of(&db, a.id).await.map_err(|e| e.describe())?;
+            wsis::results::Viewer::of(&roles, a.confirmed_at.is_some())
+        }
+        None => wsis::results::Viewer::Public,
     };
-    let (y, bytes) = wsis_server::export::build(&db, &year, format, who.as_ref()).await.map_err(|e| e.describe())?;
+    let (y, bytes) = wsis_server::export::build(&db, &year, format, viewer, chrono::Utc::now()).await.map_err(|e| e.describe())?;
     std::fs::write(&out, &bytes).map_err(|e| format!("cannot write {out}: {e}"))?;
     println!("{} bytes of the {y} edition written to {out}", bytes.len());
     Ok(())

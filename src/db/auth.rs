@@ -12,10 +12,11 @@ use sea_orm::{
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::entity::{account, email_token, session};
+use super::entity::{account, account_role, email_token, session};
 use super::{audit, friction, mail, Services};
 use crate::pow::{Purpose, Solution};
-use crate::account::{check_password, check_text, roles_from_string, roles_to_string, AccountRow, Email, Role, SessionUser};
+use crate::account::{check_password, check_text, AccountRow, Email, LinkPurpose, Role, SessionUser, SignUpForm};
+use crate::audit::AuditAction;
 use crate::AppError;
 
 /// How long e-mailed links stay valid.
@@ -32,8 +33,6 @@ pub const MAIL_REQUESTS_PER_CLIENT: u64 = 10;
 /// Attempts at the password of one confirmation link.
 pub const CONFIRM_ATTEMPTS_PER_LINK: u64 = 10;
 
-pub const PURPOSE_CONFIRM: &str = "confirm";
-pub const PURPOSE_RESET: &str = "reset";
 
 fn window() -> Duration {
     Duration::minutes(THROTTLE_WINDOW_MINUTES)
@@ -93,7 +92,7 @@ async fn dummy_hash() -> String {
     DUMMY.get_or_init(|| h).clone()
 }
 
-pub fn session_user(a: &account::Model) -> SessionUser {
+pub fn session_user(a: &account::Model, roles: &[Role]) -> SessionUser {
     SessionUser {
         id: a.uuid,
         email: a.email.clone(),
@@ -101,20 +100,61 @@ pub fn session_user(a: &account::Model) -> SessionUser {
         organisation: a.organisation.clone(),
         country: a.country.clone(),
         confirmed: a.confirmed_at.is_some(),
-        roles: roles_from_string(&a.roles),
+        roles: roles.to_vec(),
     }
 }
 
-pub fn account_row(a: &account::Model) -> AccountRow {
-    AccountRow {
-        id: a.uuid,
-        email: a.email.clone(),
-        display_name: a.display_name.clone(),
-        organisation: a.organisation.clone(),
-        country: a.country.clone(),
-        confirmed: a.confirmed_at.is_some(),
-        roles: roles_from_string(&a.roles),
+/// The roles of an account, sorted.
+pub async fn roles_of(db: &impl ConnectionTrait, account_id: i32) -> Result<Vec<Role>, AppError> {
+    let mut roles: Vec<Role> = account_role::Entity::find()
+        .filter(account_role::Column::AccountId.eq(account_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| r.role)
+        .collect();
+    roles.sort();
+    Ok(roles)
+}
+
+/// The roles of several accounts.
+pub async fn roles_of_many(db: &impl ConnectionTrait, ids: &[i32]) -> Result<std::collections::HashMap<i32, Vec<Role>>, AppError> {
+    let mut out: std::collections::HashMap<i32, Vec<Role>> = std::collections::HashMap::new();
+    for chunk in ids.chunks(500) {
+        for r in account_role::Entity::find().filter(account_role::Column::AccountId.is_in(chunk.to_vec())).all(db).await? {
+            out.entry(r.account_id).or_default().push(r.role);
+        }
     }
+    for v in out.values_mut() {
+        v.sort();
+    }
+    Ok(out)
+}
+
+/// The confirmed accounts holding a role ("who are the experts"): one indexed query.
+pub async fn accounts_with_role(db: &impl ConnectionTrait, role: Role) -> Result<Vec<account::Model>, AppError> {
+    let ids: Vec<i32> = account_role::Entity::find()
+        .filter(account_role::Column::Role.eq(role))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| r.account_id)
+        .collect();
+    Ok(account::Entity::find()
+        .filter(account::Column::Id.is_in(ids))
+        .filter(account::Column::ConfirmedAt.is_not_null())
+        .order_by_asc(account::Column::Email)
+        .all(db)
+        .await?)
+}
+
+/// Gives roles to an account (those it has already are kept once).
+async fn grant_roles(db: &impl ConnectionTrait, account_id: i32, roles: &[Role]) -> Result<(), AppError> {
+    let have = roles_of(db, account_id).await?;
+    for r in roles.iter().filter(|r| !have.contains(r)) {
+        account_role::ActiveModel { account_id: Set(account_id), role: Set(*r) }.insert(db).await?;
+    }
+    Ok(())
 }
 
 /// The account of an address: the same mailbox ([`Email::canonical`]) or, for accounts
@@ -131,20 +171,19 @@ pub async fn find_by_email(db: &impl ConnectionTrait, email: &str) -> Result<Opt
 
 /// The account behind a session cookie, if the session exists, has not expired and
 /// belongs to a confirmed account (an unconfirmed account holds no session).
-pub async fn account_for_session(db: &impl ConnectionTrait, token: &str) -> Result<Option<account::Model>, AppError> {
+pub async fn account_for_session(db: &impl ConnectionTrait, token: &str, now: chrono::DateTime<Utc>) -> Result<Option<account::Model>, AppError> {
     let Some(s) = session::Entity::find().filter(session::Column::TokenHash.eq(token_hash(token))).one(db).await? else {
         return Ok(None);
     };
-    if s.expires_at <= Utc::now() {
+    if s.expires_at <= now {
         session::Entity::delete_by_id(s.id).exec(db).await?;
         return Ok(None);
     }
     Ok(account::Entity::find_by_id(s.account_id).one(db).await?.filter(|a| a.confirmed_at.is_some()))
 }
 
-pub async fn create_session(db: &impl ConnectionTrait, account_id: i32, ttl_secs: i64) -> Result<String, AppError> {
+pub async fn create_session(db: &impl ConnectionTrait, account_id: i32, ttl_secs: i64, now: chrono::DateTime<Utc>) -> Result<String, AppError> {
     let token = random_token();
-    let now = Utc::now();
     session::ActiveModel {
         token_hash: Set(token_hash(&token)),
         account_id: Set(account_id),
@@ -179,13 +218,18 @@ async fn retire_links(db: &impl ConnectionTrait, account_id: i32, now: chrono::D
     Ok(())
 }
 
-async fn issue_link(db: &impl ConnectionTrait, account_id: i32, purpose: &str, payload: Option<String>) -> Result<String, AppError> {
+async fn issue_link(
+    db: &impl ConnectionTrait,
+    account_id: i32,
+    purpose: LinkPurpose,
+    payload: Option<String>,
+    now: chrono::DateTime<Utc>,
+) -> Result<String, AppError> {
     let token = random_token();
-    let now = Utc::now();
     email_token::ActiveModel {
         token_hash: Set(token_hash(&token)),
         account_id: Set(account_id),
-        purpose: Set(purpose.to_string()),
+        purpose: Set(purpose),
         created_at: Set(now),
         expires_at: Set(now + Duration::hours(LINK_TTL_HOURS)),
         used_at: Set(None),
@@ -206,7 +250,7 @@ fn used_link() -> AppError {
 }
 
 /// The unused, unexpired link `token` of `purpose`.
-async fn live_link(db: &impl ConnectionTrait, token: &str, purpose: &str) -> Result<email_token::Model, AppError> {
+async fn live_link(db: &impl ConnectionTrait, token: &str, purpose: LinkPurpose, now: chrono::DateTime<Utc>) -> Result<email_token::Model, AppError> {
     let token = token.trim();
     if token.len() != 64 || !token.chars().all(|c| c.is_ascii_hexdigit()) {
         return Err(invalid_link());
@@ -220,7 +264,7 @@ async fn live_link(db: &impl ConnectionTrait, token: &str, purpose: &str) -> Res
     if t.used_at.is_some() {
         return Err(used_link());
     }
-    if t.expires_at <= Utc::now() {
+    if t.expires_at <= now {
         return Err(AppError::invalid("This link has expired. Please request a new one."));
     }
     Ok(t)
@@ -228,9 +272,9 @@ async fn live_link(db: &impl ConnectionTrait, token: &str, purpose: &str) -> Res
 
 /// Marks a link used; the update is conditional on `used_at IS NULL`, so of two clicks
 /// only one succeeds.
-async fn spend_link(db: &impl ConnectionTrait, t: &email_token::Model) -> Result<(), AppError> {
+async fn spend_link(db: &impl ConnectionTrait, t: &email_token::Model, now: chrono::DateTime<Utc>) -> Result<(), AppError> {
     let res = email_token::Entity::update_many()
-        .col_expr(email_token::Column::UsedAt, Expr::value(Some(Utc::now())))
+        .col_expr(email_token::Column::UsedAt, Expr::value(Some(now)))
         .filter(email_token::Column::Id.eq(t.id))
         .filter(email_token::Column::UsedAt.is_null())
         .exec(db)
@@ -239,16 +283,6 @@ async fn spend_link(db: &impl ConnectionTrait, t: &email_token::Model) -> Result
         return Err(used_link());
     }
     Ok(())
-}
-
-pub struct SignUp {
-    pub email: String,
-    pub password: String,
-    pub display_name: String,
-    pub organisation: String,
-    pub country: String,
-    /// The language of the request: the account's e-mails are written in it.
-    pub lang: String,
 }
 
 /// What a sign-up chose, kept with its confirmation link until the link is opened.
@@ -295,8 +329,8 @@ async fn mail_request_friction(s: &Services, from: Caller<'_>, pow: &Solution, n
 /// (a sign-up always needs one), then the password hash; what depends on whether the
 /// address already has an account runs after the answer, which is the same either way.
 /// The password only becomes the account's when its confirmation link is opened with it.
-pub async fn sign_up(s: &Services, input: SignUp, from: Caller<'_>, pow: &Solution) -> Result<&'static str, AppError> {
-    let lang = if input.lang.is_empty() { from.lang } else { input.lang.as_str() };
+pub async fn sign_up(s: &Services, input: &SignUpForm, from: Caller<'_>, pow: &Solution) -> Result<&'static str, AppError> {
+    let lang = from.lang;
     let mut fields = Vec::new();
     let email = Email::parse(&input.email).map_err(|m| fields.push(("email".to_string(), m))).ok();
     if let Err(m) = check_password(&input.password) {
@@ -316,10 +350,10 @@ pub async fn sign_up(s: &Services, input: SignUp, from: Caller<'_>, pow: &Soluti
     if !fields.is_empty() {
         return Err(AppError::Fields(fields));
     }
-    let now = Utc::now();
+    let now = s.now();
     friction::verify(&s.db, &s.config, Purpose::SignUp, pow, now).await?;
     let pending = PendingSignUp {
-        password_hash: hash_password(input.password).await?,
+        password_hash: hash_password(input.password.clone()).await?,
         display_name: name,
         organisation: org,
         country,
@@ -333,7 +367,7 @@ pub async fn sign_up(s: &Services, input: SignUp, from: Caller<'_>, pow: &Soluti
 /// The part of a sign-up that depends on the address: a new (unconfirmed) account, or a
 /// new link for an unconfirmed one, or a note to the holder of a confirmed one.
 async fn register(s: &Services, email: Email, pending: PendingSignUp) -> Result<(), AppError> {
-    let now = Utc::now();
+    let now = s.now();
     let canonical = email.canonical();
     if !friction::allow_mail_to(&s.db, &s.config.secret, &canonical, now).await? {
         tracing::info!("sign-up mail to one address past its limit: not sent");
@@ -349,7 +383,7 @@ async fn register(s: &Services, email: Email, pending: PendingSignUp) -> Result<
                  If it was you, sign in at {}/signin or reset your password at {}/forgot.\n",
                 s.config.public_url, s.config.public_url
             );
-            mail::enqueue(&txn, &a.lang, &a.email, "Your WSIS Prizes account", &body).await?;
+            mail::enqueue(&txn, now, &a.lang, &a.email, "Your WSIS Prizes account", &body).await?;
             txn.commit().await?;
             s.wake_mail();
             return Ok(());
@@ -365,7 +399,6 @@ async fn register(s: &Services, email: Email, pending: PendingSignUp) -> Result<
                 display_name: Set(pending.display_name.clone()),
                 organisation: Set(pending.organisation.clone()),
                 country: Set(pending.country.clone()),
-                roles: Set(String::new()),
                 confirmed_at: Set(None),
                 created_at: Set(now),
                 lang: Set(lang.clone()),
@@ -376,7 +409,7 @@ async fn register(s: &Services, email: Email, pending: PendingSignUp) -> Result<
             .await;
             match inserted {
                 Ok(a) => {
-                    audit::record(&txn, Some(a.id), "account.sign_up", &a.uuid.to_string(), None, None).await?;
+                    audit::record(&txn, now, Some(a.id), AuditAction::AccountSignUp, &a.uuid.to_string(), None, None).await?;
                     a
                 }
                 // a concurrent sign-up of the same mailbox won the race
@@ -389,8 +422,8 @@ async fn register(s: &Services, email: Email, pending: PendingSignUp) -> Result<
         }
     };
     let payload = serde_json::to_string(&pending).map_err(|_| AppError::Internal)?;
-    let token = issue_link(&txn, acct.id, PURPOSE_CONFIRM, Some(payload)).await?;
-    mail::enqueue(&txn, &lang, &acct.email, "Confirm your WSIS Prizes account", &confirm_body(&s.config.public_url, &token)).await?;
+    let token = issue_link(&txn, acct.id, LinkPurpose::Confirm, Some(payload), now).await?;
+    mail::enqueue(&txn, now, &lang, &acct.email, "Confirm your WSIS Prizes account", &confirm_body(&s.config.public_url, &token)).await?;
     txn.commit().await?;
     s.wake_mail();
     Ok(())
@@ -412,11 +445,11 @@ pub const CONFIRM_PASSWORD_REFUSED: &str =
 /// person's address cannot win: the address holder confirms with their own password, and
 /// a link they did not ask for does not open without the password it was asked with.
 pub async fn confirm_email(s: &Services, token: &str, password: &str, previous: Option<&str>) -> Result<(account::Model, String), AppError> {
-    let t = live_link(&s.db, token, PURPOSE_CONFIRM).await?;
+    let now = s.now();
+    let t = live_link(&s.db, token, LinkPurpose::Confirm, now).await?;
     if password.is_empty() || password.len() > 1000 {
         return Err(AppError::Fields(vec![("password".into(), CONFIRM_PASSWORD_REFUSED.into())]));
     }
-    let now = Utc::now();
     let (n, _) = friction::reserve(&s.db, &format!("confirm:{}", &t.token_hash[..32]), Duration::hours(LINK_TTL_HOURS), now).await?;
     if n > CONFIRM_ATTEMPTS_PER_LINK {
         return Err(AppError::TooManyRequests);
@@ -430,7 +463,7 @@ pub async fn confirm_email(s: &Services, token: &str, password: &str, previous: 
         return Err(AppError::Fields(vec![("password".into(), CONFIRM_PASSWORD_REFUSED.into())]));
     }
     let txn = s.db.begin().await?;
-    spend_link(&txn, &t).await?;
+    spend_link(&txn, &t, now).await?;
     // the confirmation is conditional too: an address confirmed meanwhile keeps its password
     let mut update = account::Entity::update_many()
         .col_expr(account::Column::ConfirmedAt, Expr::value(Some(now)))
@@ -453,8 +486,8 @@ pub async fn confirm_email(s: &Services, token: &str, password: &str, previous: 
     if let Some(prev) = previous {
         delete_session(&txn, prev).await?;
     }
-    let session = create_session(&txn, acct.id, s.config.session_ttl_secs).await?;
-    audit::record(&txn, Some(acct.id), "account.confirm", &acct.uuid.to_string(), None, None).await?;
+    let session = create_session(&txn, acct.id, s.config.session_ttl_secs, now).await?;
+    audit::record(&txn, now, Some(acct.id), AuditAction::AccountConfirm, &acct.uuid.to_string(), None, None).await?;
     txn.commit().await?;
     let acct = account::Entity::find_by_id(acct.id).one(&s.db).await?.ok_or(AppError::Internal)?;
     Ok((acct, session))
@@ -465,22 +498,23 @@ pub const RESEND_ANSWER: &str = "If an unconfirmed account uses that address, a 
 /// A new confirmation link, bound to the latest sign-up of the address.
 pub async fn resend_confirmation(s: &Services, email: &str, from: Caller<'_>, pow: &Solution) -> Result<&'static str, AppError> {
     let email = Email::parse(email).map_err(AppError::Invalid)?;
-    mail_request_friction(s, from, pow, Utc::now()).await?;
+    mail_request_friction(s, from, pow, s.now()).await?;
     let svc = s.clone();
     s.background.spawn("resend_confirmation", async move {
+        let now = svc.now();
         let Some(a) = find_by_email(&svc.db, email.as_str()).await? else { return Ok(()) };
-        if a.confirmed_at.is_some() || !friction::allow_mail_to(&svc.db, &svc.config.secret, &email.canonical(), Utc::now()).await? {
+        if a.confirmed_at.is_some() || !friction::allow_mail_to(&svc.db, &svc.config.secret, &email.canonical(), now).await? {
             return Ok(());
         }
         let latest = email_token::Entity::find()
             .filter(email_token::Column::AccountId.eq(a.id))
-            .filter(email_token::Column::Purpose.eq(PURPOSE_CONFIRM))
+            .filter(email_token::Column::Purpose.eq(LinkPurpose::Confirm))
             .order_by_desc(email_token::Column::Id)
             .one(&svc.db)
             .await?;
         let txn = svc.db.begin().await?;
-        let token = issue_link(&txn, a.id, PURPOSE_CONFIRM, latest.and_then(|t| t.payload)).await?;
-        mail::enqueue(&txn, &a.lang, &a.email, "Confirm your WSIS Prizes account", &confirm_body(&svc.config.public_url, &token)).await?;
+        let token = issue_link(&txn, a.id, LinkPurpose::Confirm, latest.and_then(|t| t.payload), now).await?;
+        mail::enqueue(&txn, now, &a.lang, &a.email, "Confirm your WSIS Prizes account", &confirm_body(&svc.config.public_url, &token)).await?;
         txn.commit().await?;
         svc.wake_mail();
         Ok(())
@@ -492,22 +526,23 @@ pub const RESET_ANSWER: &str = "If an account uses that address, we sent it a li
 
 pub async fn request_password_reset(s: &Services, email: &str, from: Caller<'_>, pow: &Solution) -> Result<&'static str, AppError> {
     let email = Email::parse(email).map_err(AppError::Invalid)?;
-    mail_request_friction(s, from, pow, Utc::now()).await?;
+    mail_request_friction(s, from, pow, s.now()).await?;
     let svc = s.clone();
     let lang = known_lang(from.lang).to_string();
     s.background.spawn("password_reset", async move {
+        let now = svc.now();
         let Some(a) = find_by_email(&svc.db, email.as_str()).await? else { return Ok(()) };
-        if !friction::allow_mail_to(&svc.db, &svc.config.secret, &email.canonical(), Utc::now()).await? {
+        if !friction::allow_mail_to(&svc.db, &svc.config.secret, &email.canonical(), now).await? {
             return Ok(());
         }
         let txn = svc.db.begin().await?;
-        let token = issue_link(&txn, a.id, PURPOSE_RESET, None).await?;
+        let token = issue_link(&txn, a.id, LinkPurpose::Reset, None, now).await?;
         let body = format!(
             "Someone asked to reset the password of your WSIS Prizes account.\n\nChoose a new password here:\n\n{}/reset?token={token}\n\n\
              The link works once and expires in {LINK_TTL_HOURS} hours. If you did not ask, ignore this message.\n",
             svc.config.public_url
         );
-        mail::enqueue(&txn, &lang, &a.email, "Reset your WSIS Prizes password", &body).await?;
+        mail::enqueue(&txn, now, &lang, &a.email, "Reset your WSIS Prizes password", &body).await?;
         txn.commit().await?;
         svc.wake_mail();
         Ok(())
@@ -520,11 +555,11 @@ pub async fn request_password_reset(s: &Services, email: &str, from: Caller<'_>,
 /// account stops working.
 pub async fn reset_password(s: &Services, token: &str, password: &str) -> Result<(), AppError> {
     check_password(password).map_err(|m| AppError::Fields(vec![("password".into(), m)]))?;
-    let t = live_link(&s.db, token, PURPOSE_RESET).await?;
+    let now = s.now();
+    let t = live_link(&s.db, token, LinkPurpose::Reset, now).await?;
     let hash = hash_password(password.to_string()).await?;
-    let now = Utc::now();
     let txn = s.db.begin().await?;
-    spend_link(&txn, &t).await?;
+    spend_link(&txn, &t, now).await?;
     let acct = account::Entity::find_by_id(t.account_id).one(&txn).await?.ok_or(AppError::Internal)?;
     let mut am: account::ActiveModel = acct.clone().into();
     am.password_hash = Set(hash);
@@ -534,7 +569,7 @@ pub async fn reset_password(s: &Services, token: &str, password: &str) -> Result
     am.update(&txn).await?;
     end_sessions(&txn, acct.id).await?;
     retire_links(&txn, acct.id, now).await?;
-    audit::record(&txn, Some(acct.id), "account.password_reset", &acct.uuid.to_string(), None, None).await?;
+    audit::record(&txn, now, Some(acct.id), AuditAction::AccountPasswordReset, &acct.uuid.to_string(), None, None).await?;
     txn.commit().await?;
     Ok(())
 }
@@ -564,7 +599,7 @@ pub async fn sign_in(
     if password.is_empty() || password.len() > 1000 {
         return Err(AppError::Invalid(SIGN_IN_REFUSED.into()));
     }
-    let now = Utc::now();
+    let now = s.now();
     let acct_key = format!("sign_in:account:{}", &keyed_hash(&s.config.secret, email.canonical().as_bytes())[..32]);
     let client_key = format!("sign_in:address:{}", friction::address_key(&s.config.secret, from.addr));
     let (acct_n, _) = friction::reserve(&s.db, &acct_key, window(), now).await?;
@@ -584,7 +619,7 @@ pub async fn sign_in(
     };
     let ok = verify_password(password.to_string(), hash).await;
     let Some(acct) = found.filter(|_| ok) else {
-        audit::record(&s.db, None, "account.sign_in_failed", &acct_key, None, None).await?;
+        audit::record(&s.db, now, None, AuditAction::AccountSignInFailed, &acct_key, None, None).await?;
         return Err(AppError::Invalid(SIGN_IN_REFUSED.into()));
     };
     friction::clear(&s.db, &acct_key).await?;
@@ -592,7 +627,7 @@ pub async fn sign_in(
     if let Some(prev) = previous {
         delete_session(&s.db, prev).await?;
     }
-    let token = create_session(&s.db, acct.id, s.config.session_ttl_secs).await?;
+    let token = create_session(&s.db, acct.id, s.config.session_ttl_secs, now).await?;
     // the account's e-mails follow the language it last used
     let lang = known_lang(from.lang);
     if acct.lang != lang {
@@ -602,53 +637,55 @@ pub async fn sign_in(
             .exec(&s.db)
             .await?;
     }
-    audit::record(&s.db, Some(acct.id), "account.sign_in", &acct.uuid.to_string(), None, None).await?;
+    audit::record(&s.db, now, Some(acct.id), AuditAction::AccountSignIn, &acct.uuid.to_string(), None, None).await?;
     Ok((acct, token))
 }
 
-/// Grants or revokes a role; refuses to let the last admin drop their own admin role.
+/// Grants or revokes a role; refuses to let an admin drop their own admin role.
 pub async fn set_role(s: &Services, actor: &account::Model, target: Uuid, role: Role, granted: bool) -> Result<AccountRow, AppError> {
-    let acct = account::Entity::find()
-        .filter(account::Column::Uuid.eq(target))
-        .one(&s.db)
-        .await?
-        .ok_or_else(|| AppError::NotFound("No such account.".into()))?;
+    let acct = account::Entity::find().filter(account::Column::Uuid.eq(target)).one(&s.db).await?.ok_or_else(AppError::no_account)?;
     if acct.confirmed_at.is_none() && granted {
         return Err(AppError::invalid("Roles can only be granted to confirmed accounts."));
     }
-    let mut roles = roles_from_string(&acct.roles);
-    let before = roles_to_string(&roles);
+    if !granted && role == Role::Admin && acct.id == actor.id {
+        return Err(AppError::invalid("You cannot revoke your own admin role; ask another admin."));
+    }
+    let txn = s.db.begin().await?;
+    let before = roles_of(&txn, acct.id).await?;
+    if before.contains(&role) == granted {
+        let _ = txn.rollback().await;
+        return Ok(session_user(&acct, &before));
+    }
     if granted {
-        roles.push(role);
+        account_role::ActiveModel { account_id: Set(acct.id), role: Set(role) }.insert(&txn).await?;
     } else {
-        roles.retain(|r| *r != role);
-        if role == Role::Admin && acct.id == actor.id {
-            return Err(AppError::invalid("You cannot revoke your own admin role; ask another admin."));
-        }
+        account_role::Entity::delete_many()
+            .filter(account_role::Column::AccountId.eq(acct.id))
+            .filter(account_role::Column::Role.eq(role))
+            .exec(&txn)
+            .await?;
     }
-    let after = roles_to_string(&roles);
-    if after == before {
-        return Ok(account_row(&acct));
-    }
-    let mut am: account::ActiveModel = acct.clone().into();
-    am.roles = Set(after.clone());
-    let updated = am.update(&s.db).await?;
+    let after = roles_of(&txn, acct.id).await?;
+    let keys = |r: &[Role]| r.iter().map(|r| r.key()).collect::<Vec<_>>();
     audit::record(
-        &s.db,
+        &txn,
+        s.now(),
         Some(actor.id),
-        if granted { "account.role_granted" } else { "account.role_revoked" },
+        if granted { AuditAction::RoleGranted } else { AuditAction::RoleRevoked },
         &acct.uuid.to_string(),
-        Some(before),
-        Some(after),
+        Some(serde_json::json!({ "roles": keys(&before) })),
+        Some(serde_json::json!({ "roles": keys(&after) })),
     )
     .await?;
-    Ok(account_row(&updated))
+    txn.commit().await?;
+    Ok(session_user(&acct, &after))
 }
 
 pub async fn list_accounts(db: &impl ConnectionTrait, role: Option<Role>, query: &str) -> Result<Vec<AccountRow>, AppError> {
     let mut q = account::Entity::find().order_by_asc(account::Column::Email);
     if let Some(r) = role {
-        q = q.filter(account::Column::Roles.contains(r.key()));
+        let ids: Vec<i32> = account_role::Entity::find().filter(account_role::Column::Role.eq(r)).all(db).await?.into_iter().map(|x| x.account_id).collect();
+        q = q.filter(account::Column::Id.is_in(ids));
     }
     let query = query.trim().to_lowercase();
     if !query.is_empty() {
@@ -659,13 +696,16 @@ pub async fn list_accounts(db: &impl ConnectionTrait, role: Option<Role>, query:
                 .add(account::Column::Organisation.contains(&query)),
         );
     }
-    Ok(q.paginate(db, 200).fetch_page(0).await?.iter().map(account_row).collect())
+    let rows = q.paginate(db, 200).fetch_page(0).await?;
+    let roles = roles_of_many(db, &rows.iter().map(|a| a.id).collect::<Vec<_>>()).await?;
+    Ok(rows.iter().map(|a| session_user(a, roles.get(&a.id).map_or(&[], Vec::as_slice))).collect())
 }
 
 /// Creates a confirmed account with the given roles, or adds the roles to an existing one
 /// (the `create-admin` command and the demo data use it). An existing account that was
 /// never confirmed takes the given password (whoever signed it up loses it) and its
 /// sessions end; a confirmed one keeps its password.
+#[allow(clippy::too_many_arguments)]
 pub async fn ensure_account(
     db: &impl ConnectionTrait,
     email: &str,
@@ -674,24 +714,24 @@ pub async fn ensure_account(
     organisation: &str,
     country: &str,
     roles: &[Role],
+    now: chrono::DateTime<Utc>,
 ) -> Result<account::Model, AppError> {
     let email = Email::parse(email).map_err(AppError::Invalid)?;
     check_password(password).map_err(AppError::Invalid)?;
     let hash = hash_password(password.to_string()).await?;
     if let Some(existing) = find_by_email(db, email.as_str()).await? {
-        let mut all = roles_from_string(&existing.roles);
-        all.extend_from_slice(roles);
-        let mut am: account::ActiveModel = existing.clone().into();
-        am.roles = Set(roles_to_string(&all));
-        if existing.confirmed_at.is_none() {
-            am.confirmed_at = Set(Some(Utc::now()));
-            am.password_hash = Set(hash);
-            end_sessions(db, existing.id).await?;
-            retire_links(db, existing.id, Utc::now()).await?;
+        grant_roles(db, existing.id, roles).await?;
+        if existing.confirmed_at.is_some() {
+            return Ok(existing);
         }
+        let mut am: account::ActiveModel = existing.clone().into();
+        am.confirmed_at = Set(Some(now));
+        am.password_hash = Set(hash);
+        end_sessions(db, existing.id).await?;
+        retire_links(db, existing.id, now).await?;
         return Ok(am.update(db).await?);
     }
-    Ok(account::ActiveModel {
+    let a = account::ActiveModel {
         uuid: Set(Uuid::new_v4()),
         email: Set(email.as_str().to_string()),
         email_canonical: Set(Some(email.canonical())),
@@ -699,14 +739,15 @@ pub async fn ensure_account(
         display_name: Set(display_name.to_string()),
         organisation: Set(organisation.to_string()),
         country: Set(country.to_string()),
-        roles: Set(roles_to_string(roles)),
-        confirmed_at: Set(Some(Utc::now())),
-        created_at: Set(Utc::now()),
+        confirmed_at: Set(Some(now)),
+        created_at: Set(now),
         frozen_by: Set(None),
         ..Default::default()
     }
     .insert(db)
-    .await?)
+    .await?;
+    grant_roles(db, a.id, roles).await?;
+    Ok(a)
 }
 
 #[cfg(test)]

@@ -1,4 +1,4 @@
-//! Read side of editions, categories and nominees.
+//! Read side of categories and nominees: the public ballot.
 
 use std::collections::HashMap;
 
@@ -7,57 +7,12 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryF
 use uuid::Uuid;
 
 use super::entity::{category, edition, nomination};
-use crate::category::{by_slug, CategorySummary, NomineeFilter, CATEGORIES};
-use crate::edition::{EditionRules, EditionView};
+use crate::category::{by_slug, CategorySummary, NomineeFilter, Searchable, CATEGORIES};
 use crate::nomination::{excerpt, NominationStatus, NomineeCard, NomineeDetail, Region, StakeholderType};
-use crate::phase::{Schedule, Window};
 use crate::AppError;
 
-pub const BALLOT_STATUSES: [&str; 3] = ["nominee", "champion", "winner"];
-
-pub fn edition_view(e: &edition::Model) -> EditionView {
-    EditionView {
-        id: e.uuid,
-        year: e.year,
-        title: e.title.clone(),
-        schedule: Schedule {
-            submission: Window { opens: e.submission_opens, closes: e.submission_closes },
-            screening: Window { opens: e.screening_opens, closes: e.screening_closes },
-            voting: Window { opens: e.voting_opens, closes: e.voting_closes },
-            review: Window { opens: e.review_opens, closes: e.review_closes },
-            announcement: e.announcement_at,
-        },
-        rules: EditionRules {
-            champions_per_category: u32::try_from(e.champions_per_category).unwrap_or(0),
-            complete_ballot: e.complete_ballot,
-            submissions_per_entity: u32::try_from(e.submissions_per_entity).unwrap_or(0),
-            max_winners_per_category: u32::try_from(e.max_winners_per_category).unwrap_or(0),
-            experts_see_scores: e.experts_see_scores,
-            publish_vote_counts: e.publish_vote_counts,
-            friction_votes_per_address: u32::try_from(e.friction_votes_per_address).unwrap_or(1),
-            friction_votes_per_network: u32::try_from(e.friction_votes_per_network).unwrap_or(1),
-            friction_sign_ins_per_address: u32::try_from(e.friction_sign_ins_per_address).unwrap_or(1),
-        },
-        results_released_at: e.results_released_at,
-        is_current: e.is_current,
-    }
-}
-
-/// The edition shown on the home page: the one marked current, else the latest.
-pub async fn current_edition(db: &impl ConnectionTrait) -> Result<Option<edition::Model>, AppError> {
-    if let Some(e) = edition::Entity::find().filter(edition::Column::IsCurrent.eq(true)).one(db).await? {
-        return Ok(Some(e));
-    }
-    Ok(edition::Entity::find().order_by_desc(edition::Column::Year).one(db).await?)
-}
-
-pub async fn edition_by_year(db: &impl ConnectionTrait, year: i32) -> Result<Option<edition::Model>, AppError> {
-    Ok(edition::Entity::find().filter(edition::Column::Year.eq(year)).one(db).await?)
-}
-
-pub async fn editions(db: &impl ConnectionTrait) -> Result<Vec<edition::Model>, AppError> {
-    Ok(edition::Entity::find().order_by_desc(edition::Column::Year).all(db).await?)
-}
+/// The statuses on the public ballot, as a filter of nomination queries.
+pub const BALLOT_STATUSES: [NominationStatus; 3] = NominationStatus::ON_BALLOT;
 
 #[derive(Debug, FromQueryResult)]
 struct CountRow {
@@ -89,53 +44,55 @@ pub async fn category_summaries(db: &impl ConnectionTrait, edition_id: i32) -> R
         .collect())
 }
 
-pub fn card(n: &nomination::Model) -> NomineeCard {
-    NomineeCard {
-        id: n.uuid,
-        title: n.title.clone(),
-        organisation: n.organisation.clone(),
-        country: n.country.clone(),
-        region: Region::parse(&n.region).unwrap_or(Region::Europe),
-        stakeholder_type: StakeholderType::parse(&n.stakeholder_type).unwrap_or(StakeholderType::CivilSociety),
-        excerpt: excerpt(&n.short_description, 40),
+impl nomination::Model {
+    /// What the one search rule ([`NomineeFilter::matches`]) reads of the project.
+    pub fn searchable(&self) -> Searchable<'_> {
+        Searchable {
+            title: &self.title,
+            organisation: &self.organisation,
+            country: &self.country,
+            short_description: &self.short_description,
+            region: self.region.0,
+            stakeholder_type: self.stakeholder_type.0,
+        }
+    }
+
+    pub fn card(&self) -> NomineeCard {
+        NomineeCard {
+            id: self.uuid,
+            title: self.title.clone(),
+            organisation: self.organisation.clone(),
+            country: self.country.clone(),
+            region: self.region.0.unwrap_or(Region::Europe),
+            stakeholder_type: self.stakeholder_type.0.unwrap_or(StakeholderType::CivilSociety),
+            excerpt: excerpt(&self.short_description, 40),
+        }
+    }
+
+    pub async fn by_uuid(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<nomination::Model>, AppError> {
+        Ok(nomination::Entity::find().filter(nomination::Column::Uuid.eq(id)).one(db).await?)
     }
 }
 
-/// Nominees of one category, filtered; sorted by title (never by votes, which stay hidden).
-pub async fn nominees(
-    db: &impl ConnectionTrait,
-    edition_id: i32,
-    slug: &str,
-    filter: &NomineeFilter,
-) -> Result<Vec<NomineeCard>, AppError> {
-    let cat = by_slug(slug).ok_or_else(|| AppError::NotFound("There is no such category.".into()))?;
+/// The nominees on an edition's ballot (one category, or all) that pass the filter, by
+/// category and title (never by votes, which stay hidden). The category page and the
+/// public API search through here.
+pub async fn search(db: &impl ConnectionTrait, edition_id: i32, category: Option<i32>, filter: &NomineeFilter) -> Result<Vec<nomination::Model>, AppError> {
     let mut q = nomination::Entity::find()
         .filter(nomination::Column::EditionId.eq(edition_id))
-        .filter(nomination::Column::CategoryId.eq(cat.position as i32))
         .filter(nomination::Column::Status.is_in(BALLOT_STATUSES))
+        .order_by_asc(nomination::Column::CategoryId)
         .order_by_asc(nomination::Column::Title);
-    if let Some(r) = Region::parse(filter.region.trim()) {
-        q = q.filter(nomination::Column::Region.eq(r.key()));
+    if let Some(c) = category {
+        q = q.filter(nomination::Column::CategoryId.eq(c));
     }
-    if let Some(t) = StakeholderType::parse(filter.stakeholder.trim()) {
-        q = q.filter(nomination::Column::StakeholderType.eq(t.key()));
-    }
-    if !filter.country.trim().is_empty() {
-        q = q.filter(nomination::Column::Country.eq(filter.country.trim()));
-    }
-    let rows = q.all(db).await?;
-    let needle = filter.q.trim().to_lowercase();
-    Ok(rows
-        .iter()
-        .filter(|n| {
-            needle.is_empty()
-                || n.title.to_lowercase().contains(&needle)
-                || n.organisation.to_lowercase().contains(&needle)
-                || n.short_description.to_lowercase().contains(&needle)
-                || n.country.to_lowercase().contains(&needle)
-        })
-        .map(card)
-        .collect())
+    Ok(q.all(db).await?.into_iter().filter(|n| filter.matches(n.searchable())).collect())
+}
+
+/// Nominees of one category, filtered, as cards.
+pub async fn nominees(db: &impl ConnectionTrait, edition_id: i32, slug: &str, filter: &NomineeFilter) -> Result<Vec<NomineeCard>, AppError> {
+    let cat = by_slug(slug).ok_or_else(AppError::no_category)?;
+    Ok(search(db, edition_id, Some(cat.position as i32), filter).await?.iter().map(nomination::Model::card).collect())
 }
 
 /// Countries present among a category's nominees, for the filter's choices.
@@ -154,21 +111,17 @@ pub async fn nominee_countries(db: &impl ConnectionTrait, edition_id: i32, categ
     Ok(v)
 }
 
-pub async fn nomination_by_uuid(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<nomination::Model>, AppError> {
-    Ok(nomination::Entity::find().filter(nomination::Column::Uuid.eq(id)).one(db).await?)
+/// A nominee on the ballot: drafts, submissions under screening and rejected projects are
+/// not public and answer "not found" like an unknown id.
+pub async fn ballot_nominee(db: &impl ConnectionTrait, id: Uuid) -> Result<nomination::Model, AppError> {
+    nomination::Model::by_uuid(db, id).await?.filter(|n| n.status.on_ballot()).ok_or_else(AppError::no_nominee)
 }
 
-/// A nominee's public page. Drafts, submissions under screening and rejected projects are
-/// not public: they answer "not found" like an unknown id.
+/// A nominee's public page.
 pub async fn nominee_detail(db: &impl ConnectionTrait, id: Uuid) -> Result<NomineeDetail, AppError> {
-    let not_found = || AppError::NotFound("There is no nominee with this id.".into());
-    let n = nomination_by_uuid(db, id).await?.ok_or_else(not_found)?;
-    let status = NominationStatus::parse(&n.status).ok_or_else(not_found)?;
-    if !status.on_ballot() {
-        return Err(not_found());
-    }
-    let e = edition::Entity::find_by_id(n.edition_id).one(db).await?.ok_or_else(not_found)?;
-    let c = category::Entity::find_by_id(n.category_id).one(db).await?.ok_or_else(not_found)?;
+    let n = ballot_nominee(db, id).await?;
+    let e = edition::Entity::find_by_id(n.edition_id).one(db).await?.ok_or_else(AppError::no_nominee)?;
+    let c = category::Entity::find_by_id(n.category_id).one(db).await?.ok_or_else(AppError::no_nominee)?;
     Ok(NomineeDetail {
         id: n.uuid,
         edition_year: e.year,
@@ -178,15 +131,15 @@ pub async fn nominee_detail(db: &impl ConnectionTrait, id: Uuid) -> Result<Nomin
         title: n.title.clone(),
         short_description: n.short_description.clone(),
         action_line_linkage: n.action_line_linkage.clone(),
-        sdgs: crate::nomination::parse_sdgs(&n.sdgs).unwrap_or_default(),
+        sdgs: n.sdgs.goals().to_vec(),
         impact_qualitative: n.impact_qualitative.clone(),
         impact_quantitative: n.impact_quantitative.clone(),
         partnerships: n.partnerships.clone(),
         challenges: n.challenges.clone(),
         organisation: n.organisation.clone(),
         country: n.country.clone(),
-        region: Region::parse(&n.region).unwrap_or(Region::Europe),
-        stakeholder_type: StakeholderType::parse(&n.stakeholder_type).unwrap_or(StakeholderType::CivilSociety),
+        region: n.region.0.unwrap_or(Region::Europe),
+        stakeholder_type: n.stakeholder_type.0.unwrap_or(StakeholderType::CivilSociety),
         website: n.website.clone(),
         // Champion and winner statuses are results: shown only once released.
         status: NominationStatus::Nominee,
@@ -203,8 +156,7 @@ pub struct Listing {
 
 /// Reads a category's unfiltered listing (for [`super::ListingCache`]).
 pub async fn listing(db: &impl ConnectionTrait, edition_id: i32, slug: &str) -> Result<Listing, AppError> {
-    let not_found = || AppError::NotFound("There is no such category.".into());
-    let def = by_slug(slug).ok_or_else(not_found)?;
+    let def = by_slug(slug).ok_or_else(AppError::no_category)?;
     let nominees = nominees(db, edition_id, def.slug, &NomineeFilter::default()).await?;
     // the unfiltered list is the category's ballot: its length is the summary's count
     let summary = CategorySummary {

@@ -1,68 +1,64 @@
-//! Champions: after voting closes, the top N nominees by valid votes per category.
+//! Champions: after voting closes, the top N nominees by counted votes per category; and
+//! the count itself, which the champions, the results and the ledger share.
 
 use std::collections::HashMap;
 
-use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Set, Statement};
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Set};
 use uuid::Uuid;
 
-use super::catalog::{edition_view, BALLOT_STATUSES};
-use super::entity::{champion, edition, nomination};
+use super::catalog::BALLOT_STATUSES;
+use super::entity::{champion, edition, nomination, vote};
 use super::{audit, Services};
+use crate::audit::AuditAction;
 use crate::category::CATEGORIES;
-use crate::champion::{CategoryChampions, ChampionLine, ChampionsView};
-use crate::tally::top_n;
+use crate::champion::{CategoryChampions, ChampionLine, ChampionStatus, ChampionsView};
+use crate::phase::{Milestone, PhaseKind};
+use crate::tally::{count_votes, top_n};
 use crate::AppError;
 
-/// Valid votes per nominee; under the complete-ballot rule only voters who voted in
-/// every category count.
+/// The valid votes of an edition as `(account, category, nomination)`.
+pub async fn valid_votes(db: &impl ConnectionTrait, edition_id: i32) -> Result<Vec<(i32, i32, i32)>, AppError> {
+    Ok(vote::Entity::find()
+        .select_only()
+        .columns([vote::Column::AccountId, vote::Column::CategoryId, vote::Column::NominationId])
+        .filter(vote::Column::EditionId.eq(edition_id))
+        .filter(vote::Column::Valid.eq(true))
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
+/// The number of categories a complete ballot covers, when the edition asks for one.
+pub fn complete_ballot_rule(e: &edition::Model) -> Option<usize> {
+    e.complete_ballot.then_some(CATEGORIES.len())
+}
+
+/// Counted votes per nomination, by the one rule ([`crate::tally::count_votes`]).
 pub async fn counted_votes(db: &impl ConnectionTrait, e: &edition::Model) -> Result<HashMap<i32, i64>, AppError> {
-    if !e.complete_ballot {
-        return super::voting::recount(db, e.id).await;
-    }
-    // edition ids come from the database, never from input
-    let sql = format!(
-        "SELECT nomination_id, COUNT(*) AS n FROM vote WHERE edition_id = {id} AND valid = {t} AND account_id IN \
-         (SELECT account_id FROM vote WHERE edition_id = {id} AND valid = {t} GROUP BY account_id HAVING COUNT(DISTINCT category_id) >= {cats}) \
-         GROUP BY nomination_id",
-        id = e.id,
-        t = if db.get_database_backend() == sea_orm::DatabaseBackend::Postgres { "TRUE" } else { "1" },
-        cats = CATEGORIES.len()
-    );
-    let rows = db.query_all_raw(Statement::from_string(db.get_database_backend(), sql)).await?;
-    let mut out = HashMap::new();
-    for r in rows {
-        let id: i32 = r.try_get("", "nomination_id")?;
-        let n: i64 = r.try_get("", "n")?;
-        out.insert(id, n);
-    }
-    Ok(out)
+    let votes = valid_votes(db, e.id).await?;
+    Ok(count_votes(&votes, complete_ballot_rule(e)).into_iter().map(|(k, n)| (k, n as i64)).collect())
 }
 
 /// Computes and stages the champions of an edition (replacing earlier pending ones).
 /// Nominees tied across the cut-off are all included and flagged; an admin may then leave
 /// some out with a reason ([`exclude_tied`]).
 pub async fn compute(s: &Services, actor: i32, edition_id: i32) -> Result<ChampionsView, AppError> {
-    compute_on(&s.db, Some(actor), edition_id).await
+    compute_on(&s.db, Some(actor), edition_id, s.now()).await
 }
 
-pub async fn compute_on(db: &DatabaseConnection, actor: Option<i32>, edition_id: i32) -> Result<ChampionsView, AppError> {
-    let now = Utc::now();
+pub async fn compute_on(db: &DatabaseConnection, actor: Option<i32>, edition_id: i32, now: DateTime<Utc>) -> Result<ChampionsView, AppError> {
     // the edition's row is held from the first statement: an invalidation cannot land
     // between the count and the champions it decides
     let txn = super::begin_on_edition(db, edition_id).await?;
     let e = edition::Entity::find_by_id(edition_id).one(&txn).await?.ok_or(AppError::Internal)?;
-    let refused = if now < e.voting_closes {
-        Some(AppError::Closed(format!(
-            "Champions are computed once voting has closed, on {} (Geneva time).",
-            crate::time::geneva_label(e.voting_closes)
-        )))
-    } else if edition_view(&e).results_public(now) {
-        Some(AppError::Conflict("The results of this edition are released; champions can no longer change.".into()))
-    } else if super::review::rubric_locked(&txn, e.id).await? {
-        Some(AppError::Conflict("Experts have already scored these champions; they can no longer change.".into()))
-    } else {
-        None
+    let view = e.view();
+    let refused = match (view.require_after(Milestone::Closes(PhaseKind::Voting), now), view.require_unreleased()) {
+        (Err(err), _) | (_, Err(err)) => Some(err),
+        _ if super::review::rubric_locked(&txn, e.id).await? => {
+            Some(AppError::Conflict("Experts have already scored these champions; they can no longer change.".into()))
+        }
+        _ => None,
     };
     if let Some(err) = refused {
         let _ = txn.rollback().await;
@@ -77,7 +73,7 @@ pub async fn compute_on(db: &DatabaseConnection, actor: Option<i32>, edition_id:
         .into_tuple()
         .all(&txn)
         .await?;
-    let places = e.champions_per_category.clamp(0, i32::MAX) as usize;
+    let places = view.rules.champions_per_category as usize;
     champion::Entity::delete_many().filter(champion::Column::EditionId.eq(e.id)).exec(&txn).await?;
     let mut staged = 0;
     for c in CATEGORIES.iter() {
@@ -96,7 +92,7 @@ pub async fn compute_on(db: &DatabaseConnection, actor: Option<i32>, edition_id:
                 valid_votes: Set(votes.get(&id).copied().unwrap_or(0) as i64),
                 tied_at_cutoff: Set(tied),
                 excluded_reason: Set(None),
-                status: Set("pending".into()),
+                status: Set(ChampionStatus::Pending),
                 created_at: Set(now),
                 winner: Set(false),
                 decided_at: Set(None),
@@ -111,9 +107,10 @@ pub async fn compute_on(db: &DatabaseConnection, actor: Option<i32>, edition_id:
     let mut am: edition::ActiveModel = e.clone().into();
     am.champions_computed_at = Set(Some(now));
     am.update(&txn).await?;
-    audit::record(&txn, actor, "champions.compute", &format!("edition:{}", e.year), None, Some(serde_json::json!({ "staged": staged }).to_string())).await?;
+    audit::record(&txn, now, actor, AuditAction::ChampionsCompute, &format!("edition:{}", e.year), None, Some(serde_json::json!({ "staged": staged })))
+        .await?;
     txn.commit().await?;
-    view(db, e.id).await
+    view_of(db, e.id).await
 }
 
 /// Reopens the vote audit after the champions were computed: the staged champions are
@@ -121,14 +118,11 @@ pub async fn compute_on(db: &DatabaseConnection, actor: Option<i32>, edition_id:
 /// and corrections of the screening are possible again. Refused once experts scored or
 /// the results are released. The reason goes to the audit log.
 pub async fn reopen_audit(s: &Services, actor: i32, edition_id: i32, reason: &str) -> Result<ChampionsView, AppError> {
-    let reason = reason.trim();
-    if reason.is_empty() || reason.chars().count() > 1000 {
-        return Err(AppError::invalid("Please give a reason (up to 1000 characters); it goes to the audit log."));
-    }
+    let reason = crate::audit::reason(reason)?;
     let txn = super::begin_on_edition(&s.db, edition_id).await?;
     let e = edition::Entity::find_by_id(edition_id).one(&txn).await?.ok_or(AppError::Internal)?;
-    let refused = if edition_view(&e).results_public(Utc::now()) {
-        Some(AppError::Conflict(format!("The results of the {} edition are released: its count is final.", e.year)))
+    let refused = if e.results_public() {
+        Some(AppError::count_final(e.year))
     } else if e.champions_computed_at.is_none() {
         Some(AppError::invalid("The audit is open: no champions are computed yet."))
     } else if super::review::rubric_locked(&txn, e.id).await? {
@@ -146,24 +140,22 @@ pub async fn reopen_audit(s: &Services, actor: i32, edition_id: i32, reason: &st
     am.update(&txn).await?;
     audit::record(
         &txn,
+        s.now(),
         Some(actor),
-        "audit.reopen",
+        AuditAction::AuditReopen,
         &format!("edition:{}", e.year),
-        Some(serde_json::json!({ "champions": removed }).to_string()),
-        Some(serde_json::json!({ "reason": reason }).to_string()),
+        Some(serde_json::json!({ "champions": removed })),
+        Some(serde_json::json!({ "reason": reason })),
     )
     .await?;
     txn.commit().await?;
-    view(&s.db, e.id).await
+    view_of(&s.db, e.id).await
 }
 
 /// Leaves a nominee tied across the cut-off out of the champions, with a reason.
 pub async fn exclude_tied(s: &Services, actor: i32, edition_id: i32, nominee: Uuid, reason: &str) -> Result<ChampionsView, AppError> {
-    let reason = reason.trim();
-    if reason.is_empty() || reason.len() > 1000 {
-        return Err(AppError::invalid("Please give a reason (up to 1000 characters); it is recorded."));
-    }
-    let n = super::catalog::nomination_by_uuid(&s.db, nominee).await?.ok_or_else(|| AppError::NotFound("No such nominee.".into()))?;
+    let reason = crate::audit::reason(reason)?;
+    let n = nomination::Model::by_uuid(&s.db, nominee).await?.ok_or_else(AppError::no_nominee)?;
     let row = champion::Entity::find()
         .filter(champion::Column::EditionId.eq(edition_id))
         .filter(champion::Column::NominationId.eq(n.id))
@@ -176,7 +168,7 @@ pub async fn exclude_tied(s: &Services, actor: i32, edition_id: i32, nominee: Uu
     if row.excluded_reason.is_some() {
         return Err(AppError::Conflict("This nominee is already left out.".into()));
     }
-    let current = view(&s.db, edition_id).await?;
+    let current = view_of(&s.db, edition_id).await?;
     let cat = current.categories.iter().find(|c| c.lines.iter().any(|l| l.nominee == nominee)).ok_or(AppError::Internal)?;
     if cat.included() <= cat.places as usize {
         return Err(AppError::invalid(format!(
@@ -187,11 +179,13 @@ pub async fn exclude_tied(s: &Services, actor: i32, edition_id: i32, nominee: Uu
     let mut am: champion::ActiveModel = row.into();
     am.excluded_reason = Set(Some(reason.to_string()));
     am.update(&s.db).await?;
-    audit::record(&s.db, Some(actor), "champions.exclude_tied", &nominee.to_string(), None, Some(serde_json::json!({ "reason": reason }).to_string())).await?;
-    view(&s.db, edition_id).await
+    audit::record(&s.db, s.now(), Some(actor), AuditAction::ChampionsExcludeTied, &nominee.to_string(), None, Some(serde_json::json!({ "reason": reason })))
+        .await?;
+    view_of(&s.db, edition_id).await
 }
 
-pub async fn view(db: &impl ConnectionTrait, edition_id: i32) -> Result<ChampionsView, AppError> {
+/// The staged champions of an edition per category.
+pub async fn view_of(db: &impl ConnectionTrait, edition_id: i32) -> Result<ChampionsView, AppError> {
     let e = edition::Entity::find_by_id(edition_id).one(db).await?.ok_or(AppError::Internal)?;
     let rows = champion::Entity::find().filter(champion::Column::EditionId.eq(edition_id)).all(db).await?;
     let ids: Vec<i32> = rows.iter().map(|r| r.nomination_id).collect();
@@ -217,13 +211,7 @@ pub async fn view(db: &impl ConnectionTrait, edition_id: i32) -> Result<Champion
                 })
                 .collect();
             lines.sort_by(|a, b| b.votes.cmp(&a.votes).then_with(|| a.title.cmp(&b.title)));
-            CategoryChampions {
-                slug: c.slug.into(),
-                code: c.code.into(),
-                name: c.name.into(),
-                places: e.champions_per_category.clamp(0, i32::MAX) as u32,
-                lines,
-            }
+            CategoryChampions { slug: c.slug.into(), code: c.code.into(), name: c.name.into(), places: e.view().rules.champions_per_category, lines }
         })
         .collect();
     Ok(ChampionsView { computed_at: e.champions_computed_at, categories })

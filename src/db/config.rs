@@ -59,6 +59,24 @@ pub struct Config {
     /// no-JavaScript answer.
     pub pow_bits: u8,
     pub pow_wait_secs: u32,
+    /// Where the web server listens (`LEPTOS_SITE_ADDR`, default 127.0.0.1:3000).
+    pub site_addr: std::net::SocketAddr,
+    /// The built browser bundle and public files (`LEPTOS_SITE_ROOT`, default `target/site`).
+    pub site_root: String,
+    /// The demo data the laptop command asks for (`DEMO_DATA=1`, `DEMO_PHASE=review`);
+    /// `None` on every real deployment.
+    pub demo: Option<DemoPhase>,
+    /// Log lines as JSON (`LOG_FORMAT=json`).
+    pub log_json: bool,
+}
+
+/// Where the demo edition stands when the laptop command starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DemoPhase {
+    /// Its public vote is open.
+    Voting,
+    /// Voting closed, champions computed and scored by the demo experts.
+    Review,
 }
 
 fn env(name: &str) -> Option<String> {
@@ -102,14 +120,19 @@ impl Config {
                 }
             }
         };
-        let addr = env("LEPTOS_SITE_ADDR").unwrap_or_else(|| "127.0.0.1:3000".into());
+        let site_addr: std::net::SocketAddr =
+            env("LEPTOS_SITE_ADDR").and_then(|a| a.trim().parse().ok()).unwrap_or_else(|| std::net::SocketAddr::from(([127, 0, 0, 1], 3000)));
+        let demo = env("DEMO_DATA").filter(|v| v == "1" || v == "true").map(|_| match env("DEMO_PHASE").as_deref() {
+            Some("review") => DemoPhase::Review,
+            _ => DemoPhase::Voting,
+        });
         let trusted_proxy_hops = match env("TRUST_FORWARDED_FOR").as_deref().map(str::trim) {
             None | Some("0" | "false" | "no") => 0,
             Some("true" | "yes") => 1,
             Some(n) => n.parse().unwrap_or(1),
         };
         Ok(Config {
-            public_url: env("PUBLIC_URL").unwrap_or_else(|| format!("http://{addr}")).trim_end_matches('/').to_string(),
+            public_url: env("PUBLIC_URL").unwrap_or_else(|| format!("http://{site_addr}")).trim_end_matches('/').to_string(),
             database_url: Secret(database_url),
             data_dir,
             secret: Secret(secret),
@@ -122,6 +145,10 @@ impl Config {
             rate_per_account: env_num("RATE_PER_ACCOUNT", 240),
             pow_bits: env_num("POW_BITS", 18u8).min(28),
             pow_wait_secs: env_num("POW_WAIT_SECS", 15),
+            site_addr,
+            site_root: env("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
+            demo,
+            log_json: env("LOG_FORMAT").is_some_and(|f| f == "json"),
         })
     }
 
@@ -136,13 +163,18 @@ impl Config {
             secret: Secret(b"test-secret-test-secret-test-secret".to_vec()),
             smtp_url: None,
             mail_from: "WSIS Prizes <no-reply@wsis-prizes.local>".into(),
-            session_ttl_secs: 3600,
+            // long enough for tests that move the clock across a whole edition
+            session_ttl_secs: 400 * 24 * 3600,
             trusted_proxy_hops: 1,
             metrics_token: None,
             rate_per_address: 600,
             rate_per_account: 240,
             pow_bits: 10,
             pow_wait_secs: 1,
+            site_addr: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+            site_root: "target/site".into(),
+            demo: None,
+            log_json: false,
         }
     }
 }

@@ -69,11 +69,11 @@ pub async fn admin_list(db: &impl ConnectionTrait) -> Result<Vec<(String, String
 }
 
 /// Adds (`blocked = true`) or removes a domain of the admins' list; audit-logged.
-pub async fn set_blocked(db: &impl ConnectionTrait, actor: i32, input: &str, note: &str, blocked: bool) -> Result<(), AppError> {
+pub async fn set_blocked(db: &impl ConnectionTrait, actor: i32, input: &str, note: &str, blocked: bool, now: chrono::DateTime<Utc>) -> Result<(), AppError> {
     let domain = parse_domain(input)?;
     if blocked {
         let note = crate::account::check_text("Note", note, false, 200).map_err(AppError::Invalid)?;
-        let row = blocked_domain::ActiveModel { domain: Set(domain.clone()), note: Set(note), added_by: Set(Some(actor)), added_at: Set(Utc::now()) };
+        let row = blocked_domain::ActiveModel { domain: Set(domain.clone()), note: Set(note), added_by: Set(Some(actor)), added_at: Set(now) };
         match row.insert(db).await {
             Ok(_) => {}
             Err(e) if matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) => {
@@ -86,8 +86,9 @@ pub async fn set_blocked(db: &impl ConnectionTrait, actor: i32, input: &str, not
     }
     super::audit::record(
         db,
+        now,
         Some(actor),
-        if blocked { "domain.block" } else { "domain.unblock" },
+        if blocked { crate::audit::AuditAction::DomainBlock } else { crate::audit::AuditAction::DomainUnblock },
         &format!("domain:{domain}"),
         None,
         None,

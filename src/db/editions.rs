@@ -16,7 +16,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::catalog::{edition_view, BALLOT_STATUSES};
+use super::catalog::BALLOT_STATUSES;
 use super::entity::{account, audit_log, edition, nomination, review, vote};
 use super::{audit, Services};
 use crate::account::check_text;
@@ -25,6 +25,7 @@ use crate::edition::{
     keep_untouched, EditionDetail, EditionRules, EditionView, NextAction, RulesForm, ScheduleForm,
 };
 use crate::phase::Schedule;
+use crate::audit::AuditAction;
 use crate::AppError;
 
 /// Years the platform accepts for an edition.
@@ -35,16 +36,8 @@ pub fn subject(year: i32) -> String {
     format!("edition:{year}")
 }
 
-fn no_such_edition(year: i32) -> AppError {
-    AppError::NotFound(format!("There is no {year} edition."))
-}
-
-fn json<T: serde::Serialize>(v: &T) -> Option<String> {
-    serde_json::to_string(v).ok()
-}
-
-pub async fn by_year(db: &impl ConnectionTrait, year: i32) -> Result<edition::Model, AppError> {
-    edition::Entity::find().filter(edition::Column::Year.eq(year)).one(db).await?.ok_or_else(|| no_such_edition(year))
+fn json<T: serde::Serialize>(v: &T) -> Option<serde_json::Value> {
+    serde_json::to_value(v).ok()
 }
 
 /// Begins a transaction that holds the edition's row: a no-op update as first statement.
@@ -57,9 +50,9 @@ async fn begin_locked(s: &Services, year: i32) -> Result<(DatabaseTransaction, e
         .await?;
     if res.rows_affected != 1 {
         let _ = txn.rollback().await;
-        return Err(no_such_edition(year));
+        return Err(AppError::no_such_edition(year));
     }
-    let e = by_year(&txn, year).await?;
+    let e = edition::Model::by_year(&txn, year).await?;
     Ok((txn, e))
 }
 
@@ -112,8 +105,8 @@ async fn insert_edition(
     s: &Services,
     actor: &account::Model,
     am: edition::ActiveModel,
-    action: &str,
-    before: Option<String>,
+    action: AuditAction,
+    before: Option<serde_json::Value>,
 ) -> Result<EditionView, AppError> {
     let year = am.year.clone().unwrap();
     let txn = s.db.begin().await?;
@@ -125,8 +118,8 @@ async fn insert_edition(
         }
         Err(err) => return Err(err.into()),
     };
-    let view = edition_view(&e);
-    audit::record(&txn, Some(actor.id), action, &subject(year), before, json(&view)).await?;
+    let view = e.view();
+    audit::record(&txn, s.now(), Some(actor.id), action, &subject(year), before, json(&view)).await?;
     txn.commit().await?;
     s.current_edition.clear();
     Ok(view)
@@ -147,8 +140,8 @@ pub async fn create(s: &Services, actor: &account::Model, year: &str, title: &st
         return Err(AppError::Fields(fields));
     };
     let schedule = default_schedule(year).ok_or(AppError::Internal)?;
-    let am = new_edition(year, title, &schedule, &EditionRules::default(), Utc::now());
-    insert_edition(s, actor, am, "edition.create", None).await
+    let am = new_edition(year, title, &schedule, &EditionRules::default(), s.now());
+    insert_edition(s, actor, am, AuditAction::EditionCreate, None).await
 }
 
 /// `WSIS Prizes 2026` → `WSIS Prizes 2027`; a title without its year gets a plain one.
@@ -166,50 +159,44 @@ pub fn next_title(title: &str, from: i32, to: i32) -> String {
 /// `source` is the year to copy; without it, the latest edition.
 pub async fn clone_edition(s: &Services, actor: &account::Model, source: Option<i32>) -> Result<EditionView, AppError> {
     let src = match source {
-        Some(y) => by_year(&s.db, y).await?,
+        Some(y) => edition::Model::by_year(&s.db, y).await?,
         None => edition::Entity::find()
             .order_by_desc(edition::Column::Year)
             .one(&s.db)
             .await?
             .ok_or_else(|| AppError::NotFound("There is no edition to clone yet.".into()))?,
     };
-    let view = edition_view(&src);
+    let view = src.view();
     let year = src.year + 1;
     if !YEARS.contains(&year) {
         return Err(AppError::invalid(format!("The year must be between {} and {}.", YEARS.start(), YEARS.end())));
     }
     let schedule = view.schedule.shifted_years(1);
     schedule.validate().map_err(|e| AppError::invalid(format!("The shifted schedule is refused: {e}.")))?;
-    let mut am = new_edition(year, next_title(&src.title, src.year, year), &schedule, &view.rules, Utc::now());
+    let mut am = new_edition(year, next_title(&src.title, src.year, year), &schedule, &view.rules, s.now());
     // the rubric travels with the rules
     am.rubric = Set(src.rubric.clone());
-    let before = serde_json::json!({ "cloned_from": src.year }).to_string();
-    insert_edition(s, actor, am, "edition.clone", Some(before)).await
+    let before = serde_json::json!({ "cloned_from": src.year });
+    insert_edition(s, actor, am, AuditAction::EditionClone, Some(before)).await
 }
 
 /// Sets every instant of the schedule. Instants already passed move only when `reopen`
 /// is set with a reason; the audit entry then carries the reason and the moved instants.
-pub async fn set_schedule(
-    s: &Services,
-    actor: &account::Model,
-    year: i32,
-    form: &ScheduleForm,
-    reopen: bool,
-    reason: &str,
-) -> Result<EditionView, AppError> {
+pub async fn set_schedule(s: &Services, actor: &account::Model, year: i32, form: &ScheduleForm) -> Result<EditionView, AppError> {
     let proposed = form.parse().map_err(AppError::Fields)?;
-    let reason = reason.trim();
+    let (reopen, reason) = (form.reopen, form.reason.trim());
     if reason.chars().count() > 500 {
         return Err(AppError::Fields(vec![("reason".into(), "The reason may have at most 500 characters.".into())]));
     }
     let (txn, e) = begin_locked(s, year).await?;
-    let current = edition_view(&e);
+    let current = e.view();
     let proposed = keep_untouched(&current.schedule, &proposed);
     if let Err(e) = proposed.validate() {
         let _ = txn.rollback().await;
         return Err(AppError::invalid(format!("This schedule is refused: {e}.")));
     }
-    let moved = match check_schedule_change(&current.schedule, &proposed, Utc::now(), reopen.then_some(reason)) {
+    let now = s.now();
+    let moved = match check_schedule_change(&current.schedule, &proposed, now, reopen.then_some(reason)) {
         Ok(m) => m,
         Err(refused) => {
             let _ = txn.rollback().await;
@@ -228,22 +215,22 @@ pub async fn set_schedule(
     schedule_columns(&mut am, &proposed);
     let updated = am.update(&txn).await?;
     let (action, after) = if moved.is_empty() {
-        ("edition.schedule", json(&proposed))
+        (AuditAction::EditionSchedule, json(&proposed))
     } else {
         let keys: Vec<String> = moved.iter().map(|m| m.key()).collect();
-        ("edition.reopen", Some(serde_json::json!({ "schedule": proposed, "reopened": keys, "reason": reason }).to_string()))
+        (AuditAction::EditionReopen, Some(serde_json::json!({ "schedule": proposed, "reopened": keys, "reason": reason })))
     };
-    audit::record(&txn, Some(actor.id), action, &subject(year), json(&current.schedule), after).await?;
+    audit::record(&txn, now, Some(actor.id), action, &subject(year), json(&current.schedule), after).await?;
     txn.commit().await?;
     s.current_edition.clear();
-    Ok(edition_view(&updated))
+    Ok(updated.view())
 }
 
 /// Sets the rules, refusing changes to rules that already shaped results.
 /// A friction threshold left empty in the form keeps its value.
 pub async fn set_rules(s: &Services, actor: &account::Model, year: i32, form: &RulesForm) -> Result<EditionView, AppError> {
     let (txn, e) = begin_locked(s, year).await?;
-    let current = edition_view(&e);
+    let current = e.view();
     let mut form = form.clone();
     for (field, value) in [
         (&mut form.friction_votes_per_address, current.rules.friction_votes_per_address),
@@ -262,7 +249,7 @@ pub async fn set_rules(s: &Services, actor: &account::Model, year: i32, form: &R
         }
     };
     if let Err(refused) =
-        check_rules_change(&current.rules, &proposed, &current.schedule, e.champions_computed_at.is_some(), Utc::now())
+        check_rules_change(&current.rules, &proposed, &current.schedule, e.champions_computed_at.is_some(), s.now())
     {
         let _ = txn.rollback().await;
         return Err(AppError::Conflict(sentence(&refused.to_string())));
@@ -274,10 +261,10 @@ pub async fn set_rules(s: &Services, actor: &account::Model, year: i32, form: &R
     let mut am: edition::ActiveModel = e.into();
     rules_columns(&mut am, &proposed);
     let updated = am.update(&txn).await?;
-    audit::record(&txn, Some(actor.id), "edition.rules", &subject(year), json(&current.rules), json(&proposed)).await?;
+    audit::record(&txn, s.now(), Some(actor.id), AuditAction::EditionRules, &subject(year), json(&current.rules), json(&proposed)).await?;
     txn.commit().await?;
     s.current_edition.clear();
-    Ok(edition_view(&updated))
+    Ok(updated.view())
 }
 
 /// Makes one edition the current one and every other not current, in one statement of
@@ -294,7 +281,7 @@ pub async fn make_current(s: &Services, actor: &account::Model, year: i32) -> Re
         .col_expr(edition::Column::IsCurrent, Expr::col(edition::Column::IsCurrent))
         .exec(&txn)
         .await?;
-    let target = match by_year(&txn, year).await {
+    let target = match edition::Model::by_year(&txn, year).await {
         Ok(t) => t,
         Err(err) => {
             let _ = txn.rollback().await;
@@ -311,32 +298,33 @@ pub async fn make_current(s: &Services, actor: &account::Model, year: i32) -> Re
         .await?;
     if before == [year] {
         let _ = txn.rollback().await;
-        return Ok(edition_view(&target));
+        return Ok(target.view());
     }
     edition::Entity::update_many()
         .col_expr(edition::Column::IsCurrent, Expr::col(edition::Column::Id).eq(target.id))
         .exec(&txn)
         .await?;
-    let updated = by_year(&txn, year).await?;
+    let updated = edition::Model::by_year(&txn, year).await?;
     audit::record(
         &txn,
+        s.now(),
         Some(actor.id),
-        "edition.make_current",
+        AuditAction::EditionMakeCurrent,
         &subject(year),
-        Some(serde_json::json!({ "current": before }).to_string()),
-        Some(serde_json::json!({ "current": [year] }).to_string()),
+        Some(serde_json::json!({ "current": before })),
+        Some(serde_json::json!({ "current": [year] })),
     )
     .await?;
     txn.commit().await?;
     s.current_edition.clear();
-    Ok(edition_view(&updated))
+    Ok(updated.view())
 }
 
 /// Submissions, nominees, votes and reviews of an edition.
 pub async fn counts(db: &impl ConnectionTrait, edition_id: i32) -> Result<EditionCounts, AppError> {
     let noms = || nomination::Entity::find().filter(nomination::Column::EditionId.eq(edition_id));
     Ok(EditionCounts {
-        submissions: noms().filter(nomination::Column::Status.ne("draft")).count(db).await?,
+        submissions: noms().filter(nomination::Column::Status.ne(crate::nomination::NominationStatus::Draft)).count(db).await?,
         nominees: noms().filter(nomination::Column::Status.is_in(BALLOT_STATUSES)).count(db).await?,
         votes: vote::Entity::find().filter(vote::Column::EditionId.eq(edition_id)).count(db).await?,
         reviews: review::Entity::find().filter(review::Column::EditionId.eq(edition_id)).count(db).await?,
@@ -345,8 +333,8 @@ pub async fn counts(db: &impl ConnectionTrait, edition_id: i32) -> Result<Editio
 
 /// The secretariat's next task for an edition at `now`.
 pub fn next_action_for(e: &edition::Model, now: DateTime<Utc>) -> NextAction {
-    let view = edition_view(e);
-    next_action(view.phase_at(now), e.champions_computed_at.is_some(), e.results_released_at.is_some_and(|t| t <= now))
+    let view = e.view();
+    next_action(view.phase_at(now), e.champions_computed_at.is_some(), e.results_public())
 }
 
 /// The latest audit entries about an edition, newest first.
@@ -381,11 +369,11 @@ pub async fn history(db: &impl ConnectionTrait, year: i32, limit: u64) -> Result
 }
 
 /// An edition for the editor page, with its recent history.
-pub async fn detail(db: &impl ConnectionTrait, year: i32) -> Result<EditionDetail, AppError> {
-    let e = by_year(db, year).await?;
+pub async fn detail(db: &impl ConnectionTrait, year: i32, now: DateTime<Utc>) -> Result<EditionDetail, AppError> {
+    let e = edition::Model::by_year(db, year).await?;
     Ok(EditionDetail {
-        now: Utc::now(),
-        edition: edition_view(&e),
+        now,
+        edition: e.view(),
         champions_computed_at: e.champions_computed_at,
         history: history(db, year, 50).await?,
     })

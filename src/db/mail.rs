@@ -54,9 +54,8 @@ impl Mailer {
 
 /// Queues a message written in English, in `lang` (see [`crate::messages`]). Call it with
 /// the transaction of what causes the message, then [`Services::wake_mail`] after commit.
-pub async fn enqueue(db: &impl ConnectionTrait, lang: &str, to: &str, subject: &str, body: &str) -> Result<(), AppError> {
+pub async fn enqueue(db: &impl ConnectionTrait, now: DateTime<Utc>, lang: &str, to: &str, subject: &str, body: &str) -> Result<(), AppError> {
     let tr = |t: &str| crate::messages::translate(t, lang);
-    let now = Utc::now();
     mail::ActiveModel {
         recipient: Set(to.to_string()),
         subject: Set(tr(subject)),
@@ -86,7 +85,7 @@ pub fn backoff(attempts: i32) -> Duration {
 pub async fn deliver_due(s: &Services) -> Result<usize, AppError> {
     let mut sent = 0;
     loop {
-        let now = Utc::now();
+        let now = s.now();
         let due: Vec<i32> = mail::Entity::find()
             .select_only()
             .column(mail::Column::Id)
@@ -129,13 +128,13 @@ async fn deliver_one(s: &Services, id: i32) -> Result<bool, AppError> {
     am.claimed_until = Set(None);
     match &outcome {
         Ok(()) => {
-            am.sent_at = Set(Some(Utc::now()));
+            am.sent_at = Set(Some(s.now()));
             am.last_error = Set(None);
         }
         Err(e) => {
             tracing::warn!(mail = id, attempts = m.attempts + 1, error = %e, "mail delivery failed; will retry");
             am.attempts = Set(m.attempts + 1);
-            am.next_attempt_at = Set(Utc::now() + backoff(m.attempts));
+            am.next_attempt_at = Set(s.now() + backoff(m.attempts));
             am.last_error = Set(Some(e.chars().take(500).collect()));
         }
     }

@@ -4,6 +4,7 @@ pub mod audit;
 pub mod auth;
 pub mod catalog;
 pub mod champions;
+pub mod column;
 pub mod config;
 pub mod disposable;
 pub mod editions;
@@ -44,6 +45,8 @@ pub struct Services {
     pub mail_wake: Arc<tokio::sync::Notify>,
     /// Work finished after a request was answered (see [`Background`]).
     pub background: Arc<Background>,
+    /// The platform's one clock (see [`Clock`]).
+    pub clock: Arc<Clock>,
 }
 
 impl Services {
@@ -59,12 +62,39 @@ impl Services {
             limiter: Arc::default(),
             mail_wake: Arc::default(),
             background: Arc::default(),
+            clock: Arc::default(),
         }
+    }
+
+    /// Now, by the platform's clock: every decision about phases, deadlines, throttles and
+    /// expiry reads the time here.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
     }
 
     /// Tells the mail worker that messages were queued (call after the commit).
     pub fn wake_mail(&self) {
         self.mail_wake.notify_one();
+    }
+}
+
+/// The platform's one clock: the real time, moved by an offset that only tests and the
+/// demo set (`set`), so that a test brings an edition to a phase by moving the clock, never
+/// by rewriting its schedule.
+#[derive(Debug, Default)]
+pub struct Clock {
+    offset_ms: std::sync::atomic::AtomicI64,
+}
+
+impl Clock {
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        chrono::Utc::now() + chrono::Duration::milliseconds(self.offset_ms.load(std::sync::atomic::Ordering::Relaxed))
+    }
+
+    /// Moves the clock so that it reads `at` now (and runs on from there).
+    pub fn set(&self, at: chrono::DateTime<chrono::Utc>) {
+        let offset = (at - chrono::Utc::now()).num_milliseconds();
+        self.offset_ms.store(offset, std::sync::atomic::Ordering::Relaxed);
     }
 }
 
@@ -181,7 +211,7 @@ impl CurrentEditionCache {
     /// The edition with its database id.
     pub async fn get_with_id(&self, db: &DatabaseConnection) -> Result<Option<(i32, crate::edition::EditionView)>, crate::AppError> {
         self.0
-            .get_or_load((), || async { Ok(catalog::current_edition(db).await?.as_ref().map(|e| (e.id, catalog::edition_view(e)))) })
+            .get_or_load((), || async { Ok(entity::edition::Model::current(db).await?.as_ref().map(|e| (e.id, e.view()))) })
             .await
     }
 
@@ -265,6 +295,8 @@ pub async fn backup(db: &DatabaseConnection, out: &std::path::Path) -> Result<()
 pub struct RequestContext {
     /// The signed-in account, if the session cookie names a live session.
     pub account: Option<entity::account::Model>,
+    /// Its roles.
+    pub roles: Vec<crate::account::Role>,
     pub session_token: Option<String>,
     /// The client's network address (never stored raw).
     pub client_addr: String,
@@ -274,6 +306,20 @@ pub struct RequestContext {
     pub lang: &'static str,
     /// The message a form post left for this page, if any (see [`crate::flash`]).
     pub flash: Option<crate::flash::Flash>,
+}
+
+impl RequestContext {
+    /// Who asks, as the embargo sees them.
+    pub fn viewer(&self) -> crate::results::Viewer {
+        match &self.account {
+            Some(a) => crate::results::Viewer::of(&self.roles, a.confirmed_at.is_some()),
+            None => crate::results::Viewer::Public,
+        }
+    }
+
+    pub fn has(&self, role: crate::account::Role) -> bool {
+        self.account.is_some() && self.roles.contains(&role)
+    }
 }
 
 /// Name of the session cookie.

@@ -8,21 +8,22 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Set, TransactionTrait};
 use uuid::Uuid;
 
-use super::catalog::{edition_view, BALLOT_STATUSES};
+use super::catalog::BALLOT_STATUSES;
 use super::entity::{account, champion, edition, nomination, vote};
 use super::{audit, mail, Services};
-use crate::account::roles_from_string;
+use crate::audit::AuditAction;
 use crate::category::CATEGORIES;
+use crate::champion::ChampionStatus;
+use crate::nomination::NominationStatus;
 use crate::results::{digest, visibility, CategoryResult, Digest, LedgerEntry, ResultLine, ResultsView, Viewer, Visibility};
 use crate::time::geneva_label;
 use crate::AppError;
 
-/// What `who` (None: the public) may see of an edition's results now: the one gate of
-/// the embargo ([`crate::results::visibility`]), asked by every page, server function,
-/// file, API route and command.
-pub fn access(e: &edition::Model, who: Option<&account::Model>) -> Visibility {
-    let viewer = who.map_or(Viewer::Public, |a| Viewer::of(&roles_from_string(&a.roles), a.confirmed_at.is_some()));
-    visibility(viewer, edition_view(e).results_public(Utc::now()), e.champions_computed_at.is_some(), e.publish_vote_counts)
+/// What `viewer` may see of an edition's results now: the one gate of the embargo
+/// ([`crate::results::visibility`]), asked by every page, server function, file, API
+/// route and command.
+pub fn access(e: &edition::Model, viewer: Viewer) -> Visibility {
+    visibility(viewer, e.results_public(), e.champions_computed_at.is_some(), e.publish_vote_counts)
 }
 
 fn embargoed(e: &edition::Model) -> AppError {
@@ -34,15 +35,15 @@ fn embargoed(e: &edition::Model) -> AppError {
 }
 
 /// The results, or the embargo's refusal.
-pub fn require_results(e: &edition::Model, who: Option<&account::Model>) -> Result<Visibility, AppError> {
-    let v = access(e, who);
+pub fn require_results(e: &edition::Model, viewer: Viewer) -> Result<Visibility, AppError> {
+    let v = access(e, viewer);
     if v.results { Ok(v) } else { Err(embargoed(e)) }
 }
 
 /// The vote counts (ledger, digest), or the refusal: the embargo, or an edition that does
 /// not publish them.
-pub fn require_counts(e: &edition::Model, who: Option<&account::Model>) -> Result<Visibility, AppError> {
-    let v = require_results(e, who)?;
+pub fn require_counts(e: &edition::Model, viewer: Viewer) -> Result<Visibility, AppError> {
+    let v = require_results(e, viewer)?;
     if v.counts {
         Ok(v)
     } else {
@@ -50,14 +51,14 @@ pub fn require_counts(e: &edition::Model, who: Option<&account::Model>) -> Resul
     }
 }
 
-/// The results of an edition for `who` (None: the public).
-pub async fn view(db: &DatabaseConnection, year: &str, who: Option<&account::Model>) -> Result<ResultsView, AppError> {
-    let e = super::review::edition_for(db, year).await?;
-    let v = require_results(&e, who)?;
-    build(db, &e, v.counts).await
+/// The results of an edition for `viewer`.
+pub async fn view(db: &DatabaseConnection, year: &str, viewer: Viewer, now: chrono::DateTime<Utc>) -> Result<ResultsView, AppError> {
+    let e = edition::Model::named(db, year).await?;
+    let v = require_results(&e, viewer)?;
+    build(db, &e, v.counts, now).await
 }
 
-async fn build(db: &DatabaseConnection, e: &edition::Model, counts_visible: bool) -> Result<ResultsView, AppError> {
+async fn build(db: &DatabaseConnection, e: &edition::Model, counts_visible: bool, now: chrono::DateTime<Utc>) -> Result<ResultsView, AppError> {
     let rows = champion::Entity::find()
         .filter(champion::Column::EditionId.eq(e.id))
         .filter(champion::Column::ExcludedReason.is_null())
@@ -71,7 +72,7 @@ async fn build(db: &DatabaseConnection, e: &edition::Model, counts_visible: bool
     let by_id: HashMap<i32, &nomination::Model> = noms.iter().map(|n| (n.id, n)).collect();
     let publish = counts_visible;
     let counts = if publish { super::champions::counted_votes(db, e).await? } else { HashMap::new() };
-    let review = super::review::admin_view(db, &e.year.to_string()).await?;
+    let review = super::review::admin_view(db, &e.year.to_string(), now).await?;
     let scores: HashMap<Uuid, f64> =
         review.categories.iter().flat_map(|c| c.ranking.iter().filter_map(|r| r.result.map(|x| (r.nominee, x)))).collect();
     let categories = CATEGORIES
@@ -88,8 +89,8 @@ async fn build(db: &DatabaseConnection, e: &edition::Model, counts_visible: bool
                         title: n.title.clone(),
                         organisation: n.organisation.clone(),
                         country: n.country.clone(),
-                        region: n.region.clone(),
-                        stakeholder_type: n.stakeholder_type.clone(),
+                        region: n.region.key().to_string(),
+                        stakeholder_type: n.stakeholder_type.key().to_string(),
                         short_description: n.short_description.clone(),
                         valid_votes: publish.then_some(r.valid_votes.clamp(0, i64::MAX) as u64),
                         expert_score: scores.get(&n.uuid).copied(),
@@ -114,7 +115,7 @@ async fn build(db: &DatabaseConnection, e: &edition::Model, counts_visible: bool
     Ok(ResultsView {
         year: e.year,
         title: e.title.clone(),
-        released: edition_view(e).results_public(Utc::now()),
+        released: e.results_public(),
         released_at: e.results_released_at,
         publish_vote_counts: publish,
         categories,
@@ -156,18 +157,18 @@ impl ReleaseBlocker {
 
 /// Releases an edition's results now, once every category is decided, then finalises.
 pub async fn release(s: &Services, actor: i32, year: &str) -> Result<ResultsView, AppError> {
-    let e = super::review::edition_for(&s.db, year).await?;
+    let e = edition::Model::named(&s.db, year).await?;
     release_on(s, Some(actor), &e).await?;
-    build(&s.db, &edition::Entity::find_by_id(e.id).one(&s.db).await?.ok_or(AppError::Internal)?, true).await
+    build(&s.db, &edition::Entity::find_by_id(e.id).one(&s.db).await?.ok_or(AppError::Internal)?, true, s.now()).await
 }
 
 async fn release_on(s: &Services, actor: Option<i32>, e: &edition::Model) -> Result<(), AppError> {
-    let now = Utc::now();
+    let now = s.now();
     let txn = super::begin_on_edition(&s.db, e.id).await?;
     let e = edition::Entity::find_by_id(e.id).one(&txn).await?.ok_or(AppError::Internal)?;
-    if edition_view(&e).results_public(now) {
+    if e.results_public() {
         let _ = txn.rollback().await;
-        return Err(AppError::Conflict(format!("The results of the {} edition are already released.", e.year)));
+        return Err(AppError::already_released(e.year));
     }
     if let Some(b) = release_blocker(&txn, &e).await? {
         let _ = txn.rollback().await;
@@ -182,10 +183,10 @@ async fn release_on(s: &Services, actor: Option<i32>, e: &edition::Model) -> Res
         .await?;
     if res.rows_affected != 1 {
         let _ = txn.rollback().await;
-        return Err(AppError::Conflict(format!("The results of the {} edition are already released.", e.year)));
+        return Err(AppError::already_released(e.year));
     }
-    let action = if actor.is_some() { "results.release" } else { "results.release_at_announcement" };
-    audit::record(&txn, actor, action, &format!("edition:{}", e.year), None, Some(now.to_rfc3339())).await?;
+    let action = if actor.is_some() { AuditAction::ResultsRelease } else { AuditAction::ResultsReleaseAtAnnouncement };
+    audit::record(&txn, now, actor, action, &format!("edition:{}", e.year), None, Some(serde_json::json!({ "released_at": now }))).await?;
     txn.commit().await?;
     finalize(s, e.id).await?;
     Ok(())
@@ -202,12 +203,13 @@ pub enum ReleaseBlocker {
 /// the letters, exactly once (claimed by a conditional update, so safe on several nodes).
 pub async fn finalize(s: &Services, edition_id: i32) -> Result<usize, AppError> {
     let Some(e) = edition::Entity::find_by_id(edition_id).one(&s.db).await? else { return Ok(0) };
-    if !edition_view(&e).results_public(Utc::now()) || e.letters_sent_at.is_some() || e.champions_computed_at.is_none() {
+    if !e.results_public() || e.letters_sent_at.is_some() || e.champions_computed_at.is_none() {
         return Ok(0);
     }
+    let now = s.now();
     let txn = s.db.begin().await?;
     let claimed = edition::Entity::update_many()
-        .col_expr(edition::Column::LettersSentAt, Expr::value(Some(Utc::now())))
+        .col_expr(edition::Column::LettersSentAt, Expr::value(Some(now)))
         .filter(edition::Column::Id.eq(e.id))
         .filter(edition::Column::LettersSentAt.is_null())
         .exec(&txn)
@@ -224,12 +226,11 @@ pub async fn finalize(s: &Services, edition_id: i32) -> Result<usize, AppError> 
     let mut letters = Vec::new();
     for r in &rows {
         let Some(n) = nomination::Entity::find_by_id(r.nomination_id).one(&txn).await? else { continue };
-        let status = if r.winner { "winner" } else { "champion" };
         let mut am: nomination::ActiveModel = n.clone().into();
-        am.status = Set(status.into());
+        am.status = Set(if r.winner { NominationStatus::Winner } else { NominationStatus::Champion });
         am.update(&txn).await?;
         let mut cr: champion::ActiveModel = r.clone().into();
-        cr.status = Set("released".into());
+        cr.status = Set(ChampionStatus::Released);
         cr.update(&txn).await?;
         let code = CATEGORIES.iter().find(|c| c.position as i32 == r.category_id).map(|c| c.code).unwrap_or("");
         let mut to: Vec<String> = vec![n.contact.clone()];
@@ -249,9 +250,9 @@ pub async fn finalize(s: &Services, edition_id: i32) -> Result<usize, AppError> 
         }
     }
     for (to, lang, subject, body) in &letters {
-        mail::enqueue(&txn, lang, to, subject, body).await?;
+        mail::enqueue(&txn, now, lang, to, subject, body).await?;
     }
-    audit::record(&txn, None, "results.letters", &format!("edition:{}", e.year), None, Some(serde_json::json!({ "letters": letters.len() }).to_string()))
+    audit::record(&txn, now, None, AuditAction::ResultsLetters, &format!("edition:{}", e.year), None, Some(serde_json::json!({ "letters": letters.len() })))
         .await?;
     txn.commit().await?;
     s.wake_mail();
@@ -278,7 +279,7 @@ fn letter(public_url: &str, year: i32, code: &str, n: &nomination::Model, winner
 /// category still undecided waits, and its admin dashboard says why; nothing is
 /// published half-done. Returns how many editions were released.
 pub async fn release_due(s: &Services) -> Result<usize, AppError> {
-    let now = Utc::now();
+    let now = s.now();
     let due = edition::Entity::find()
         .filter(edition::Column::ResultsReleasedAt.is_null())
         .filter(edition::Column::AnnouncementAt.lte(now))
@@ -300,37 +301,34 @@ pub async fn release_due(s: &Services) -> Result<usize, AppError> {
     Ok(n)
 }
 
-/// The counted votes without their voters: category code, receipt, nominee.
-pub async fn ledger(db: &DatabaseConnection, year: &str, who: Option<&account::Model>) -> Result<(i32, Vec<LedgerEntry>), AppError> {
-    let e = super::review::edition_for(db, year).await?;
-    require_counts(&e, who)?;
+/// The counted votes without their voters: category code, receipt, nominee; by the one
+/// rule of the count ([`crate::tally::count_votes`]): valid votes for projects on the
+/// ballot, of complete ballots where the edition asks for them.
+pub async fn ledger(db: &DatabaseConnection, year: &str, viewer: Viewer) -> Result<(i32, Vec<LedgerEntry>), AppError> {
+    let e = edition::Model::named(db, year).await?;
+    require_counts(&e, viewer)?;
     let noms: HashMap<i32, Uuid> = nomination::Entity::find()
+        .select_only()
+        .columns([nomination::Column::Id, nomination::Column::Uuid])
         .filter(nomination::Column::EditionId.eq(e.id))
+        .filter(nomination::Column::Status.is_in(BALLOT_STATUSES))
+        .into_tuple()
         .all(db)
         .await?
         .into_iter()
-        .map(|n| (n.id, n.uuid))
         .collect();
     let rows: Vec<(i32, i32, i32, String)> = vote::Entity::find()
         .select_only()
-        .column(vote::Column::AccountId)
-        .column(vote::Column::CategoryId)
-        .column(vote::Column::NominationId)
-        .column(vote::Column::Receipt)
+        .columns([vote::Column::AccountId, vote::Column::CategoryId, vote::Column::NominationId, vote::Column::Receipt])
         .filter(vote::Column::EditionId.eq(e.id))
         .filter(vote::Column::Valid.eq(true))
         .into_tuple()
         .all(db)
         .await?;
-    let complete: Option<HashSet<i32>> = if e.complete_ballot {
-        let mut per: HashMap<i32, HashSet<i32>> = HashMap::new();
-        for (a, c, _, _) in &rows {
-            per.entry(*a).or_default().insert(*c);
-        }
-        Some(per.into_iter().filter(|(_, s)| s.len() >= CATEGORIES.len()).map(|(a, _)| a).collect())
-    } else {
-        None
-    };
+    let complete: Option<HashSet<i32>> = super::champions::complete_ballot_rule(&e).map(|n| {
+        let ballots: Vec<(i32, i32, ())> = rows.iter().map(|(a, c, _, _)| (*a, *c, ())).collect();
+        crate::tally::complete_voters_of(&ballots, n)
+    });
     let mut out: Vec<LedgerEntry> = rows
         .into_iter()
         .filter(|(a, _, _, _)| complete.as_ref().is_none_or(|s| s.contains(a)))
@@ -346,8 +344,8 @@ pub async fn ledger(db: &DatabaseConnection, year: &str, who: Option<&account::M
     Ok((e.year, out))
 }
 
-pub async fn published_digest(db: &DatabaseConnection, year: &str, who: Option<&account::Model>) -> Result<Digest, AppError> {
-    let (y, l) = ledger(db, year, who).await?;
+pub async fn published_digest(db: &DatabaseConnection, year: &str, viewer: Viewer) -> Result<Digest, AppError> {
+    let (y, l) = ledger(db, year, viewer).await?;
     Ok(digest(y, &l))
 }
 
@@ -397,19 +395,19 @@ mod mail_tests {
             edition_id: 1,
             category_id: 3,
             account_id: None,
-            status: "winner".into(),
+            status: crate::nomination::NominationStatus::Winner,
             title: String::new(),
             short_description: String::new(),
             action_line_linkage: String::new(),
-            sdgs: String::new(),
+            sdgs: Default::default(),
             impact_qualitative: String::new(),
             impact_quantitative: String::new(),
             partnerships: String::new(),
             challenges: String::new(),
             organisation: String::new(),
-            stakeholder_type: String::new(),
+            stakeholder_type: Default::default(),
             country: String::new(),
-            region: String::new(),
+            region: Default::default(),
             website: String::new(),
             contact: String::new(),
             created_at: now,

@@ -2,38 +2,30 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait,
 };
 use uuid::Uuid;
 
-use super::catalog::{edition_view, nominee_detail};
+use super::catalog::nominee_detail;
 use super::entity::{account, champion, edition, expert_assignment, nomination, review};
 use super::{audit, Services};
-use crate::account::{roles_from_string, Role};
+use crate::account::Role;
+use crate::audit::AuditAction;
+use crate::phase::{Milestone, PhaseKind};
 use crate::category::{CategoryDef, CATEGORIES};
 use crate::review::{
     aggregate, check_winners, parse_scores, tie_at_top, CategoryReview, ExpertCategory, ExpertHome, ExpertProgress,
     ExpertScore, PeerScore, RankedChampion, ReviewAdmin, ReviewItem, ReviewSheet, ReviewStatus, Rubric,
 };
-use crate::time::geneva_label;
 use crate::AppError;
 
 pub fn rubric_of(e: &edition::Model) -> Rubric {
     e.rubric.as_deref().and_then(|j| serde_json::from_str(j).ok()).unwrap_or_default()
 }
 
-/// The edition of `year`, or the current one when `year` is empty.
-pub async fn edition_for(db: &impl ConnectionTrait, year: &str) -> Result<edition::Model, AppError> {
-    let year = year.trim();
-    if year.is_empty() {
-        return super::catalog::current_edition(db).await?.ok_or_else(|| AppError::NotFound("There is no edition yet.".into()));
-    }
-    let y: i32 = year.parse().map_err(|_| AppError::NotFound(format!("There is no edition “{year}”.")))?;
-    super::catalog::edition_by_year(db, y).await?.ok_or_else(|| AppError::NotFound(format!("There is no {y} edition.")))
-}
 
 pub fn category(key: &str) -> Result<&'static CategoryDef, AppError> {
     let k = key.trim();
@@ -43,30 +35,19 @@ pub fn category(key: &str) -> Result<&'static CategoryDef, AppError> {
         .ok_or_else(|| AppError::invalid(format!("There is no category “{k}”.")))
 }
 
-fn review_open(e: &edition::Model) -> bool {
-    let now = Utc::now();
-    now >= e.review_opens && now < e.review_closes && !edition_view(e).results_public(now)
+/// Experts score while the review phase is open and the results are not released.
+fn require_review_open(e: &edition::Model, now: DateTime<Utc>) -> Result<(), AppError> {
+    let v = e.view();
+    v.require_unreleased()?;
+    v.require_open(PhaseKind::Review, now)
 }
 
-fn require_review_open(e: &edition::Model) -> Result<(), AppError> {
-    let now = Utc::now();
-    if edition_view(e).results_public(now) {
-        return Err(AppError::Closed("The results of this edition are released; the review is over.".into()));
-    }
-    if now < e.review_opens {
-        return Err(AppError::Closed(format!("The expert review opens on {} (Geneva time).", geneva_label(e.review_opens))));
-    }
-    if now >= e.review_closes {
-        return Err(AppError::Closed(format!("The expert review closed on {} (Geneva time).", geneva_label(e.review_closes))));
-    }
-    Ok(())
+fn review_open(e: &edition::Model, now: DateTime<Utc>) -> bool {
+    require_review_open(e, now).is_ok()
 }
 
 fn not_released(e: &edition::Model) -> Result<(), AppError> {
-    if edition_view(e).results_public(Utc::now()) {
-        return Err(AppError::Conflict("The results of this edition are released; the review can no longer change.".into()));
-    }
-    Ok(())
+    e.view().require_unreleased()
 }
 
 fn scores_of(r: &review::Model) -> BTreeMap<String, i32> {
@@ -77,7 +58,7 @@ fn scores_of(r: &review::Model) -> BTreeMap<String, i32> {
 pub async fn rubric_locked(db: &impl ConnectionTrait, edition_id: i32) -> Result<bool, AppError> {
     Ok(review::Entity::find()
         .filter(review::Column::EditionId.eq(edition_id))
-        .filter(review::Column::Status.is_in(["draft", "submitted"]))
+        .filter(review::Column::Status.is_in(ReviewStatus::SCORED))
         .one(db)
         .await?
         .is_some())
@@ -94,39 +75,39 @@ async fn included_champions(db: &impl ConnectionTrait, edition_id: i32) -> Resul
 /// Replaces the rubric of an edition; refused once a score is saved.
 pub async fn set_rubric(s: &Services, actor: i32, year: &str, text: &str, normalise: bool) -> Result<ReviewAdmin, AppError> {
     let rubric = Rubric::parse(text, normalise).map_err(|m| AppError::Fields(vec![("criteria".into(), m)]))?;
-    let e = edition_for(&s.db, year).await?;
+    let e = edition::Model::named(&s.db, year).await?;
     not_released(&e)?;
     let txn = s.db.begin().await?;
     if rubric_locked(&txn, e.id).await? {
         let _ = txn.rollback().await;
         return Err(AppError::Conflict("The rubric is locked: experts have already saved scores with it.".into()));
     }
-    let before = serde_json::to_string(&rubric_of(&e)).ok();
-    let after = serde_json::to_string(&rubric).map_err(|_| AppError::Internal)?;
+    let before = serde_json::to_value(rubric_of(&e)).ok();
+    let after = serde_json::to_value(&rubric).map_err(|_| AppError::Internal)?;
     let mut am: edition::ActiveModel = e.clone().into();
-    am.rubric = Set(Some(after.clone()));
+    am.rubric = Set(Some(after.to_string()));
     am.update(&txn).await?;
-    audit::record(&txn, Some(actor), "review.rubric", &format!("edition:{}", e.year), before, Some(after)).await?;
+    audit::record(&txn, s.now(), Some(actor), AuditAction::ReviewRubric, &format!("edition:{}", e.year), before, Some(after)).await?;
     txn.commit().await?;
-    admin_view(&s.db, &e.year.to_string()).await
+    admin_view(&s.db, &e.year.to_string(), s.now()).await
 }
 
 /// Adds an account with the expert role to a category's expert group.
 pub async fn assign(s: &Services, actor: i32, year: &str, category_key: &str, email: &str) -> Result<ReviewAdmin, AppError> {
-    let e = edition_for(&s.db, year).await?;
+    let e = edition::Model::named(&s.db, year).await?;
     not_released(&e)?;
     let c = category(category_key)?;
     let a = super::auth::find_by_email(&s.db, email)
         .await?
         .ok_or_else(|| AppError::invalid(format!("There is no account “{}”.", email.trim())))?;
-    if !roles_from_string(&a.roles).contains(&Role::Expert) {
+    if !super::auth::roles_of(&s.db, a.id).await?.contains(&Role::Expert) {
         return Err(AppError::invalid(format!("{} does not have the expert role; grant it on the accounts page first.", a.email)));
     }
     let row = expert_assignment::ActiveModel {
         edition_id: Set(e.id),
         category_id: Set(c.position as i32),
         account_id: Set(a.id),
-        created_at: Set(Utc::now()),
+        created_at: Set(s.now()),
         ..Default::default()
     };
     let txn = s.db.begin().await?;
@@ -138,17 +119,18 @@ pub async fn assign(s: &Services, actor: i32, year: &str, category_key: &str, em
         }
         Err(err) => return Err(err.into()),
     }
-    audit::record(&txn, Some(actor), "review.assign", &format!("edition:{}:{}", e.year, c.code), None, Some(a.email.clone())).await?;
+    audit::record(&txn, s.now(), Some(actor), AuditAction::ReviewAssign, &format!("edition:{}:{}", e.year, c.code), None, Some(serde_json::json!({ "expert": a.email })))
+        .await?;
     txn.commit().await?;
-    admin_view(&s.db, &e.year.to_string()).await
+    admin_view(&s.db, &e.year.to_string(), s.now()).await
 }
 
 /// Removes an expert from a category's group, unless they already submitted scores there.
 pub async fn unassign(s: &Services, actor: i32, year: &str, category_key: &str, email: &str) -> Result<ReviewAdmin, AppError> {
-    let e = edition_for(&s.db, year).await?;
+    let e = edition::Model::named(&s.db, year).await?;
     not_released(&e)?;
     let c = category(category_key)?;
-    let a = super::auth::find_by_email(&s.db, email).await?.ok_or_else(|| AppError::invalid("There is no such account."))?;
+    let a = super::auth::find_by_email(&s.db, email).await?.ok_or_else(AppError::no_account)?;
     let row = expert_assignment::Entity::find()
         .filter(expert_assignment::Column::EditionId.eq(e.id))
         .filter(expert_assignment::Column::CategoryId.eq(c.position as i32))
@@ -167,7 +149,7 @@ pub async fn unassign(s: &Services, actor: i32, year: &str, category_key: &str, 
     let scored = review::Entity::find()
         .filter(review::Column::ExpertAccountId.eq(a.id))
         .filter(review::Column::NominationId.is_in(noms))
-        .filter(review::Column::Status.eq("submitted"))
+        .filter(review::Column::Status.eq(ReviewStatus::Submitted))
         .one(&s.db)
         .await?;
     if scored.is_some() {
@@ -175,14 +157,15 @@ pub async fn unassign(s: &Services, actor: i32, year: &str, category_key: &str, 
     }
     let txn = s.db.begin().await?;
     expert_assignment::Entity::delete_by_id(row.id).exec(&txn).await?;
-    audit::record(&txn, Some(actor), "review.unassign", &format!("edition:{}:{}", e.year, c.code), Some(a.email.clone()), None).await?;
+    audit::record(&txn, s.now(), Some(actor), AuditAction::ReviewUnassign, &format!("edition:{}:{}", e.year, c.code), Some(serde_json::json!({ "expert": a.email })), None)
+        .await?;
     txn.commit().await?;
-    admin_view(&s.db, &e.year.to_string()).await
+    admin_view(&s.db, &e.year.to_string(), s.now()).await
 }
 
 /// Everything the admin review page shows for one edition.
-pub async fn admin_view(db: &DatabaseConnection, year: &str) -> Result<ReviewAdmin, AppError> {
-    let e = edition_for(db, year).await?;
+pub async fn admin_view(db: &DatabaseConnection, year: &str, now: DateTime<Utc>) -> Result<ReviewAdmin, AppError> {
+    let e = edition::Model::named(db, year).await?;
     let rubric = rubric_of(&e);
     let champions = included_champions(db, e.id).await?;
     let all_champions = champion::Entity::find().filter(champion::Column::EditionId.eq(e.id)).all(db).await?;
@@ -212,8 +195,8 @@ pub async fn admin_view(db: &DatabaseConnection, year: &str) -> Result<ReviewAdm
         let (mut submitted, mut expected) = (0, 0);
         for a in assignments.iter().filter(|a| a.category_id == pos) {
             let Some(acc) = accounts.get(&a.account_id) else { continue };
-            let of = |status: &str| cat_reviews.iter().filter(|r| r.expert_account_id == a.account_id && r.status == status).count() as u32;
-            let (sub, conf) = (of("submitted"), of("conflict"));
+            let of = |status: ReviewStatus| cat_reviews.iter().filter(|r| r.expert_account_id == a.account_id && r.status == status).count() as u32;
+            let (sub, conf) = (of(ReviewStatus::Submitted), of(ReviewStatus::Conflict));
             let exp = (ids.len() as u32).saturating_sub(conf);
             submitted += sub;
             expected += exp;
@@ -222,7 +205,7 @@ pub async fn admin_view(db: &DatabaseConnection, year: &str) -> Result<ReviewAdm
         experts.sort_by(|a, b| a.email.cmp(&b.email));
         let scores: Vec<ExpertScore> = cat_reviews
             .iter()
-            .filter(|r| r.status == "submitted")
+            .filter(|r| r.status == ReviewStatus::Submitted)
             .filter_map(|r| {
                 let points = rubric.points(&scores_of(r))?;
                 Some(ExpertScore { expert: accounts.get(&r.expert_account_id)?.uuid, champion: noms.get(&r.nomination_id)?.uuid, points })
@@ -247,7 +230,7 @@ pub async fn admin_view(db: &DatabaseConnection, year: &str) -> Result<ReviewAdm
                     result: a.result,
                     rank: a.rank,
                     scores: a.experts,
-                    conflicts: cat_reviews.iter().filter(|r| r.nomination_id == n.id && r.status == "conflict").count() as u32,
+                    conflicts: cat_reviews.iter().filter(|r| r.nomination_id == n.id && r.status == ReviewStatus::Conflict).count() as u32,
                     winner: ch.winner,
                 })
             })
@@ -266,20 +249,14 @@ pub async fn admin_view(db: &DatabaseConnection, year: &str) -> Result<ReviewAdm
             decision_reason: decided.and_then(|r| r.decision_reason.clone()),
         });
     }
-    let experts = account::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .filter(|a| roles_from_string(&a.roles).contains(&Role::Expert))
-        .map(|a| (a.email, a.display_name))
-        .collect();
+    let experts = super::auth::accounts_with_role(db, Role::Expert).await?.into_iter().map(|a| (a.email, a.display_name)).collect();
     Ok(ReviewAdmin {
         year: e.year,
         rubric_locked: rubric_locked(db, e.id).await?,
         rubric,
         max_winners: u32::try_from(e.max_winners_per_category).unwrap_or(0),
-        review_open: review_open(&e),
-        released: edition_view(&e).results_public(Utc::now()),
+        review_open: review_open(&e, now),
+        released: e.results_public(),
         categories,
         experts,
     })
@@ -294,16 +271,12 @@ pub async fn select_winners(
     chosen: &[Uuid],
     reason: &str,
 ) -> Result<ReviewAdmin, AppError> {
-    let e = edition_for(&s.db, year).await?;
+    let e = edition::Model::named(&s.db, year).await?;
     not_released(&e)?;
-    if Utc::now() < e.review_opens {
-        return Err(AppError::Closed(format!(
-            "Winners are chosen once the expert review has opened, on {} (Geneva time).",
-            geneva_label(e.review_opens)
-        )));
-    }
+    let now = s.now();
+    e.view().require_after(Milestone::Opens(PhaseKind::Review), now)?;
     let c = category(category_key)?;
-    let view = admin_view(&s.db, &e.year.to_string()).await?;
+    let view = admin_view(&s.db, &e.year.to_string(), now).await?;
     let cat = view.categories.iter().find(|x| x.slug == c.slug).ok_or(AppError::Internal)?;
     if cat.ranking.is_empty() {
         return Err(AppError::invalid(format!("{} has no champions yet: compute the champions first.", c.code)));
@@ -332,7 +305,6 @@ pub async fn select_winners(
         .map(|n| (n.uuid, n.id))
         .collect();
     let winner_ids: Vec<i32> = chosen.iter().filter_map(|u| ids.get(u).copied()).collect();
-    let now = Utc::now();
     let txn = s.db.begin().await?;
     let rows = champion::Entity::find()
         .filter(champion::Column::EditionId.eq(e.id))
@@ -346,23 +318,24 @@ pub async fn select_winners(
         am.decision_reason = Set((!reason.is_empty()).then(|| reason.to_string()));
         am.update(&txn).await?;
     }
-    let after = serde_json::json!({ "winners": chosen, "departs_from_ranking": overrides, "reason": reason }).to_string();
+    let after = serde_json::json!({ "winners": chosen, "departs_from_ranking": overrides, "reason": reason });
     audit::record(
         &txn,
+        now,
         Some(actor),
-        "review.select_winners",
+        AuditAction::ReviewSelectWinners,
         &format!("edition:{}:{}", e.year, c.code),
-        Some(serde_json::json!({ "winners": before }).to_string()),
+        Some(serde_json::json!({ "winners": before })),
         Some(after),
     )
     .await?;
     txn.commit().await?;
-    admin_view(&s.db, &e.year.to_string()).await
+    admin_view(&s.db, &e.year.to_string(), now).await
 }
 
 /// The champions an expert reviews in the current edition, by category.
-pub async fn expert_home(db: &DatabaseConnection, expert: &account::Model) -> Result<ExpertHome, AppError> {
-    let e = edition_for(db, "").await?;
+pub async fn expert_home(db: &DatabaseConnection, expert: &account::Model, now: DateTime<Utc>) -> Result<ExpertHome, AppError> {
+    let e = edition::Model::named(db, "").await?;
     let cats: Vec<i32> = expert_assignment::Entity::find()
         .filter(expert_assignment::Column::EditionId.eq(e.id))
         .filter(expert_assignment::Column::AccountId.eq(expert.id))
@@ -400,14 +373,14 @@ pub async fn expert_home(db: &DatabaseConnection, expert: &account::Model) -> Re
                     title: n.title.clone(),
                     organisation: n.organisation.clone(),
                     country: n.country.clone(),
-                    status: mine.get(&n.id).map(|r| ReviewStatus::from_key(&r.status)).unwrap_or(ReviewStatus::NotStarted),
+                    status: mine.get(&n.id).map_or(ReviewStatus::NotStarted, |r| r.status),
                 })
                 .collect();
             champions.sort_by(|a, b| a.title.cmp(&b.title));
             ExpertCategory { slug: c.slug.into(), code: c.code.into(), name: c.name.into(), champions }
         })
         .collect();
-    Ok(ExpertHome { year: e.year, review_open: review_open(&e), opens: e.review_opens, closes: e.review_closes, categories })
+    Ok(ExpertHome { year: e.year, review_open: review_open(&e, now), opens: e.review_opens, closes: e.review_closes, categories })
 }
 
 /// Checks that `expert` reviews the champion `nominee`; answers its rows.
@@ -417,7 +390,7 @@ async fn context(
     nominee: Uuid,
 ) -> Result<(edition::Model, nomination::Model, Option<review::Model>), AppError> {
     let not_found = || AppError::NotFound("This project is not a champion under review.".into());
-    let n = super::catalog::nomination_by_uuid(db, nominee).await?.ok_or_else(not_found)?;
+    let n = nomination::Model::by_uuid(db, nominee).await?.ok_or_else(not_found)?;
     let e = edition::Entity::find_by_id(n.edition_id).one(db).await?.ok_or_else(not_found)?;
     let assigned = expert_assignment::Entity::find()
         .filter(expert_assignment::Column::EditionId.eq(e.id))
@@ -445,15 +418,15 @@ async fn context(
 
 /// What an expert sees for one champion: the full submission, the rubric, their review, and
 /// (once they submitted, if the edition allows) the other experts' submitted scores.
-pub async fn sheet(db: &DatabaseConnection, expert: &account::Model, nominee: Uuid) -> Result<ReviewSheet, AppError> {
+pub async fn sheet(db: &DatabaseConnection, expert: &account::Model, nominee: Uuid, now: DateTime<Utc>) -> Result<ReviewSheet, AppError> {
     let (e, n, r) = context(db, expert, nominee).await?;
     let rubric = rubric_of(&e);
-    let status = r.as_ref().map(|r| ReviewStatus::from_key(&r.status)).unwrap_or(ReviewStatus::NotStarted);
+    let status = r.as_ref().map_or(ReviewStatus::NotStarted, |r| r.status);
     let peers = if status == ReviewStatus::Submitted && e.experts_see_scores {
         let others = review::Entity::find()
             .filter(review::Column::NominationId.eq(n.id))
             .filter(review::Column::ExpertAccountId.ne(expert.id))
-            .filter(review::Column::Status.eq("submitted"))
+            .filter(review::Column::Status.eq(ReviewStatus::Submitted))
             .all(db)
             .await?;
         let names: HashMap<i32, String> = account::Entity::find()
@@ -489,7 +462,7 @@ pub async fn sheet(db: &DatabaseConnection, expert: &account::Model, nominee: Uu
         scores: r.as_ref().map(scores_of).unwrap_or_default(),
         comment: r.as_ref().map(|r| r.comment.clone()).unwrap_or_default(),
         conflict_reason: r.as_ref().and_then(|r| r.conflict_reason.clone()),
-        review_open: review_open(&e),
+        review_open: review_open(&e, now),
         closes: e.review_closes,
         peers,
     })
@@ -505,9 +478,10 @@ pub async fn save(
     submit: bool,
 ) -> Result<ReviewSheet, AppError> {
     let (e, n, existing) = context(&s.db, expert, nominee).await?;
-    require_review_open(&e)?;
-    match existing.as_ref().map(|r| ReviewStatus::from_key(&r.status)) {
-        Some(ReviewStatus::Submitted) => return Err(AppError::Conflict("Your scores for this champion are submitted and final.".into())),
+    let now = s.now();
+    require_review_open(&e, now)?;
+    match existing.as_ref().map(|r| r.status) {
+        Some(ReviewStatus::Submitted) => return Err(AppError::review_final()),
         Some(ReviewStatus::Conflict) => {
             return Err(AppError::forbidden("You declared a conflict of interest for this champion: you cannot score it."))
         }
@@ -523,9 +497,8 @@ pub async fn save(
     if submit && comment.is_empty() {
         return Err(AppError::invalid("Please write a comment before submitting."));
     }
-    let status = if submit { "submitted" } else { "draft" };
+    let status = if submit { ReviewStatus::Submitted } else { ReviewStatus::Draft };
     let json = serde_json::to_string(&scores).map_err(|_| AppError::Internal)?;
-    let now = Utc::now();
     let txn = s.db.begin().await?;
     match existing {
         Some(r) => {
@@ -536,12 +509,12 @@ pub async fn save(
                 .col_expr(review::Column::Status, Expr::value(status))
                 .col_expr(review::Column::UpdatedAt, Expr::value(now))
                 .filter(review::Column::Id.eq(r.id))
-                .filter(review::Column::Status.eq("draft"))
+                .filter(review::Column::Status.eq(ReviewStatus::Draft))
                 .exec(&txn)
                 .await?;
             if res.rows_affected != 1 {
                 let _ = txn.rollback().await;
-                return Err(AppError::Conflict("Your scores for this champion are submitted and final.".into()));
+                return Err(AppError::review_final());
             }
         }
         None => {
@@ -552,7 +525,7 @@ pub async fn save(
                 scores: Set(json.clone()),
                 comment: Set(comment.to_string()),
                 conflict_reason: Set(None),
-                status: Set(status.into()),
+                status: Set(status),
                 updated_at: Set(now),
                 ..Default::default()
             };
@@ -567,10 +540,10 @@ pub async fn save(
             }
         }
     }
-    let action = if submit { "review.submit" } else { "review.save_draft" };
-    audit::record(&txn, Some(expert.id), action, &nominee.to_string(), None, Some(json)).await?;
+    let action = if submit { AuditAction::ReviewSubmit } else { AuditAction::ReviewSaveDraft };
+    audit::record(&txn, now, Some(expert.id), action, &nominee.to_string(), None, Some(serde_json::json!({ "scores": scores }))).await?;
     txn.commit().await?;
-    sheet(&s.db, expert, nominee).await
+    sheet(&s.db, expert, nominee, now).await
 }
 
 /// Records an expert's conflict of interest for a champion; they can no longer score it.
@@ -580,22 +553,22 @@ pub async fn declare_conflict(s: &Services, expert: &account::Model, nominee: Uu
         return Err(AppError::invalid("Please give the reason for the conflict of interest (up to 1000 characters); it is recorded."));
     }
     let (e, n, existing) = context(&s.db, expert, nominee).await?;
-    require_review_open(&e)?;
-    let now = Utc::now();
+    let now = s.now();
+    require_review_open(&e, now)?;
     let txn = s.db.begin().await?;
     match existing {
-        Some(r) if r.status == "submitted" => {
+        Some(r) if r.status == ReviewStatus::Submitted => {
             let _ = txn.rollback().await;
             return Err(AppError::Conflict("Your scores for this champion are already submitted.".into()));
         }
-        Some(r) if r.status == "conflict" => {
+        Some(r) if r.status == ReviewStatus::Conflict => {
             let _ = txn.rollback().await;
             return Err(AppError::Conflict("You already declared a conflict of interest for this champion.".into()));
         }
         Some(r) => {
             let mut am: review::ActiveModel = r.into();
             am.scores = Set("{}".into());
-            am.status = Set("conflict".into());
+            am.status = Set(ReviewStatus::Conflict);
             am.conflict_reason = Set(Some(reason.to_string()));
             am.updated_at = Set(now);
             am.update(&txn).await?;
@@ -608,7 +581,7 @@ pub async fn declare_conflict(s: &Services, expert: &account::Model, nominee: Uu
                 scores: Set("{}".into()),
                 comment: Set(String::new()),
                 conflict_reason: Set(Some(reason.to_string())),
-                status: Set("conflict".into()),
+                status: Set(ReviewStatus::Conflict),
                 updated_at: Set(now),
                 ..Default::default()
             }
@@ -616,8 +589,8 @@ pub async fn declare_conflict(s: &Services, expert: &account::Model, nominee: Uu
             .await?;
         }
     }
-    audit::record(&txn, Some(expert.id), "review.conflict", &nominee.to_string(), None, Some(serde_json::json!({ "reason": reason }).to_string()))
+    audit::record(&txn, now, Some(expert.id), AuditAction::ReviewConflict, &nominee.to_string(), None, Some(serde_json::json!({ "reason": reason })))
         .await?;
     txn.commit().await?;
-    sheet(&s.db, expert, nominee).await
+    sheet(&s.db, expert, nominee, now).await
 }

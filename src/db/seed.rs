@@ -14,7 +14,7 @@ use super::auth::ensure_account;
 use super::entity::{edition, nomination, tally};
 use crate::account::Role;
 use crate::category::CATEGORIES;
-use crate::nomination::{word_count, Region, StakeholderType};
+use crate::nomination::{word_count, Choice, NominationStatus, Region, StakeholderType};
 use crate::AppError;
 
 pub const DEMO_PASSWORD: &str = "wsis-demo-2026";
@@ -179,18 +179,18 @@ pub fn demo_nominations(edition_id: i32, seed: u64, per_category: usize, now: Da
                 short_description: Set(description(&mut rng, &title, country)),
                 title: Set(title),
                 action_line_linkage: Set(format!("The project implements Action Line {} ({}).", c.action_line, c.name)),
-                sdgs: Set(crate::nomination::format_sdgs(&sdgs)),
+                sdgs: Set(sdgs.iter().map(u8::to_string).collect::<Vec<_>>().join(",").parse().unwrap_or_default()),
                 impact_qualitative: Set("Participants report more confidence in using digital services and better access to public information.".into()),
                 impact_quantitative: Set(format!("{people} people reached; {} local partners trained.", people / 400)),
                 partnerships: Set("Local government, a national operator, two universities and community organisations.".into()),
                 challenges: Set("Keeping devices maintained in remote areas; the next phase trains local technicians.".into()),
                 organisation: Set(organisation),
-                stakeholder_type: Set(stakeholder.key().into()),
+                stakeholder_type: Set(Choice(Some(stakeholder))),
                 country: Set(country.into()),
-                region: Set(region.key().into()),
+                region: Set(Choice(Some(region))),
                 website: Set(format!("https://example.org/projects/{}", out.len() + 1)),
                 contact: Set(format!("contact{}@example.org", out.len() + 1)),
-                status: Set("nominee".into()),
+                status: Set(NominationStatus::Nominee),
                 rejection_reason: Set(None),
                 created_at: Set(now),
                 updated_at: Set(now),
@@ -252,7 +252,7 @@ pub async fn load_demo(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<
         return Ok(false);
     }
     for (email, name, roles) in DEMO_ACCOUNTS {
-        ensure_account(db, email, DEMO_PASSWORD, name, "WSIS Prizes demo", "Switzerland", roles).await?;
+        ensure_account(db, email, DEMO_PASSWORD, name, "WSIS Prizes demo", "Switzerland", roles, now).await?;
     }
     let year = now.with_timezone(&Zurich).format("%Y").to_string().parse().unwrap_or(2026);
     let e = demo_edition(year, now).insert(db).await?;
@@ -271,7 +271,7 @@ pub const DEMO_VOTERS: usize = 240;
 pub async fn bring_to_review(s: &super::Services, now: DateTime<Utc>) -> Result<(), AppError> {
     use super::entity::{account, expert_assignment, review, vote};
     use sea_orm::{ColumnTrait, QueryFilter};
-    let Some(e) = super::catalog::current_edition(&s.db).await? else { return Ok(()) };
+    let Some(e) = super::entity::edition::Model::current(&s.db).await? else { return Ok(()) };
     if e.champions_computed_at.is_some() {
         return Ok(());
     }
@@ -294,7 +294,6 @@ pub async fn bring_to_review(s: &super::Services, now: DateTime<Utc>) -> Result<
             display_name: Set(format!("Demo voter {i}")),
             organisation: Set(String::new()),
             country: Set(String::new()),
-            roles: Set(String::new()),
             confirmed_at: Set(Some(now)),
             created_at: Set(now - Duration::days(20)),
             ..Default::default()
@@ -340,7 +339,7 @@ pub async fn bring_to_review(s: &super::Services, now: DateTime<Utc>) -> Result<
         vote::Entity::insert_many(chunk.to_vec()).exec_without_returning(&s.db).await?;
     }
     super::voting::rebuild_counters(s, None, e.id).await?;
-    super::champions::compute_on(&s.db, None, e.id).await?;
+    super::champions::compute_on(&s.db, None, e.id, now).await?;
 
     let experts = [
         super::auth::find_by_email(&s.db, "expert@wsis.example").await?.ok_or(AppError::Internal)?,
@@ -375,7 +374,7 @@ pub async fn bring_to_review(s: &super::Services, now: DateTime<Utc>) -> Result<
             scores: Set(serde_json::to_string(&scores).unwrap_or_else(|_| "{}".into())),
             comment: Set("Solid results, documented impact and a credible plan to continue.".into()),
             conflict_reason: Set(None),
-            status: Set("submitted".into()),
+            status: Set(crate::review::ReviewStatus::Submitted),
             updated_at: Set(now),
             ..Default::default()
         }
@@ -420,7 +419,7 @@ mod tests {
     #[test]
     fn demo_schedule_has_voting_open_now() {
         let now = Utc::now();
-        let v = super::super::catalog::edition_view(&model(demo_edition(2026, now), now));
+        let v = model(demo_edition(2026, now), now).view();
         assert_eq!(v.schedule.validate(), Ok(()));
         assert_eq!(v.phase_at(now), crate::phase::Phase::Open(crate::phase::PhaseKind::Voting));
         assert!(v.is_current);
@@ -430,7 +429,7 @@ mod tests {
     fn next_demo_edition_has_submission_open_now() {
         use crate::phase::{Phase, PhaseKind};
         let now = Utc::now();
-        let v = super::super::catalog::edition_view(&model(next_demo_edition(2027, now), now));
+        let v = model(next_demo_edition(2027, now), now).view();
         assert_eq!(v.schedule.validate(), Ok(()));
         assert_eq!(v.phase_at(now), Phase::Open(PhaseKind::Submission));
         assert!(!v.is_current);

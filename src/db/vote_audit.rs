@@ -10,6 +10,7 @@ use uuid::Uuid;
 use super::entity::{account, edition, nomination, vote, vote_freeze};
 use super::Services;
 use crate::category::CATEGORIES;
+use crate::audit::AuditAction;
 use crate::champion::{max_in_window, AuditSignals, AuditVote, Burst, ClusterKind, FastAccount, FreezeLine, SharedOrigin};
 use crate::AppError;
 
@@ -36,7 +37,7 @@ pub async fn signals(db: &impl ConnectionTrait, edition_id: i32) -> Result<Audit
         total_votes,
         invalid_votes,
         freezes: freezes(db, edition_id).await?,
-        count_frozen: super::voting::require_audit_open(&e, Utc::now()).is_err(),
+        count_frozen: super::voting::require_audit_open(&e).is_err(),
     })
 }
 
@@ -157,12 +158,10 @@ pub async fn set_account_validity(s: &Services, actor: i32, edition_id: i32, acc
         .filter(account::Column::Uuid.eq(account))
         .one(&s.db)
         .await?
-        .ok_or_else(|| AppError::NotFound("No such account.".into()))?;
-    if reason.trim().is_empty() {
-        return Err(AppError::invalid("Please give a reason; it goes to the audit log."));
-    }
+        .ok_or_else(AppError::no_account)?;
+    crate::audit::reason(reason)?;
     let e = edition::Entity::find_by_id(edition_id).one(&s.db).await?.ok_or(AppError::Internal)?;
-    super::voting::require_audit_open(&e, Utc::now())?;
+    super::voting::require_audit_open(&e)?;
     let votes = vote::Entity::find()
         .filter(vote::Column::EditionId.eq(edition_id))
         .filter(vote::Column::AccountId.eq(a.id))
@@ -210,7 +209,7 @@ async fn cluster_accounts(db: &impl ConnectionTrait, edition_id: i32, kind: Clus
                 .split_once('@')
                 .and_then(|(n, t)| Some((Uuid::parse_str(n).ok()?, DateTime::parse_from_rfc3339(t).ok()?.with_timezone(&Utc))))
                 .ok_or_else(|| AppError::invalid("Name the burst by its nominee and the start of its window, as the audit page shows it."))?;
-            let n = super::catalog::nomination_by_uuid(db, nominee).await?.ok_or_else(|| AppError::NotFound("No such nominee.".into()))?;
+            let n = nomination::Model::by_uuid(db, nominee).await?.ok_or_else(AppError::no_nominee)?;
             let rows: Vec<i32> = vote::Entity::find()
                 .select_only()
                 .column(vote::Column::AccountId)
@@ -241,7 +240,7 @@ async fn cluster_accounts(db: &impl ConnectionTrait, edition_id: i32, kind: Clus
                 .filter(account::Column::Uuid.eq(id))
                 .one(db)
                 .await?
-                .ok_or_else(|| AppError::NotFound("No such account.".into()))?;
+                .ok_or_else(AppError::no_account)?;
             Ok((vec![a.id], format!("account {}", a.email)))
         }
     }
@@ -255,29 +254,26 @@ async fn signals_without_freezes(db: &impl ConnectionTrait, edition_id: i32) -> 
 /// are held out of the count (counters move in the same transaction). Reversible with
 /// [`lift`]; refused once the count is frozen.
 pub async fn freeze(s: &Services, actor: i32, edition_id: i32, kind: ClusterKind, key: &str, reason: &str) -> Result<FreezeLine, AppError> {
-    let reason = reason.trim();
-    if reason.is_empty() || reason.chars().count() > 1000 {
-        return Err(AppError::invalid("Please give a reason (up to 1000 characters); it goes to the audit log."));
-    }
+    let reason = crate::audit::reason(reason)?;
     let (accounts, label) = cluster_accounts(&s.db, edition_id, kind, key).await?;
     if accounts.is_empty() {
         return Err(AppError::invalid("This cluster has no accounts to freeze."));
     }
-    let now = Utc::now();
+    let now = s.now();
     let txn = super::begin_on_edition(&s.db, edition_id).await?;
     // votes in flight finish first and none starts until the freeze is in place
     if txn.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
         txn.execute_unprepared("LOCK TABLE vote IN SHARE MODE").await?;
     }
     let e = edition::Entity::find_by_id(edition_id).one(&txn).await?.ok_or(AppError::Internal)?;
-    if let Err(err) = super::voting::require_audit_open(&e, now) {
+    if let Err(err) = super::voting::require_audit_open(&e) {
         let _ = txn.rollback().await;
         return Err(err);
     }
     let row = vote_freeze::ActiveModel {
         uuid: Set(Uuid::new_v4()),
         edition_id: Set(edition_id),
-        kind: Set(kind.key().into()),
+        kind: Set(kind),
         label: Set(label),
         reason: Set(reason.to_string()),
         accounts: Set(0),
@@ -309,11 +305,12 @@ pub async fn freeze(s: &Services, actor: i32, edition_id: i32, kind: ClusterKind
     let row = am.update(&txn).await?;
     super::audit::record(
         &txn,
+        now,
         Some(actor),
-        "audit.freeze",
+        AuditAction::AuditFreeze,
         &row.uuid.to_string(),
         None,
-        Some(serde_json::json!({ "kind": kind.key(), "label": row.label, "reason": reason, "accounts": frozen_accounts, "votes": held }).to_string()),
+        Some(serde_json::json!({ "kind": kind.key(), "label": row.label, "reason": reason, "accounts": frozen_accounts, "votes": held })),
     )
     .await?;
     txn.commit().await?;
@@ -351,19 +348,16 @@ pub async fn hold_votes(db: &impl ConnectionTrait, edition_id: i32, freeze_id: i
 
 /// Lifts a freeze: its held votes count again and its accounts may vote.
 pub async fn lift(s: &Services, actor: i32, freeze: Uuid, reason: &str) -> Result<FreezeLine, AppError> {
-    let reason = reason.trim();
-    if reason.is_empty() || reason.chars().count() > 1000 {
-        return Err(AppError::invalid("Please give a reason (up to 1000 characters); it goes to the audit log."));
-    }
+    let reason = crate::audit::reason(reason)?;
     let row = vote_freeze::Entity::find()
         .filter(vote_freeze::Column::Uuid.eq(freeze))
         .one(&s.db)
         .await?
         .ok_or_else(|| AppError::NotFound("No such freeze.".into()))?;
-    let now = Utc::now();
+    let now = s.now();
     let txn = super::begin_on_edition(&s.db, row.edition_id).await?;
     let e = edition::Entity::find_by_id(row.edition_id).one(&txn).await?.ok_or(AppError::Internal)?;
-    if let Err(err) = super::voting::require_audit_open(&e, now) {
+    if let Err(err) = super::voting::require_audit_open(&e) {
         let _ = txn.rollback().await;
         return Err(err);
     }
@@ -401,11 +395,12 @@ pub async fn lift(s: &Services, actor: i32, freeze: Uuid, reason: &str) -> Resul
         .await?;
     super::audit::record(
         &txn,
+        now,
         Some(actor),
-        "audit.lift",
+        AuditAction::AuditLift,
         &row.uuid.to_string(),
         None,
-        Some(serde_json::json!({ "reason": reason, "votes": votes.len() }).to_string()),
+        Some(serde_json::json!({ "reason": reason, "votes": votes.len() })),
     )
     .await?;
     txn.commit().await?;
@@ -416,7 +411,7 @@ pub async fn lift(s: &Services, actor: i32, freeze: Uuid, reason: &str) -> Resul
 fn freeze_line(r: vote_freeze::Model) -> FreezeLine {
     FreezeLine {
         id: r.uuid,
-        kind: ClusterKind::parse(&r.kind).unwrap_or(ClusterKind::Account),
+        kind: r.kind,
         label: r.label,
         reason: r.reason,
         accounts: u64::try_from(r.accounts).unwrap_or(0),

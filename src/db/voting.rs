@@ -2,7 +2,6 @@
 
 use std::collections::HashMap;
 
-use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect,
@@ -15,13 +14,12 @@ use super::catalog::BALLOT_STATUSES;
 use super::entity::{account, category, edition, nomination, tally, vote};
 use super::Services;
 use crate::category::CATEGORIES;
-use crate::nomination::NominationStatus;
-use crate::phase::{Phase, PhaseKind};
+use crate::audit::AuditAction;
+use crate::phase::PhaseKind;
 use crate::tally::{rank, CategoryTally};
 use crate::vote::{format_receipt, normalise_receipt, BallotLine, MyVote, NotCountedReason, ReceiptStatus};
 use crate::AppError;
 
-pub const ALREADY_VOTED: &str = "You have already voted in this category. Votes are final.";
 
 /// The receipt shown to the voter: a keyed hash of the vote's id, 80 bits in hex.
 pub fn receipt_for(secret: &[u8], vote_uuid: Uuid) -> String {
@@ -61,37 +59,20 @@ async fn cast_vote_unmetered(s: &Services, voter: &account::Model, nominee: Uuid
             "The votes of this account are held for review by the secretariat; it cannot vote meanwhile.",
         ));
     }
-    let n = super::catalog::nomination_by_uuid(&s.db, nominee)
-        .await?
-        .ok_or_else(|| AppError::NotFound("There is no nominee with this id.".into()))?;
-    let status = NominationStatus::parse(&n.status);
-    if !status.is_some_and(|st| st.on_ballot()) {
+    let n = nomination::Model::by_uuid(&s.db, nominee).await?.ok_or_else(AppError::no_nominee)?;
+    if !n.status.on_ballot() {
         return Err(AppError::invalid("This project is not a nominee: only nominees can receive votes."));
     }
     // Votes go to the current edition only; the nominee's own edition is read just to
     // name it in the refusal.
-    let e = super::catalog::current_edition(&s.db).await?.ok_or(AppError::Internal)?;
+    let e = edition::Model::require_current(&s.db).await?;
     if n.edition_id != e.id {
         let other = edition::Entity::find_by_id(n.edition_id).one(&s.db).await?.ok_or(AppError::Internal)?;
         return Err(AppError::Closed(format!("This nominee belongs to the {} edition, whose voting is over.", other.year)));
     }
-    let view = super::catalog::edition_view(&e);
-    let now = Utc::now();
-    match view.phase_at(now) {
-        Phase::Open(PhaseKind::Voting) => {}
-        Phase::Upcoming | Phase::Open(PhaseKind::Submission | PhaseKind::Screening) | Phase::Between { after: PhaseKind::Submission | PhaseKind::Screening } => {
-            return Err(AppError::Closed(format!(
-                "Voting has not opened yet: it opens on {} (Geneva time).",
-                crate::time::geneva_label(e.voting_opens)
-            )))
-        }
-        _ => {
-            return Err(AppError::Closed(format!(
-                "Voting closed on {} (Geneva time).",
-                crate::time::geneva_label(e.voting_closes)
-            )))
-        }
-    }
+    let view = e.view();
+    let now = s.now();
+    view.require_open(PhaseKind::Voting, now)?;
     // past the edition's thresholds for one address or one network, each vote needs a proof of work
     let period = std::time::Duration::from_secs(3600);
     let (per_addr, per_net) = (view.rules.friction_votes_per_address, view.rules.friction_votes_per_network);
@@ -199,7 +180,7 @@ async fn run_writer(db: sea_orm::DatabaseConnection, mut rx: tokio::sync::mpsc::
         match write_batch(&db, &batch_jobs).await {
             Ok(stored) => {
                 for ((_, reply), ok) in jobs.into_iter().zip(stored) {
-                    let _ = reply.send(if ok { Ok(()) } else { Err(AppError::Conflict(ALREADY_VOTED.into())) });
+                    let _ = reply.send(if ok { Ok(()) } else { Err(AppError::already_voted()) });
                 }
             }
             Err(err) => {
@@ -207,7 +188,7 @@ async fn run_writer(db: sea_orm::DatabaseConnection, mut rx: tokio::sync::mpsc::
                 for (job, reply) in jobs {
                     let answer = match write_batch(&db, &[&job]).await {
                         Ok(stored) if stored[0] => Ok(()),
-                        Ok(_) => Err(AppError::Conflict(ALREADY_VOTED.into())),
+                        Ok(_) => Err(AppError::already_voted()),
                         Err(e) => Err(e),
                     };
                     let _ = reply.send(answer);
@@ -382,7 +363,7 @@ pub async fn my_votes(db: &impl ConnectionTrait, voter: i32) -> Result<Vec<MyVot
 /// The public receipt check: in which category a receipt is, and whether the published
 /// count counts it (never for whom). The rule is the count's own: a valid vote, for a
 /// project on the ballot, from a complete ballot where the edition asks for one.
-pub async fn check_receipt(db: &impl ConnectionTrait, input: &str, now: chrono::DateTime<Utc>) -> Result<ReceiptStatus, AppError> {
+pub async fn check_receipt(db: &impl ConnectionTrait, input: &str) -> Result<ReceiptStatus, AppError> {
     let Some(r) = normalise_receipt(input) else {
         return Err(AppError::invalid("A receipt has 20 letters and digits, like 1A2B-3C4D-5E6F-7A8B-9C0D."));
     };
@@ -395,25 +376,22 @@ pub async fn check_receipt(db: &impl ConnectionTrait, input: &str, now: chrono::
     if !v.valid {
         return Ok(not_counted(if v.frozen_by.is_some() { NotCountedReason::Held } else { NotCountedReason::Invalidated }));
     }
-    if !super::catalog::edition_view(&e).results_public(now) {
+    if !e.results_public() {
         return Ok(ReceiptStatus::Recorded { edition_year: e.year, category_code: c.code, category_name: c.name });
     }
-    let on_ballot = nomination::Entity::find_by_id(v.nomination_id)
-        .one(db)
-        .await?
-        .is_some_and(|n| NominationStatus::parse(&n.status).is_some_and(|st| st.on_ballot()));
+    let on_ballot = nomination::Entity::find_by_id(v.nomination_id).one(db).await?.is_some_and(|n| n.status.on_ballot());
     if !on_ballot {
         return Ok(not_counted(NotCountedReason::NotOnBallot));
     }
-    if e.complete_ballot {
+    if let Some(categories) = super::champions::complete_ballot_rule(&e) {
         use sea_orm::PaginatorTrait;
-        let categories = vote::Entity::find()
+        let voted = vote::Entity::find()
             .filter(vote::Column::EditionId.eq(e.id))
             .filter(vote::Column::AccountId.eq(v.account_id))
             .filter(vote::Column::Valid.eq(true))
             .count(db)
             .await?;
-        if categories < CATEGORIES.len() as u64 {
+        if !crate::tally::ballot_complete(voted as usize, categories) {
             return Ok(not_counted(NotCountedReason::IncompleteBallot));
         }
     }
@@ -422,9 +400,9 @@ pub async fn check_receipt(db: &impl ConnectionTrait, input: &str, now: chrono::
 
 /// Refuses changes to the count once the champions are computed (until an admin reopens
 /// the audit) and, for good, once the results are released.
-pub fn require_audit_open(e: &edition::Model, now: chrono::DateTime<Utc>) -> Result<(), AppError> {
-    if super::catalog::edition_view(e).results_public(now) {
-        return Err(AppError::Conflict(format!("The results of the {} edition are released: its count is final.", e.year)));
+pub fn require_audit_open(e: &edition::Model) -> Result<(), AppError> {
+    if e.results_public() {
+        return Err(AppError::count_final(e.year));
     }
     if e.champions_computed_at.is_some() {
         return Err(AppError::Conflict(format!(
@@ -527,7 +505,8 @@ pub async fn rebuild_counters(s: &Services, actor: Option<i32>, edition_id: i32)
             .await?;
         }
     }
-    super::audit::record(&txn, actor, "tally.recount", &format!("edition:{edition_id}"), None, Some(serde_json::json!({ "changed": changed }).to_string())).await?;
+    super::audit::record(&txn, s.now(), actor, AuditAction::TallyRecount, &format!("edition:{edition_id}"), None, Some(serde_json::json!({ "changed": changed })))
+        .await?;
     txn.commit().await?;
     Ok(changed)
 }
@@ -535,10 +514,7 @@ pub async fn rebuild_counters(s: &Services, actor: Option<i32>, edition_id: i32)
 /// Marks one vote invalid (or valid again) with a reason, keeping the counters exact.
 /// Refused once the count is frozen ([`require_audit_open`]).
 pub async fn set_vote_validity(s: &Services, actor: i32, vote_uuid: Uuid, valid: bool, reason: &str) -> Result<(), AppError> {
-    let reason = reason.trim();
-    if reason.is_empty() || reason.chars().count() > 1000 {
-        return Err(AppError::invalid("Please give a reason (up to 1000 characters); it goes to the audit log."));
-    }
+    let reason = crate::audit::reason(reason)?;
     let v = vote::Entity::find()
         .filter(vote::Column::Uuid.eq(vote_uuid))
         .one(&s.db)
@@ -546,7 +522,7 @@ pub async fn set_vote_validity(s: &Services, actor: i32, vote_uuid: Uuid, valid:
         .ok_or_else(|| AppError::NotFound("No such vote.".into()))?;
     let txn = super::begin_on_edition(&s.db, v.edition_id).await?;
     let e = edition::Entity::find_by_id(v.edition_id).one(&txn).await?.ok_or(AppError::Internal)?;
-    if let Err(err) = require_audit_open(&e, Utc::now()) {
+    if let Err(err) = require_audit_open(&e) {
         let _ = txn.rollback().await;
         return Err(err);
     }
@@ -568,11 +544,12 @@ pub async fn set_vote_validity(s: &Services, actor: i32, vote_uuid: Uuid, valid:
     }
     super::audit::record(
         &txn,
+        s.now(),
         Some(actor),
-        if valid { "vote.restore" } else { "vote.invalidate" },
+        if valid { AuditAction::VoteRestore } else { AuditAction::VoteInvalidate },
         &vote_uuid.to_string(),
-        Some(serde_json::json!({ "valid": v.valid }).to_string()),
-        Some(serde_json::json!({ "valid": valid, "reason": reason }).to_string()),
+        Some(serde_json::json!({ "valid": v.valid })),
+        Some(serde_json::json!({ "valid": valid, "reason": reason })),
     )
     .await?;
     txn.commit().await?;

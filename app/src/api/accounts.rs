@@ -2,7 +2,8 @@
 
 use leptos::prelude::*;
 use uuid::Uuid;
-use wsis::account::{AccountRow, SessionUser};
+use wsis::account::{AccountRow, SessionUser, SignUpForm};
+use wsis::pow::Solution;
 use wsis::AppError;
 
 #[cfg(feature = "ssr")]
@@ -27,7 +28,8 @@ fn set_session_cookie(token: Option<&str>) {
 #[server(endpoint = "current_user")]
 pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
     use crate::api::guard::*;
-    Ok(request().account.as_ref().map(wsis::db::auth::session_user))
+    let req = request();
+    Ok(req.account.as_ref().map(|a| wsis::db::auth::session_user(a, &req.roles)))
 }
 
 /// What every page's header shows: the visitor and the current edition's phase.
@@ -50,7 +52,7 @@ impl ChromeData {
             .and_then(|p| p.extensions.get::<wsis::db::CurrentEdition>().cloned())
             .and_then(|c| c.0);
         let req = request();
-        ChromeData { user: req.account.as_ref().map(wsis::db::auth::session_user), now: chrono::Utc::now(), edition, flash: req.flash }
+        ChromeData { user: req.account.as_ref().map(|a| wsis::db::auth::session_user(a, &req.roles)), now: now(), edition, flash: req.flash }
     }
 
     /// In the browser the value always comes with the page (this is never called there).
@@ -68,14 +70,9 @@ pub async fn pow_challenge(purpose: String) -> Result<wsis::pow::Challenge, AppE
     run(async move {
         let s = services()?;
         let purpose = wsis::pow::Purpose::parse(&purpose).ok_or_else(|| AppError::invalid(format!("There is no security check “{}”.", purpose.trim())))?;
-        Ok(wsis::db::friction::issue(&s.config, purpose, chrono::Utc::now()))
+        Ok(wsis::db::friction::issue(&s.config, purpose, now()))
     })
     .await
-}
-
-#[cfg(feature = "ssr")]
-fn pow(challenge: String, nonce: String) -> wsis::pow::Solution {
-    wsis::pow::Solution { challenge, nonce }
 }
 
 #[cfg(feature = "ssr")]
@@ -83,27 +80,14 @@ fn caller(req: &wsis::db::RequestContext) -> wsis::db::auth::Caller<'_> {
     wsis::db::auth::Caller { addr: &req.client_addr, lang: req.lang }
 }
 
+/// Creates an account; the answer is the same whether the address is known or not.
 #[server(endpoint = "sign_up")]
-pub async fn sign_up(
-    email: String,
-    password: String,
-    display_name: String,
-    #[server(default)] organisation: String,
-    country: String,
-    #[server(default)] pow_challenge: String,
-    #[server(default)] pow_nonce: String,
-) -> Result<String, AppError> {
+pub async fn sign_up(input: SignUpForm, #[server(default)] pow: Solution) -> Result<String, AppError> {
     use crate::api::guard::*;
     run(async move {
         let s = services()?;
         let req = request();
-        let answer = wsis::db::auth::sign_up(
-            &s,
-            wsis::db::auth::SignUp { email, password, display_name, organisation, country, lang: req.lang.to_string() },
-            caller(&req),
-            &pow(pow_challenge, pow_nonce),
-        )
-        .await?;
+        let answer = wsis::db::auth::sign_up(&s, &input, caller(&req), &pow).await?;
         done(Some("/signin"), Some(answer));
         Ok(tr(answer))
     })
@@ -118,24 +102,21 @@ pub async fn confirm_email(token: String, #[server(default)] password: String) -
         let s = services()?;
         let req = request();
         let (acct, session) = wsis::db::auth::confirm_email(&s, &token, &password, req.session_token.as_deref()).await?;
+        let roles = wsis::db::auth::roles_of(&s.db, acct.id).await?;
         set_session_cookie(Some(&session));
         done(Some("/categories"), Some("Your e-mail address is confirmed and you are signed in. You can now vote and submit projects."));
-        Ok(wsis::db::auth::session_user(&acct))
+        Ok(wsis::db::auth::session_user(&acct, &roles))
     })
     .await
 }
 
 #[server(endpoint = "resend_confirmation")]
-pub async fn resend_confirmation(
-    email: String,
-    #[server(default)] pow_challenge: String,
-    #[server(default)] pow_nonce: String,
-) -> Result<String, AppError> {
+pub async fn resend_confirmation(email: String, #[server(default)] pow: Solution) -> Result<String, AppError> {
     use crate::api::guard::*;
     run(async move {
         let s = services()?;
         let req = request();
-        let answer = wsis::db::auth::resend_confirmation(&s, &email, caller(&req), &pow(pow_challenge, pow_nonce)).await?;
+        let answer = wsis::db::auth::resend_confirmation(&s, &email, caller(&req), &pow).await?;
         done(None, Some(answer));
         Ok(tr(answer))
     })
@@ -143,28 +124,16 @@ pub async fn resend_confirmation(
 }
 
 #[server(endpoint = "sign_in")]
-pub async fn sign_in(
-    email: String,
-    password: String,
-    #[server(default)] pow_challenge: String,
-    #[server(default)] pow_nonce: String,
-) -> Result<SessionUser, AppError> {
+pub async fn sign_in(email: String, password: String, #[server(default)] pow: Solution) -> Result<SessionUser, AppError> {
     use crate::api::guard::*;
     run(async move {
         let s = services()?;
         let req = request();
-        let (acct, token) = wsis::db::auth::sign_in(
-            &s,
-            &email,
-            &password,
-            caller(&req),
-            &pow(pow_challenge, pow_nonce),
-            req.session_token.as_deref(),
-        )
-        .await?;
+        let (acct, token) = wsis::db::auth::sign_in(&s, &email, &password, caller(&req), &pow, req.session_token.as_deref()).await?;
+        let roles = wsis::db::auth::roles_of(&s.db, acct.id).await?;
         set_session_cookie(Some(&token));
         done(Some("/"), None);
-        Ok(wsis::db::auth::session_user(&acct))
+        Ok(wsis::db::auth::session_user(&acct, &roles))
     })
     .await
 }
@@ -185,16 +154,12 @@ pub async fn sign_out() -> Result<(), AppError> {
 }
 
 #[server(endpoint = "request_password_reset")]
-pub async fn request_password_reset(
-    email: String,
-    #[server(default)] pow_challenge: String,
-    #[server(default)] pow_nonce: String,
-) -> Result<String, AppError> {
+pub async fn request_password_reset(email: String, #[server(default)] pow: Solution) -> Result<String, AppError> {
     use crate::api::guard::*;
     run(async move {
         let s = services()?;
         let req = request();
-        let answer = wsis::db::auth::request_password_reset(&s, &email, caller(&req), &pow(pow_challenge, pow_nonce)).await?;
+        let answer = wsis::db::auth::request_password_reset(&s, &email, caller(&req), &pow).await?;
         done(None, Some(answer));
         Ok(tr(answer))
     })
@@ -233,7 +198,7 @@ pub async fn set_blocked_domain(domain: String, #[server(default)] note: String,
     run(async move {
         let me = require_role(wsis::account::Role::Admin)?;
         let s = services()?;
-        wsis::db::disposable::set_blocked(&s.db, me.id, &domain, &note, blocked).await?;
+        wsis::db::disposable::set_blocked(&s.db, me.id, &domain, &note, blocked, now()).await?;
         done(None, Some(if blocked { "Domain refused at sign-up." } else { "Domain allowed again." }));
         Ok(())
     })

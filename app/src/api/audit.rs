@@ -8,10 +8,7 @@ use wsis::AppError;
 #[cfg(feature = "ssr")]
 async fn current_edition_id() -> Result<i32, AppError> {
     let s = crate::api::guard::services()?;
-    wsis::db::catalog::current_edition(&s.db)
-        .await?
-        .map(|e| e.id)
-        .ok_or_else(|| AppError::NotFound("There is no edition yet.".into()))
+    Ok(wsis::db::entity::edition::Model::require_current(&s.db).await?.id)
 }
 
 #[server(endpoint = "admin_audit_signals")]
@@ -70,7 +67,7 @@ pub async fn champions() -> Result<ChampionsView, AppError> {
     run(async move {
         require_role(wsis::account::Role::Admin)?;
         let s = services()?;
-        wsis::db::champions::view(&s.db, current_edition_id().await?).await
+        wsis::db::champions::view_of(&s.db, current_edition_id().await?).await
     })
     .await
 }

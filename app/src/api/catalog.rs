@@ -33,19 +33,19 @@ pub async fn get_home() -> Result<HomeData, AppError> {
     use crate::api::guard::*;
     run(async {
         let s = services()?;
-        let now = Utc::now();
-        let current = wsis::db::catalog::current_edition(&s.db).await?;
+        let now = now();
+        let current = wsis::db::entity::edition::Model::current(&s.db).await?;
         let (edition, nominees) = match &current {
             Some(e) => {
                 let sums = wsis::db::catalog::category_summaries(&s.db, e.id).await?;
-                (Some(wsis::db::catalog::edition_view(e)), sums.iter().map(|c| c.nominees).sum())
+                (Some(e.view()), sums.iter().map(|c| c.nominees).sum())
             }
             None => (None, 0),
         };
         let mut past = Vec::new();
         // editions before the current one; next year's (open for submissions) is not "past"
-        for e in wsis::db::catalog::editions(&s.db).await?.iter().filter(|e| current.as_ref().is_some_and(|c| e.year < c.year)) {
-            let results_public = wsis::db::catalog::edition_view(e).results_public(now);
+        for e in wsis::db::entity::edition::Model::all(&s.db).await?.iter().filter(|e| current.as_ref().is_some_and(|c| e.year < c.year)) {
+            let results_public = wsis::db::results::access(e, viewer()).results;
             let winners = if results_public { wsis::db::results::winners_of(&s.db, e.id).await? } else { Vec::new() };
             past.push(PastEdition { year: e.year, title: e.title.clone(), results_public, winners });
         }
@@ -69,13 +69,13 @@ pub async fn get_ballot() -> Result<BallotData, AppError> {
     run(async {
         let s = services()?;
         let me = request().account;
-        let now = Utc::now();
-        let Some(e) = wsis::db::catalog::current_edition(&s.db).await? else {
+        let now = now();
+        let Some(e) = wsis::db::entity::edition::Model::current(&s.db).await? else {
             return Ok(BallotData { now, edition: None, lines: vec![], signed_in: me.is_some(), voted: 0 });
         };
         let lines = wsis::db::voting::ballot(&s.db, e.id, me.as_ref().map(|a| a.id)).await?;
         let voted = lines.iter().filter(|l| l.choice.is_some()).count();
-        Ok(BallotData { now, edition: Some(wsis::db::catalog::edition_view(&e)), lines, signed_in: me.is_some(), voted })
+        Ok(BallotData { now, edition: Some(e.view()), lines, signed_in: me.is_some(), voted })
     })
     .await
 }
@@ -99,10 +99,9 @@ pub async fn get_category(slug: String, #[server(default)] filter: NomineeFilter
     run(async move {
         let s = services()?;
         let me = request().account;
-        let not_found = || AppError::NotFound("There is no such category.".into());
-        let def = wsis::category::by_slug(&slug).ok_or_else(not_found)?;
+        let def = wsis::category::by_slug(&slug).ok_or_else(AppError::no_category)?;
         // display data: the edition and the unfiltered listing come from the node's cache
-        let (edition_id, e) = s.current_edition.get_with_id(&s.db).await?.ok_or_else(not_found)?;
+        let (edition_id, e) = s.current_edition.get_with_id(&s.db).await?.ok_or_else(AppError::no_category)?;
         let listing = s
             .listings
             .get_or_load((edition_id, def.slug.to_string()), || async {
@@ -111,7 +110,7 @@ pub async fn get_category(slug: String, #[server(default)] filter: NomineeFilter
             .await?;
         let category = listing.summary.clone();
         let countries = listing.countries.clone();
-        let nominees = if filter == NomineeFilter::default() {
+        let nominees = if filter.is_empty() {
             listing.nominees.clone()
         } else {
             wsis::db::catalog::nominees(&s.db, edition_id, def.slug, &filter).await?
@@ -121,7 +120,7 @@ pub async fn get_category(slug: String, #[server(default)] filter: NomineeFilter
             None => None,
         };
         Ok(CategoryData {
-            now: Utc::now(),
+            now: now(),
             edition: e,
             category,
             nominees,
@@ -152,9 +151,9 @@ pub async fn get_nominee(id: String) -> Result<NomineeData, AppError> {
     run(async move {
         let s = services()?;
         let me = request().account;
-        let id = Uuid::parse_str(id.trim()).map_err(|_| AppError::NotFound("There is no nominee with this id.".into()))?;
+        let id = Uuid::parse_str(id.trim()).map_err(|_| AppError::no_nominee())?;
         let nominee = wsis::db::catalog::nominee_detail(&s.db, id).await?;
-        let e = wsis::db::catalog::edition_by_year(&s.db, nominee.edition_year).await?.ok_or(AppError::Internal)?;
+        let e = wsis::db::entity::edition::Model::by_year(&s.db, nominee.edition_year).await?;
         let my_choice = match &me {
             Some(a) => match wsis::category::by_slug(&nominee.category_slug) {
                 Some(c) => wsis::db::voting::choice_in(&s.db, e.id, c.position as i32, a.id).await?,
@@ -163,8 +162,8 @@ pub async fn get_nominee(id: String) -> Result<NomineeData, AppError> {
             None => None,
         };
         Ok(NomineeData {
-            now: Utc::now(),
-            edition: wsis::db::catalog::edition_view(&e),
+            now: now(),
+            edition: e.view(),
             nominee,
             my_choice,
             signed_in: me.is_some(),

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
-use wsis::edition::{EditionCounts, EditionDetail, EditionView, NextAction};
+use wsis::edition::{EditionCounts, EditionDetail, EditionView, NextAction, RulesForm, ScheduleForm};
 use wsis::AppError;
 
 /// The current edition at a glance, and every edition.
@@ -22,7 +22,7 @@ pub struct DashboardData {
 
 #[cfg(feature = "ssr")]
 fn parse_year(year: &str) -> Result<i32, AppError> {
-    year.trim().parse::<i32>().map_err(|_| AppError::NotFound(format!("There is no edition “{}”.", year.trim())))
+    year.trim().parse::<i32>().map_err(|_| AppError::not_an_edition(year))
 }
 
 #[server(endpoint = "admin_dashboard")]
@@ -32,13 +32,13 @@ pub async fn admin_dashboard() -> Result<DashboardData, AppError> {
     run(async move {
         require_role(Role::Admin)?;
         let s = services()?;
-        let now = Utc::now();
-        let current = wsis::db::catalog::current_edition(&s.db).await?;
+        let now = now();
+        let current = wsis::db::entity::edition::Model::current(&s.db).await?;
         let (counts, next_action) = match &current {
             Some(e) => (wsis::db::editions::counts(&s.db, e.id).await?, Some(wsis::db::editions::next_action_for(e, now))),
             None => (EditionCounts::default(), None),
         };
-        let editions = wsis::db::catalog::editions(&s.db).await?.iter().map(wsis::db::catalog::edition_view).collect();
+        let editions = wsis::db::entity::edition::Model::all(&s.db).await?.iter().map(|e| e.view()).collect();
         let release_waiting = match &current {
             Some(e) if e.announcement_at <= now && e.results_released_at.is_none() => {
                 wsis::db::results::release_blocker(&s.db, e).await?.map(|b| {
@@ -47,7 +47,7 @@ pub async fn admin_dashboard() -> Result<DashboardData, AppError> {
             }
             _ => None,
         };
-        Ok(DashboardData { now, current: current.as_ref().map(wsis::db::catalog::edition_view), counts, next_action, release_waiting, editions })
+        Ok(DashboardData { now, current: current.as_ref().map(|e| e.view()), counts, next_action, release_waiting, editions })
     })
     .await
 }
@@ -60,7 +60,7 @@ pub async fn admin_editions() -> Result<Vec<EditionView>, AppError> {
     run(async move {
         require_role(Role::Admin)?;
         let s = services()?;
-        Ok(wsis::db::catalog::editions(&s.db).await?.iter().map(wsis::db::catalog::edition_view).collect())
+        Ok(wsis::db::entity::edition::Model::all(&s.db).await?.iter().map(|e| e.view()).collect())
     })
     .await
 }
@@ -73,7 +73,7 @@ pub async fn admin_edition(year: String) -> Result<EditionDetail, AppError> {
     run(async move {
         require_role(Role::Admin)?;
         let s = services()?;
-        wsis::db::editions::detail(&s.db, parse_year(&year)?).await
+        wsis::db::editions::detail(&s.db, parse_year(&year)?, now()).await
     })
     .await
 }
@@ -113,77 +113,28 @@ pub async fn clone_edition(#[server(default)] source: String) -> Result<EditionV
 }
 
 /// Sets the nine instants of an edition's schedule, given in Geneva time
-/// (`YYYY-MM-DDTHH:MM`). A passed instant moves only with `reopen=true` and a `reason`.
+/// (`input[voting_opens]=YYYY-MM-DDTHH:MM` …). A passed instant moves only with
+/// `input[reopen]=true` and an `input[reason]`.
 #[server(endpoint = "admin_set_schedule")]
-#[allow(clippy::too_many_arguments)]
-pub async fn set_schedule(
-    year: String,
-    submission_opens: String,
-    submission_closes: String,
-    screening_opens: String,
-    screening_closes: String,
-    voting_opens: String,
-    voting_closes: String,
-    review_opens: String,
-    review_closes: String,
-    announcement: String,
-    #[server(default)] reopen: bool,
-    #[server(default)] reason: String,
-) -> Result<EditionView, AppError> {
+pub async fn set_schedule(year: String, #[server(default)] input: ScheduleForm) -> Result<EditionView, AppError> {
     use crate::api::guard::*;
-    use wsis::account::Role;
     run(async move {
-        let me = require_role(Role::Admin)?;
-        let s = services()?;
-        let form = wsis::edition::ScheduleForm {
-            submission_opens,
-            submission_closes,
-            screening_opens,
-            screening_closes,
-            voting_opens,
-            voting_closes,
-            review_opens,
-            review_closes,
-            announcement,
-        };
-        let e = wsis::db::editions::set_schedule(&s, &me, parse_year(&year)?, &form, reopen, &reason).await?;
+        let me = require_role(wsis::account::Role::Admin)?;
+        let e = wsis::db::editions::set_schedule(&services()?, &me, parse_year(&year)?, &input).await?;
         done(None, Some("Schedule saved."));
         Ok(e)
     })
     .await
 }
 
-/// Sets an edition's rules. Check boxes that are not sent count as unticked.
+/// Sets an edition's rules (`input[champions_per_category]` …). Check boxes that are not
+/// sent count as unticked; an empty friction threshold keeps its value.
 #[server(endpoint = "admin_set_rules")]
-pub async fn set_rules(
-    year: String,
-    champions_per_category: String,
-    #[server(default)] complete_ballot: bool,
-    submissions_per_entity: String,
-    max_winners_per_category: String,
-    #[server(default)] experts_see_scores: bool,
-    #[server(default)] publish_vote_counts: bool,
-    #[server(default)] friction_votes_per_address: String,
-    #[server(default)] friction_votes_per_network: String,
-    #[server(default)] friction_sign_ins_per_address: String,
-) -> Result<EditionView, AppError> {
+pub async fn set_rules(year: String, #[server(default)] input: RulesForm) -> Result<EditionView, AppError> {
     use crate::api::guard::*;
-    use wsis::account::Role;
     run(async move {
-        let me = require_role(Role::Admin)?;
-        let s = services()?;
-        let form = wsis::edition::RulesForm {
-            champions_per_category,
-            complete_ballot,
-            submissions_per_entity,
-            max_winners_per_category,
-            experts_see_scores,
-            publish_vote_counts,
-            friction_votes_per_address,
-            friction_votes_per_network,
-            friction_sign_ins_per_address,
-        };
-        let e = wsis::db::editions::set_rules(&s, &me, parse_year(&year)?, &form).await?;
+        let me = require_role(wsis::account::Role::Admin)?;
+        let e = wsis::db::editions::set_rules(&services()?, &me, parse_year(&year)?, &input).await?;
         done(None, Some("Rules saved."));
         Ok(e)
     })

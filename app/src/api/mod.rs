@@ -23,6 +23,16 @@ pub mod guard {
         use_context::<Services>().ok_or(AppError::Internal)
     }
 
+    /// Now, by the platform's one clock.
+    pub fn now() -> chrono::DateTime<chrono::Utc> {
+        services().map_or_else(|_| chrono::Utc::now(), |s| s.now())
+    }
+
+    /// Who asks, as the embargo sees them.
+    pub fn viewer() -> wsis::results::Viewer {
+        request().viewer()
+    }
+
     pub fn request() -> RequestContext {
         use_context::<http::request::Parts>()
             .and_then(|p| p.extensions.get::<RequestContext>().cloned())
@@ -108,7 +118,7 @@ pub mod guard {
     /// One line per server function: `let me = require_role(Role::Admin)?;`
     pub fn require_role(role: Role) -> Result<account::Model, AppError> {
         let a = require_confirmed()?;
-        if !wsis::account::roles_from_string(&a.roles).contains(&role) {
+        if !request().has(role) {
             return Err(AppError::forbidden(format!("This needs the {} role.", role.key())));
         }
         Ok(a)

@@ -8,7 +8,7 @@ use wsis::AppError;
 #[server(endpoint = "results")]
 pub async fn get_results(#[server(default)] year: String) -> Result<ResultsView, AppError> {
     use crate::api::guard::*;
-    run(async move { wsis::db::results::view(&services()?.db, &year, request().account.as_ref()).await }).await
+    run(async move { wsis::db::results::view(&services()?.db, &year, viewer(), now()).await }).await
 }
 
 /// Releases the results now: they become public, nominations become champions and winners,

@@ -16,7 +16,7 @@ pub async fn admin_review(#[server(default)] year: String) -> Result<ReviewAdmin
     use crate::api::guard::*;
     run(async move {
         require_role(wsis::account::Role::Admin)?;
-        wsis::db::review::admin_view(&services()?.db, &year).await
+        wsis::db::review::admin_view(&services()?.db, &year, now()).await
     })
     .await
 }
@@ -89,7 +89,7 @@ pub async fn expert_reviews() -> Result<ExpertHome, AppError> {
     use crate::api::guard::*;
     run(async move {
         let me = require_role(wsis::account::Role::Expert)?;
-        wsis::db::review::expert_home(&services()?.db, &me).await
+        wsis::db::review::expert_home(&services()?.db, &me, now()).await
     })
     .await
 }
@@ -100,7 +100,7 @@ pub async fn get_review_sheet(nominee: Uuid) -> Result<ReviewSheet, AppError> {
     use crate::api::guard::*;
     run(async move {
         let me = require_role(wsis::account::Role::Expert)?;
-        wsis::db::review::sheet(&services()?.db, &me, nominee).await
+        wsis::db::review::sheet(&services()?.db, &me, nominee, now()).await
     })
     .await
 }

@@ -8,18 +8,13 @@ use wsis::AppError;
 /// Casts the signed-in, confirmed account's vote for a nominee. One vote per account per
 /// category; the database enforces it.
 #[server(endpoint = "cast_vote")]
-pub async fn cast_vote(
-    nominee: Uuid,
-    #[server(default)] pow_challenge: String,
-    #[server(default)] pow_nonce: String,
-) -> Result<MyVote, AppError> {
+pub async fn cast_vote(nominee: Uuid, #[server(default)] pow: wsis::pow::Solution) -> Result<MyVote, AppError> {
     use crate::api::guard::*;
     run(async move {
         let me = require_user()?;
         let s = services()?;
         let req = request();
         let origin = wsis::db::voting::origin_hash(&s.config.secret, &req.client_addr, &req.user_agent);
-        let pow = wsis::pow::Solution { challenge: pow_challenge, nonce: pow_nonce };
         let from = wsis::db::voting::Ballot { origin: &origin, addr: &req.client_addr, pow: &pow };
         let vote = wsis::db::voting::cast_vote(&s, &me, nominee, from).await?;
         done(Some(&format!("/categories/{}", vote.category_slug)), Some("Your vote is recorded. Thank you!"));
@@ -45,7 +40,7 @@ pub async fn check_receipt(receipt: String) -> Result<ReceiptStatus, AppError> {
     use crate::api::guard::*;
     run(async move {
         let s = services()?;
-        wsis::db::voting::check_receipt(&s.db, &receipt, chrono::Utc::now()).await
+        wsis::db::voting::check_receipt(&s.db, &receipt).await
     })
     .await
 }
@@ -57,8 +52,8 @@ pub async fn get_tally() -> Result<Vec<wsis::tally::CategoryTally>, AppError> {
     use crate::api::guard::*;
     run(async move {
         let s = services()?;
-        let e = wsis::db::catalog::current_edition(&s.db).await?.ok_or_else(|| AppError::NotFound("There is no edition yet.".into()))?;
-        if !wsis::db::results::access(&e, request().account.as_ref()).live_tally {
+        let e = wsis::db::entity::edition::Model::require_current(&s.db).await?;
+        if !wsis::db::results::access(&e, viewer()).live_tally {
             return Err(AppError::forbidden("Results are not released yet."));
         }
         wsis::db::voting::tally(&s.db, e.id).await
@@ -73,7 +68,7 @@ pub async fn recount() -> Result<usize, AppError> {
     run(async move {
         let me = require_role(wsis::account::Role::Admin)?;
         let s = services()?;
-        let e = wsis::db::catalog::current_edition(&s.db).await?.ok_or_else(|| AppError::NotFound("There is no edition yet.".into()))?;
+        let e = wsis::db::entity::edition::Model::require_current(&s.db).await?;
         let changed = wsis::db::voting::rebuild_counters(&s, Some(me.id), e.id).await?;
         done(None, Some(&format!("Recount done: {changed} counters corrected.")));
         Ok(changed)

@@ -59,3 +59,49 @@ pub fn role_label(i18n: I18nContext<Locale>, role: wsis::account::Role) -> Strin
         wsis::account::Role::Announcer => t_string!(i18n, role_announcer).to_string(),
     }
 }
+
+/// An instant in Geneva time with UTC beside it.
+pub fn geneva_and_utc(i18n: I18nContext<Locale>, t: chrono::DateTime<chrono::Utc>) -> String {
+    format!("{} ({})", geneva(i18n, t), utc(i18n, t))
+}
+
+/// A region's name in the interface language.
+pub fn region_name(i18n: I18nContext<Locale>, r: wsis::nomination::Region) -> String {
+    use wsis::nomination::Region;
+    match r {
+        Region::Africa => t_string!(i18n, region_africa),
+        Region::Americas => t_string!(i18n, region_americas),
+        Region::ArabStates => t_string!(i18n, region_arab_states),
+        Region::AsiaPacific => t_string!(i18n, region_asia_pacific),
+        Region::Cis => t_string!(i18n, region_cis),
+        Region::Europe => t_string!(i18n, region_europe),
+    }
+    .to_string()
+}
+
+/// A stakeholder type's name in the interface language.
+pub fn stakeholder_name(i18n: I18nContext<Locale>, s: wsis::nomination::StakeholderType) -> String {
+    use wsis::nomination::StakeholderType;
+    match s {
+        StakeholderType::Government => t_string!(i18n, stakeholder_government),
+        StakeholderType::PrivateSector => t_string!(i18n, stakeholder_private_sector),
+        StakeholderType::CivilSociety => t_string!(i18n, stakeholder_civil_society),
+        StakeholderType::Academia => t_string!(i18n, stakeholder_academia),
+        StakeholderType::InternationalOrganisation => t_string!(i18n, stakeholder_international),
+    }
+    .to_string()
+}
+
+/// A nomination's status in the interface language.
+pub fn status_name(i18n: I18nContext<Locale>, s: wsis::nomination::NominationStatus) -> String {
+    use wsis::nomination::NominationStatus;
+    match s {
+        NominationStatus::Draft => t_string!(i18n, status_draft),
+        NominationStatus::Submitted => t_string!(i18n, status_submitted),
+        NominationStatus::Nominee => t_string!(i18n, status_nominee),
+        NominationStatus::Rejected => t_string!(i18n, status_rejected),
+        NominationStatus::Champion => t_string!(i18n, status_champion),
+        NominationStatus::Winner => t_string!(i18n, status_winner),
+    }
+    .to_string()
+}

@@ -4,6 +4,8 @@ pub mod admin_nav;
 pub mod footer;
 pub mod header;
 pub mod labels;
+pub mod loaded;
 pub mod notice;
 pub mod phase;
 pub mod pow;
+pub mod project;

@@ -20,7 +20,7 @@ fn solve_in_slices(challenge: String, bits: u8, from: u64, answer: RwSignal<Stri
     }
 }
 
-/// Hidden `pow_challenge` and `pow_nonce` inputs for a form of `purpose`. `version` is the
+/// Hidden `pow[challenge]` and `pow[nonce]` inputs for a form of `purpose`. `version` is the
 /// form's action version: each submission spends the challenge, so a new one is fetched.
 #[component]
 pub fn PowFields(purpose: Purpose, #[prop(optional, into)] version: Option<Signal<usize>>) -> impl IntoView {
@@ -42,8 +42,8 @@ pub fn PowFields(purpose: Purpose, #[prop(optional, into)] version: Option<Signa
                 challenge.await.ok().map(|c| {
                     let secs = c.wait_secs;
                     view! {
-                        <input type="hidden" name="pow_challenge" value=c.challenge.clone()/>
-                        <input type="hidden" name="pow_nonce" value=WAIT_NONCE prop:value=move || answer.get() data-testid="pow-nonce"/>
+                        <input type="hidden" name="pow[challenge]" value=c.challenge.clone()/>
+                        <input type="hidden" name="pow[nonce]" value=WAIT_NONCE prop:value=move || answer.get() data-testid="pow-nonce"/>
                         <noscript><p class="hint">{t!(i18n, pow_wait_hint, secs = secs)}</p></noscript>
                     }
                 })

@@ -1,16 +1,17 @@
 //! Secretariat pages: accounts and roles, the live tally.
 
 use leptos::prelude::*;
-use crate::components::labels::num;
 use leptos::server::ServerAction;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-use wsis::account::Role;
+use wsis::account::{AccountRow, Role};
 
 use crate::api::accounts::{blocked_domains, list_accounts, SetBlockedDomain, SetRole};
 use crate::api::voting::{get_tally, Recount};
 use crate::components::admin_nav::AdminNav;
-use crate::components::notice::{ErrorBox, FormNotice};
+use crate::components::labels::num;
+use crate::components::loaded::Loaded;
+use crate::components::notice::FormNotice;
 use crate::i18n::*;
 
 #[component]
@@ -40,53 +41,55 @@ pub fn AccountsPage() -> impl IntoView {
             </label>
             <button type="submit">{t!(i18n, filter)}</button>
         </form>
-        <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-                    Ok(rows) => view! {
-                        <table class="table" data-testid="accounts">
-                            <thead><tr>
-                                <th scope="col">{t!(i18n, email)}</th>
-                                <th scope="col">{t!(i18n, display_name)}</th>
-                                <th scope="col">{t!(i18n, email_confirmed)}</th>
-                                <th scope="col">{t!(i18n, roles)}</th>
-                            </tr></thead>
-                            <tbody>
-                                {rows.into_iter().map(|a| {
-                                    let id = a.id.to_string();
+        <Loaded data let:rows>
+            <AccountTable rows set_role/>
+        </Loaded>
+        <BlockedDomains/>
+    }
+}
+
+/// Accounts with a button per role to grant or revoke it.
+#[component]
+fn AccountTable(rows: Vec<AccountRow>, set_role: ServerAction<SetRole>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <table class="table" data-testid="accounts">
+            <thead><tr>
+                <th scope="col">{t!(i18n, email)}</th>
+                <th scope="col">{t!(i18n, display_name)}</th>
+                <th scope="col">{t!(i18n, email_confirmed)}</th>
+                <th scope="col">{t!(i18n, roles)}</th>
+            </tr></thead>
+            <tbody>
+                {rows.into_iter().map(|a| {
+                    let id = a.id.to_string();
+                    view! {
+                        <tr data-email=a.email.clone()>
+                            <td>{a.email.clone()}</td>
+                            <td>{a.display_name.clone()}</td>
+                            <td>{if a.confirmed { t_string!(i18n, yes) } else { t_string!(i18n, no) }}</td>
+                            <td class="roles">
+                                {Role::ALL.into_iter().map(|r| {
+                                    let has = a.roles.contains(&r);
+                                    let id = id.clone();
                                     view! {
-                                        <tr data-email=a.email.clone()>
-                                            <td>{a.email.clone()}</td>
-                                            <td>{a.display_name.clone()}</td>
-                                            <td>{if a.confirmed { t_string!(i18n, yes) } else { t_string!(i18n, no) }}</td>
-                                            <td class="roles">
-                                                {Role::ALL.into_iter().map(|r| {
-                                                    let has = a.roles.contains(&r);
-                                                    let id = id.clone();
-                                                    view! {
-                                                        <ActionForm action=set_role attr:class="inline">
-                                                            <input type="hidden" name="account" value=id/>
-                                                            <input type="hidden" name="role" value=r.key()/>
-                                                            <input type="hidden" name="granted" value=(!has).to_string()/>
-                                                            <button type="submit" class="chip" class:on=has aria-pressed=has.to_string()
-                                                                data-testid=format!("role-{}", r.key())>
-                                                                {crate::components::labels::role_label(i18n, r)}
-                                                            </button>
-                                                        </ActionForm>
-                                                    }
-                                                }).collect_view()}
-                                            </td>
-                                        </tr>
+                                        <ActionForm action=set_role attr:class="inline">
+                                            <input type="hidden" name="account" value=id/>
+                                            <input type="hidden" name="role" value=r.key()/>
+                                            <input type="hidden" name="granted" value=(!has).to_string()/>
+                                            <button type="submit" class="chip" class:on=has aria-pressed=has.to_string()
+                                                data-testid=format!("role-{}", r.key())>
+                                                {crate::components::labels::role_label(i18n, r)}
+                                            </button>
+                                        </ActionForm>
                                     }
                                 }).collect_view()}
-                            </tbody>
-                        </table>
-                    }.into_any(),
-                }
-            })}
-        </Suspense>
-        <BlockedDomains/>
+                            </td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
     }
 }
 
@@ -107,27 +110,23 @@ fn BlockedDomains() -> impl IntoView {
                 <label>{t!(i18n, note)}" "<input type="text" name="note" maxlength="200"/></label>
                 <button type="submit" class="button small" data-testid="block-domain">{t!(i18n, block_domain)}</button>
             </ActionForm>
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    list.await.ok().map(|rows| view! {
-                        <table class="table" data-testid="blocked-domains"><tbody>
-                            {rows.into_iter().map(|(d, note)| view! {
-                                <tr>
-                                    <td><code>{d.clone()}</code></td>
-                                    <td>{note}</td>
-                                    <td>
-                                        <ActionForm action=set attr:class="inline">
-                                            <input type="hidden" name="blocked" value="false"/>
-                                            <input type="hidden" name="domain" value=d/>
-                                            <button type="submit" class="chip">{t!(i18n, unblock_domain)}</button>
-                                        </ActionForm>
-                                    </td>
-                                </tr>
-                            }).collect_view()}
-                        </tbody></table>
-                    })
-                })}
-            </Suspense>
+            <Loaded data=list inline=true let:rows>
+                <table class="table" data-testid="blocked-domains"><tbody>
+                    {rows.into_iter().map(|(d, note)| view! {
+                        <tr>
+                            <td><code>{d.clone()}</code></td>
+                            <td>{note}</td>
+                            <td>
+                                <ActionForm action=set attr:class="inline">
+                                    <input type="hidden" name="blocked" value="false"/>
+                                    <input type="hidden" name="domain" value=d/>
+                                    <button type="submit" class="chip">{t!(i18n, unblock_domain)}</button>
+                                </ActionForm>
+                            </td>
+                        </tr>
+                    }).collect_view()}
+                </tbody></table>
+            </Loaded>
         </section>
     }
 }
@@ -149,33 +148,28 @@ pub fn TallyPage() -> impl IntoView {
             Ok(n) => view! { <p class="notice" role="status">{t!(i18n, recount_done, count = n)}</p> }.into_any(),
             Err(e) => view! { <p class="error" role="alert">{crate::components::notice::describe(&e)}</p> }.into_any(),
         })}
-        <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-                    Ok(cats) => cats.into_iter().map(|c| {
-                        let max = c.lines.first().map(|l| l.votes).unwrap_or(0).max(1);
-                        view! {
-                            <section class="tally">
-                                <h2>{c.code.clone()}" — "{num(i18n, c.total)}" "{t!(i18n, votes_word)}</h2>
-                                <ol class="bars">
-                                    {c.lines.into_iter().map(|l| {
-                                        let pct = l.votes * 100 / max;
-                                        view! {
-                                            <li>
-                                                <span class="rank">{l.rank}{l.tied.then_some("=")}</span>
-                                                <span class="name" lang="en">{l.key.1.clone()}</span>
-                                                <span class="bar" style=format!("inline-size:{pct}%")></span>
-                                                <span class="count">{num(i18n, l.votes)}</span>
-                                            </li>
-                                        }
-                                    }).collect_view()}
-                                </ol>
-                            </section>
-                        }
-                    }).collect_view().into_any(),
+        <Loaded data let:cats>
+            {cats.into_iter().map(|c| {
+                let max = c.lines.first().map(|l| l.votes).unwrap_or(0).max(1);
+                view! {
+                    <section class="tally">
+                        <h2>{c.code.clone()}" — "{num(i18n, c.total)}" "{t!(i18n, votes_word)}</h2>
+                        <ol class="bars">
+                            {c.lines.into_iter().map(|l| {
+                                let pct = l.votes * 100 / max;
+                                view! {
+                                    <li>
+                                        <span class="rank">{l.rank}{l.tied.then_some("=")}</span>
+                                        <span class="name" lang="en">{l.key.1.clone()}</span>
+                                        <span class="bar" style=format!("inline-size:{pct}%")></span>
+                                        <span class="count">{num(i18n, l.votes)}</span>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ol>
+                    </section>
                 }
-            })}
-        </Suspense>
+            }).collect_view()}
+        </Loaded>
     }
 }

@@ -1,19 +1,18 @@
-//! Vote audit and champions pages (admins).
+//! `/admin/audit`: the vote audit — signals of organised voting, frozen clusters, one
+//! account's votes, invalidations (admins).
 
 use leptos::prelude::*;
-use crate::components::labels::num;
 use leptos::server::ServerAction;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-use crate::components::labels::geneva;
+use uuid::Uuid;
+use wsis::champion::{AuditSignals, AuditVote, ClusterKind, FreezeLine};
 
-use crate::api::audit::{
-    account_votes, champions, get_audit_signals, ComputeChampions, ExcludeTied, FreezeCluster, LiftFreeze, ReopenAudit, SetAccountValidity,
-    SetVoteValidity,
-};
-use wsis::champion::ClusterKind;
+use crate::api::audit::{account_votes, get_audit_signals, FreezeCluster, LiftFreeze, ReopenAudit, SetAccountValidity, SetVoteValidity};
 use crate::components::admin_nav::AdminNav;
-use crate::components::notice::{ErrorBox, FormNotice};
+use crate::components::labels::{geneva, num};
+use crate::components::loaded::Loaded;
+use crate::components::notice::FormNotice;
 use crate::i18n::*;
 
 #[component]
@@ -31,7 +30,7 @@ pub fn AuditPage() -> impl IntoView {
     let signals = Resource::new(version, |_| get_audit_signals());
     let email = move || q.read().get("email").unwrap_or_default();
     let votes = Resource::new(move || (email(), version()), |(e, _)| async move {
-        if e.trim().is_empty() { None } else { Some(account_votes(e).await) }
+        if e.trim().is_empty() { Ok(None) } else { account_votes(e).await.map(Some) }
     });
     let errors = move || {
         set_vote
@@ -50,139 +49,157 @@ pub fn AuditPage() -> impl IntoView {
         <h1>{t!(i18n, admin_audit)}</h1>
         <FormNotice/>
         {errors}
-        <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
-            {move || Suspend::new(async move {
-                match signals.await {
-                    Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-                    Ok(s) => {
-                        let max = s.votes_per_hour.iter().map(|(_, n)| *n).max().unwrap_or(1).max(1);
-                        view! {
-                            <p data-testid="audit-totals">{t!(i18n, audit_totals, total = s.total_votes, invalid = s.invalid_votes)}</p>
-                            {s.count_frozen.then(|| view! {
-                                <div class="notice" role="status" data-testid="count-frozen">
-                                    <p>{t!(i18n, audit_count_frozen)}</p>
-                                    <ActionForm action=reopen attr:class="inline">
-                                        <label>{t!(i18n, reason)}" "<input type="text" name="reason" required/></label>
-                                        <button type="submit" class="button small" data-testid="reopen-audit">{t!(i18n, audit_reopen)}</button>
-                                    </ActionForm>
-                                </div>
-                            })}
-                            <section>
-                                <h2>{t!(i18n, audit_freezes)}</h2>
-                                <p class="hint">{t!(i18n, audit_freezes_intro)}</p>
-                                <table class="table" data-testid="freezes"><tbody>
-                                    {s.freezes.into_iter().map(|f| view! {
-                                        <tr>
-                                            <td>{f.label}</td>
-                                            <td>{f.reason}</td>
-                                            <td>{num(i18n, f.accounts)}" "{t!(i18n, accounts_word)}", "{num(i18n, f.votes)}" "{t!(i18n, votes_word)}</td>
-                                            <td>{geneva(i18n, f.created_at)}</td>
-                                            <td>{match f.lifted_at {
-                                                Some(t) => view! { {t!(i18n, audit_lifted)}" "{geneva(i18n, t)}" — "{f.lift_reason.unwrap_or_default()} }.into_any(),
-                                                None => view! {
-                                                    <ActionForm action=lift attr:class="inline">
-                                                        <input type="hidden" name="freeze" value=f.id.to_string()/>
-                                                        <input type="text" name="reason" required aria-label=move || t_string!(i18n, reason)/>
-                                                        <button type="submit" class="chip" data-testid="lift-freeze">{t!(i18n, audit_lift)}</button>
-                                                    </ActionForm>
-                                                }.into_any(),
-                                            }}</td>
-                                        </tr>
-                                    }).collect_view()}
-                                </tbody></table>
-                            </section>
-                            <section>
-                                <h2>{t!(i18n, votes_per_hour)}</h2>
-                                <ol class="tally bars">
-                                    {s.votes_per_hour.into_iter().map(|(h, n)| view! {
-                                        <li><span class="rank"></span><span class="name">{geneva(i18n, h)}</span>
-                                        <span class="bar" style=format!("inline-size:{}%", n * 100 / max)></span><span class="count">{n}</span></li>
-                                    }).collect_view()}
-                                </ol>
-                            </section>
-                            <section>
-                                <h2>{t!(i18n, audit_bursts)}</h2>
-                                <table class="table"><tbody>
-                                    {s.bursts.into_iter().map(|b| {
-                                        let key = format!("{}@{}", b.nominee, b.window_start.to_rfc3339());
-                                        view! {
-                                            <tr><td>{b.category_code}</td><td lang="en">{b.title}</td><td>{geneva(i18n, b.window_start)}</td><td>{num(i18n, b.votes)}</td>
-                                            <td><FreezeForm action=freeze kind=ClusterKind::Burst key=key/></td></tr>
-                                        }
-                                    }).collect_view()}
-                                </tbody></table>
-                            </section>
-                            <section>
-                                <h2>{t!(i18n, audit_shared_origins)}</h2>
-                                <table class="table"><tbody>
-                                    {s.shared_origins.into_iter().map(|o| view! {
-                                        <tr><td><code>{o.origin}</code></td><td>{num(i18n, o.accounts)}" "{t!(i18n, accounts_word)}</td><td>{num(i18n, o.votes)}" "{t!(i18n, votes_word)}</td>
-                                        <td><FreezeForm action=freeze kind=ClusterKind::Origin key=o.key/></td></tr>
-                                    }).collect_view()}
-                                </tbody></table>
-                            </section>
-                            <section>
-                                <h2>{t!(i18n, audit_fast_accounts)}</h2>
-                                {(!s.fast_accounts.is_empty()).then(|| view! { <FreezeForm action=freeze kind=ClusterKind::NewAccounts key=String::new()/> })}
-                                <table class="table"><tbody>
-                                    {s.fast_accounts.into_iter().map(|a| view! {
-                                        <tr>
-                                            <td><a href=format!("/admin/audit?email={}", a.email)>{a.email.clone()}</a></td>
-                                            <td>{geneva(i18n, a.created_at)}</td><td>{geneva(i18n, a.first_vote_at)}</td><td>{num(i18n, a.votes)}</td>
-                                        </tr>
-                                    }).collect_view()}
-                                </tbody></table>
-                            </section>
-                        }.into_any()
-                    }
-                }
-            })}
-        </Suspense>
+        <Loaded data=signals let:s>
+            <Signals s freeze lift reopen/>
+        </Loaded>
         <section>
             <h2>{t!(i18n, audit_account_votes)}</h2>
             <form method="get" class="filters" role="search">
                 <label>{t!(i18n, email)}<input type="email" name="email" value=email/></label>
                 <button type="submit">{t!(i18n, search)}</button>
             </form>
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    match votes.await {
-                        None => None,
-                        Some(Err(e)) => Some(view! { <p class="error" role="alert">{crate::components::notice::describe(&e)}</p> }.into_any()),
-                        Some(Ok((account, list))) => Some(view! {
-                            <ActionForm action=set_account attr:class="inline">
-                                <input type="hidden" name="account" value=account.to_string()/>
-                                <input type="hidden" name="valid" value="false"/>
-                                <label>{t!(i18n, reason)}" "<input type="text" name="reason" required/></label>
-                                <button type="submit" class="button small" data-testid="invalidate-account">{t!(i18n, invalidate_all)}</button>
-                            </ActionForm>
-                            <FreezeForm action=freeze kind=ClusterKind::Account key=account.to_string()/>
-                            <table class="table" data-testid="account-votes">
-                                <tbody>
-                                    {list.into_iter().map(|v| view! {
-                                        <tr>
-                                            <td>{v.category_code}</td>
-                                            <td lang="en">{v.nominee_title}</td>
-                                            <td>{geneva(i18n, v.cast_at)}</td>
-                                            <td><code>{v.origin}</code></td>
-                                            <td>{if v.valid { t_string!(i18n, valid).to_string() } else { format!("{} — {}", t_string!(i18n, invalid), v.reason.unwrap_or_default()) }}</td>
-                                            <td>
-                                                <ActionForm action=set_vote attr:class="inline">
-                                                    <input type="hidden" name="vote" value=v.id.to_string()/>
-                                                    <input type="hidden" name="valid" value=(!v.valid).to_string()/>
-                                                    <input type="text" name="reason" required aria-label=move || t_string!(i18n, reason)/>
-                                                    <button type="submit" class="chip">{if v.valid { t_string!(i18n, invalidate) } else { t_string!(i18n, restore) }}</button>
-                                                </ActionForm>
-                                            </td>
-                                        </tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        }.into_any()),
-                    }
-                })}
-            </Suspense>
+            <Loaded data=votes inline=true let:found>
+                {found.map(|(account, list)| view! { <AccountVotes account list set_vote set_account freeze/> })}
+            </Loaded>
         </section>
+    }
+}
+
+/// What the audit found: totals, frozen clusters, the hourly curve, bursts, shared
+/// origins and accounts that voted right after signing up.
+#[component]
+fn Signals(s: AuditSignals, freeze: ServerAction<FreezeCluster>, lift: ServerAction<LiftFreeze>, reopen: ServerAction<ReopenAudit>) -> impl IntoView {
+    let i18n = use_i18n();
+    let max = s.votes_per_hour.iter().map(|(_, n)| *n).max().unwrap_or(1).max(1);
+    view! {
+        <p data-testid="audit-totals">{t!(i18n, audit_totals, total = s.total_votes, invalid = s.invalid_votes)}</p>
+        {s.count_frozen.then(|| view! {
+            <div class="notice" role="status" data-testid="count-frozen">
+                <p>{t!(i18n, audit_count_frozen)}</p>
+                <ActionForm action=reopen attr:class="inline">
+                    <label>{t!(i18n, reason)}" "<input type="text" name="reason" required/></label>
+                    <button type="submit" class="button small" data-testid="reopen-audit">{t!(i18n, audit_reopen)}</button>
+                </ActionForm>
+            </div>
+        })}
+        <Freezes freezes=s.freezes lift/>
+        <section>
+            <h2>{t!(i18n, votes_per_hour)}</h2>
+            <ol class="tally bars">
+                {s.votes_per_hour.into_iter().map(|(h, n)| view! {
+                    <li><span class="rank"></span><span class="name">{geneva(i18n, h)}</span>
+                    <span class="bar" style=format!("inline-size:{}%", n * 100 / max)></span><span class="count">{n}</span></li>
+                }).collect_view()}
+            </ol>
+        </section>
+        <section>
+            <h2>{t!(i18n, audit_bursts)}</h2>
+            <table class="table"><tbody>
+                {s.bursts.into_iter().map(|b| {
+                    let key = format!("{}@{}", b.nominee, b.window_start.to_rfc3339());
+                    view! {
+                        <tr><td>{b.category_code}</td><td lang="en">{b.title}</td><td>{geneva(i18n, b.window_start)}</td><td>{num(i18n, b.votes)}</td>
+                        <td><FreezeForm action=freeze kind=ClusterKind::Burst key=key/></td></tr>
+                    }
+                }).collect_view()}
+            </tbody></table>
+        </section>
+        <section>
+            <h2>{t!(i18n, audit_shared_origins)}</h2>
+            <table class="table"><tbody>
+                {s.shared_origins.into_iter().map(|o| view! {
+                    <tr><td><code>{o.origin}</code></td><td>{num(i18n, o.accounts)}" "{t!(i18n, accounts_word)}</td><td>{num(i18n, o.votes)}" "{t!(i18n, votes_word)}</td>
+                    <td><FreezeForm action=freeze kind=ClusterKind::Origin key=o.key/></td></tr>
+                }).collect_view()}
+            </tbody></table>
+        </section>
+        <section>
+            <h2>{t!(i18n, audit_fast_accounts)}</h2>
+            {(!s.fast_accounts.is_empty()).then(|| view! { <FreezeForm action=freeze kind=ClusterKind::NewAccounts key=String::new()/> })}
+            <table class="table"><tbody>
+                {s.fast_accounts.into_iter().map(|a| view! {
+                    <tr>
+                        <td><a href=format!("/admin/audit?email={}", a.email)>{a.email.clone()}</a></td>
+                        <td>{geneva(i18n, a.created_at)}</td><td>{geneva(i18n, a.first_vote_at)}</td><td>{num(i18n, a.votes)}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody></table>
+        </section>
+    }
+}
+
+/// The clusters frozen pending review, each with its lift form while it holds.
+#[component]
+fn Freezes(freezes: Vec<FreezeLine>, lift: ServerAction<LiftFreeze>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section>
+            <h2>{t!(i18n, audit_freezes)}</h2>
+            <p class="hint">{t!(i18n, audit_freezes_intro)}</p>
+            <table class="table" data-testid="freezes"><tbody>
+                {freezes.into_iter().map(|f| view! {
+                    <tr>
+                        <td>{f.label}</td>
+                        <td>{f.reason}</td>
+                        <td>{num(i18n, f.accounts)}" "{t!(i18n, accounts_word)}", "{num(i18n, f.votes)}" "{t!(i18n, votes_word)}</td>
+                        <td>{geneva(i18n, f.created_at)}</td>
+                        <td>{match f.lifted_at {
+                            Some(t) => view! { {t!(i18n, audit_lifted)}" "{geneva(i18n, t)}" — "{f.lift_reason.unwrap_or_default()} }.into_any(),
+                            None => view! {
+                                <ActionForm action=lift attr:class="inline">
+                                    <input type="hidden" name="freeze" value=f.id.to_string()/>
+                                    <input type="text" name="reason" required aria-label=move || t_string!(i18n, reason)/>
+                                    <button type="submit" class="chip" data-testid="lift-freeze">{t!(i18n, audit_lift)}</button>
+                                </ActionForm>
+                            }.into_any(),
+                        }}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody></table>
+        </section>
+    }
+}
+
+/// One account's votes, each of which can be invalidated or restored, and the account
+/// as a whole.
+#[component]
+fn AccountVotes(
+    account: Uuid,
+    list: Vec<AuditVote>,
+    set_vote: ServerAction<SetVoteValidity>,
+    set_account: ServerAction<SetAccountValidity>,
+    freeze: ServerAction<FreezeCluster>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <ActionForm action=set_account attr:class="inline">
+            <input type="hidden" name="account" value=account.to_string()/>
+            <input type="hidden" name="valid" value="false"/>
+            <label>{t!(i18n, reason)}" "<input type="text" name="reason" required/></label>
+            <button type="submit" class="button small" data-testid="invalidate-account">{t!(i18n, invalidate_all)}</button>
+        </ActionForm>
+        <FreezeForm action=freeze kind=ClusterKind::Account key=account.to_string()/>
+        <table class="table" data-testid="account-votes">
+            <tbody>
+                {list.into_iter().map(|v| view! {
+                    <tr>
+                        <td>{v.category_code}</td>
+                        <td lang="en">{v.nominee_title}</td>
+                        <td>{geneva(i18n, v.cast_at)}</td>
+                        <td><code>{v.origin}</code></td>
+                        <td>{if v.valid { t_string!(i18n, valid).to_string() } else { format!("{} — {}", t_string!(i18n, invalid), v.reason.unwrap_or_default()) }}</td>
+                        <td>
+                            <ActionForm action=set_vote attr:class="inline">
+                                <input type="hidden" name="vote" value=v.id.to_string()/>
+                                <input type="hidden" name="valid" value=(!v.valid).to_string()/>
+                                <input type="text" name="reason" required aria-label=move || t_string!(i18n, reason)/>
+                                <button type="submit" class="chip">{if v.valid { t_string!(i18n, invalidate) } else { t_string!(i18n, restore) }}</button>
+                            </ActionForm>
+                        </td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
     }
 }
 
@@ -197,64 +214,5 @@ fn FreezeForm(action: ServerAction<FreezeCluster>, kind: ClusterKind, key: Strin
             <input type="text" name="reason" required aria-label=move || t_string!(i18n, reason)/>
             <button type="submit" class="chip" data-testid=format!("freeze-{}", kind.key())>{t!(i18n, audit_freeze)}</button>
         </ActionForm>
-    }
-}
-
-#[component]
-pub fn ChampionsPage() -> impl IntoView {
-    let i18n = use_i18n();
-    let compute = ServerAction::<ComputeChampions>::new();
-    let exclude = ServerAction::<ExcludeTied>::new();
-    let data = Resource::new(move || compute.version().get() + exclude.version().get(), |_| champions());
-    view! {
-        <Title text=t_string!(i18n, admin_champions)/>
-        <AdminNav/>
-        <h1>{t!(i18n, admin_champions)}</h1>
-        <FormNotice/>
-        <p class="hint">{t!(i18n, champions_intro)}</p>
-        <ActionForm action=compute attr:class="inline">
-            <button type="submit" class="button" data-testid="compute-champions">{t!(i18n, compute_champions)}</button>
-        </ActionForm>
-        {move || compute.value().get().and_then(|r| r.err()).or_else(|| exclude.value().get().and_then(|r| r.err()))
-            .map(|e| view! { <p class="error" role="alert">{crate::components::notice::describe(&e)}</p> })}
-        <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-                    Ok(v) => view! {
-                        <p>{match v.computed_at {
-                            Some(t) => format!("{}: {}", t_string!(i18n, computed_at), geneva(i18n, t)),
-                            None => t_string!(i18n, not_computed).to_string(),
-                        }}</p>
-                        {v.categories.into_iter().filter(|c| !c.lines.is_empty()).map(|c| {
-                            let tie = c.unresolved_tie();
-                            view! {
-                                <section class="tally">
-                                    <h2>{c.code.clone()}{tie.then(|| view! { " — " <span class="error">{t!(i18n, tie_at_cutoff)}</span> })}</h2>
-                                    <ol>
-                                        {c.lines.into_iter().map(|l| {
-                                            let id = l.nominee.to_string();
-                                            view! {
-                                                <li>
-                                                    <span lang="en">{l.title}</span>" — "{num(i18n, l.votes)}" "{t!(i18n, votes_word)}
-                                                    {l.excluded_reason.clone().map(|r| view! { " — " {t!(i18n, left_out)}": "{r} })}
-                                                    {(l.tied_at_cutoff && l.excluded_reason.is_none() && tie).then(|| view! {
-                                                        <ActionForm action=exclude attr:class="inline">
-                                                            <input type="hidden" name="nominee" value=id/>
-                                                            <input type="text" name="reason" required aria-label=move || t_string!(i18n, reason)/>
-                                                            <button type="submit" class="chip">{t!(i18n, leave_out)}</button>
-                                                        </ActionForm>
-                                                    })}
-                                                </li>
-                                            }
-                                        }).collect_view()}
-                                    </ol>
-                                </section>
-                            }
-                        }).collect_view()}
-                    }.into_any(),
-                }
-            })}
-        </Suspense>
     }
 }

@@ -23,16 +23,16 @@ pub fn SignUpPage() -> impl IntoView {
         <FormNotice/>
         {result_line(v, |m: &String| m.clone())}
         <ActionForm action=action attr:class="form">
-            <label>{t!(i18n, email)}<input type="email" name="email" required autocomplete="email" maxlength="254"/></label>
+            <label>{t!(i18n, email)}<input type="email" name="input[email]" required autocomplete="email" maxlength="254"/></label>
             {field_error(v, "email")}
-            <label>{t!(i18n, password)}<input type="password" name="password" required minlength="10" autocomplete="new-password"/></label>
+            <label>{t!(i18n, password)}<input type="password" name="input[password]" required minlength="10" autocomplete="new-password"/></label>
             <span class="hint">{t!(i18n, password_rule)}</span>
             {field_error(v, "password")}
-            <label>{t!(i18n, display_name)}<input type="text" name="display_name" required maxlength="100" autocomplete="name"/></label>
+            <label>{t!(i18n, display_name)}<input type="text" name="input[display_name]" required maxlength="100" autocomplete="name"/></label>
             {field_error(v, "display_name")}
-            <label>{t!(i18n, organisation)}<input type="text" name="organisation" maxlength="200" autocomplete="organization"/></label>
+            <label>{t!(i18n, organisation)}<input type="text" name="input[organisation]" maxlength="200" autocomplete="organization"/></label>
             {field_error(v, "organisation")}
-            <label>{t!(i18n, country)}<input type="text" name="country" required maxlength="100" autocomplete="country-name"/></label>
+            <label>{t!(i18n, country)}<input type="text" name="input[country]" required maxlength="100" autocomplete="country-name"/></label>
             {field_error(v, "country")}
             <PowFields purpose=Purpose::SignUp version=action.version()/>
             <button type="submit" class="button" data-testid="sign-up-submit">{t!(i18n, sign_up)}</button>
@@ -103,6 +103,17 @@ pub fn ConfirmPage() -> impl IntoView {
     }
 }
 
+/// The fields of a form that asks for an e-mail (a new link, a password reset): the
+/// address and, past the address's limit, a proof of work.
+fn mail_request_fields(version: Signal<usize>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <label>{t!(i18n, email)}<input type="email" name="email" required/></label>
+        <PowFields purpose=Purpose::Mail version=version/>
+        <button type="submit" class="button">{t!(i18n, send)}</button>
+    }
+}
+
 #[component]
 pub fn ResendPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -112,11 +123,7 @@ pub fn ResendPage() -> impl IntoView {
         <h1>{t!(i18n, resend_link)}</h1>
         <FormNotice/>
         {result_line(action.value(), |m: &String| m.clone())}
-        <ActionForm action=action attr:class="form">
-            <label>{t!(i18n, email)}<input type="email" name="email" required/></label>
-            <PowFields purpose=Purpose::Mail version=action.version()/>
-            <button type="submit" class="button">{t!(i18n, send)}</button>
-        </ActionForm>
+        <ActionForm action=action attr:class="form">{mail_request_fields(action.version().into())}</ActionForm>
     }
 }
 
@@ -129,11 +136,7 @@ pub fn ForgotPage() -> impl IntoView {
         <h1>{t!(i18n, forgot_password)}</h1>
         <FormNotice/>
         {result_line(action.value(), |m: &String| m.clone())}
-        <ActionForm action=action attr:class="form">
-            <label>{t!(i18n, email)}<input type="email" name="email" required/></label>
-            <PowFields purpose=Purpose::Mail version=action.version()/>
-            <button type="submit" class="button">{t!(i18n, send)}</button>
-        </ActionForm>
+        <ActionForm action=action attr:class="form">{mail_request_fields(action.version().into())}</ActionForm>
     }
 }
 

@@ -2,53 +2,24 @@ use leptos::prelude::*;
 use leptos::server::ServerAction;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
-use wsis::nomination::{Region, StakeholderType};
 use wsis::phase::{Phase, PhaseKind};
 
 use crate::api::catalog::{get_nominee, NomineeData};
 use crate::api::voting::CastVote;
-use crate::components::notice::{ErrorBox, FormNotice};
-use crate::components::labels::category_label;
+use crate::components::labels::{region_name, stakeholder_name};
+use crate::components::loaded::Loaded;
+use crate::components::notice::FormNotice;
+use crate::components::project::ProjectFields;
 use crate::i18n::*;
-use leptos_i18n::I18nContext;
-
-pub fn region_name(i18n: I18nContext<Locale>, r: Region) -> String {
-    match r {
-        Region::Africa => t_string!(i18n, region_africa),
-        Region::Americas => t_string!(i18n, region_americas),
-        Region::ArabStates => t_string!(i18n, region_arab_states),
-        Region::AsiaPacific => t_string!(i18n, region_asia_pacific),
-        Region::Cis => t_string!(i18n, region_cis),
-        Region::Europe => t_string!(i18n, region_europe),
-    }
-    .to_string()
-}
-
-pub fn stakeholder_name(i18n: I18nContext<Locale>, s: StakeholderType) -> String {
-    match s {
-        StakeholderType::Government => t_string!(i18n, stakeholder_government),
-        StakeholderType::PrivateSector => t_string!(i18n, stakeholder_private_sector),
-        StakeholderType::CivilSociety => t_string!(i18n, stakeholder_civil_society),
-        StakeholderType::Academia => t_string!(i18n, stakeholder_academia),
-        StakeholderType::InternationalOrganisation => t_string!(i18n, stakeholder_international),
-    }
-    .to_string()
-}
 
 #[component]
 pub fn NomineePage() -> impl IntoView {
-    let i18n = use_i18n();
     let params = use_params_map();
     let data = Resource::new(move || params.read().get("id").unwrap_or_default(), get_nominee);
     view! {
-        <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-                    Ok(d) => view! { <Nominee d=d/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded data let:d>
+            <Nominee d/>
+        </Loaded>
     }
 }
 
@@ -141,31 +112,4 @@ fn VoteBox(d: NomineeData) -> impl IntoView {
         }
     };
     view! { <section class="vote-box" aria-live="polite">{status}</section> }
-}
-
-/// A project's submitted texts (as submitted, in English) and fields, as the nominee page
-/// and the expert's review sheet show them.
-#[component]
-pub fn ProjectFields(n: wsis::nomination::NomineeDetail, #[prop(optional)] with_category: bool) -> impl IntoView {
-    let i18n = use_i18n();
-    let sdgs = n.sdgs.iter().map(|g| format!("SDG {g}")).collect::<Vec<_>>().join(", ");
-    let category = with_category.then(|| view! {
-        <dt>{t!(i18n, category)}</dt><dd>{n.category_code.clone()}": "{category_label(i18n, &n.category_slug, &n.category_name)}</dd>
-    });
-    view! {
-        <section>
-            <h2>{t!(i18n, short_description)}</h2>
-            <p lang="en">{n.short_description.clone()}</p>
-        </section>
-        <dl class="fields">
-            {category}
-            <dt>{t!(i18n, action_line_linkage)}</dt><dd lang="en">{n.action_line_linkage.clone()}</dd>
-            <dt>{t!(i18n, sdgs)}</dt><dd>{sdgs}</dd>
-            <dt>{t!(i18n, impact_qualitative)}</dt><dd lang="en">{n.impact_qualitative.clone()}</dd>
-            <dt>{t!(i18n, impact_quantitative)}</dt><dd lang="en">{n.impact_quantitative.clone()}</dd>
-            <dt>{t!(i18n, partnerships)}</dt><dd lang="en">{n.partnerships.clone()}</dd>
-            <dt>{t!(i18n, challenges)}</dt><dd lang="en">{n.challenges.clone()}</dd>
-            <dt>{t!(i18n, website)}</dt><dd><a href=n.website.clone() rel="nofollow noopener">{n.website.clone()}</a></dd>
-        </dl>
-    }
 }

@@ -2,15 +2,14 @@
 //! Stories and certificates.
 
 use leptos::prelude::*;
-use crate::components::labels::num;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use wsis::results::{bar_chart_svg, CategoryResult, ResultsView};
-use crate::components::labels::geneva;
 
 use crate::api::results::get_results;
-use crate::components::notice::{ErrorBox, FormNotice};
-use crate::components::labels::category_label;
+use crate::components::labels::{category_label, geneva, num};
+use crate::components::loaded::Loaded;
+use crate::components::notice::FormNotice;
 use crate::i18n::*;
 
 fn year_param() -> impl Fn() -> String + Copy {
@@ -20,19 +19,8 @@ fn year_param() -> impl Fn() -> String + Copy {
 
 /// Loads the results and renders `body` with them (or the refusal).
 fn with_results<V: IntoView + 'static>(body: impl Fn(ResultsView) -> V + Copy + Send + Sync + 'static) -> impl IntoView {
-    let i18n = use_i18n();
-    let year = year_param();
-    let data = Resource::new(year, get_results);
-    view! {
-        <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-                    Ok(v) => body(v).into_any(),
-                }
-            })}
-        </Suspense>
-    }
+    let data = Resource::new(year_param(), get_results);
+    view! { <Loaded data let:v>{body(v)}</Loaded> }
 }
 
 /// `/results` and `/results/:year`.

@@ -2,25 +2,24 @@
 //! secretariat's review page (rubric, expert group, ranking, winners).
 
 use leptos::prelude::*;
-use crate::components::labels::num;
 use leptos::server::ServerAction;
+use leptos_i18n::I18nContext;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use uuid::Uuid;
-use wsis::review::{CategoryReview, ReviewSheet, ReviewStatus};
-use crate::components::labels::geneva;
+use wsis::review::{CategoryReview, ExpertHome, ReviewAdmin, ReviewSheet, ReviewStatus, Rubric};
 
+use crate::api::results::ReleaseResults;
 use crate::api::review::{
     admin_review, expert_reviews, get_review_sheet, AssignExpert, DeclareConflict, SaveReview, SelectWinners, SetRubric,
     UnassignExpert,
 };
-use crate::api::results::ReleaseResults;
 use crate::components::admin_nav::AdminNav;
-use crate::pages::nominee::ProjectFields;
-use crate::components::notice::{field_error, result_line, ErrorBox, FormNotice};
-use crate::components::labels::category_label;
+use crate::components::labels::{category_label, geneva, num};
+use crate::components::loaded::Loaded;
+use crate::components::notice::{field_error, result_line, FormNotice};
+use crate::components::project::ProjectFields;
 use crate::i18n::*;
-use leptos_i18n::I18nContext;
 
 fn status_label(i18n: I18nContext<Locale>, s: ReviewStatus) -> String {
     match s {
@@ -45,38 +44,39 @@ pub fn ExpertHomePage() -> impl IntoView {
         <Title text=t_string!(i18n, review_title)/>
         <h1>{t!(i18n, review_title)}</h1>
         <FormNotice/>
-        <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-                    Ok(h) => view! {
-                        <p class="hint">
-                            {if h.review_open { t_string!(i18n, review_open_until) } else { t_string!(i18n, review_window) }}
-                            " "{geneva(i18n, h.opens)}" – "{geneva(i18n, h.closes)}" "{t!(i18n, geneva_time)}
-                        </p>
-                        {h.categories.is_empty().then(|| view! { <p data-testid="no-categories">{t!(i18n, review_no_categories)}</p> })}
-                        {h.categories.into_iter().map(|c| view! {
-                            <section>
-                                <h2>{c.code.clone()}" — "{category_label(i18n, &c.slug, &c.name)}</h2>
-                                {c.champions.is_empty().then(|| view! { <p class="hint">{t!(i18n, review_no_champions)}</p> })}
-                                <table class="table" data-testid=format!("review-{}", c.slug)>
-                                    <thead><tr><th>{t!(i18n, project)}</th><th>{t!(i18n, country)}</th><th>{t!(i18n, status)}</th></tr></thead>
-                                    <tbody>
-                                        {c.champions.into_iter().map(|r| view! {
-                                            <tr>
-                                                <td><a href=format!("/review/{}", r.nominee) lang="en">{r.title}</a><br/><small lang="en">{r.organisation}</small></td>
-                                                <td>{r.country}</td>
-                                                <td data-testid="review-status">{status_label(i18n, r.status)}</td>
-                                            </tr>
-                                        }).collect_view()}
-                                    </tbody>
-                                </table>
-                            </section>
+        <Loaded data let:h>
+            <ExpertHomeView h/>
+        </Loaded>
+    }
+}
+
+#[component]
+fn ExpertHomeView(h: ExpertHome) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <p class="hint">
+            {if h.review_open { t_string!(i18n, review_open_until) } else { t_string!(i18n, review_window) }}
+            " "{geneva(i18n, h.opens)}" – "{geneva(i18n, h.closes)}" "{t!(i18n, geneva_time)}
+        </p>
+        {h.categories.is_empty().then(|| view! { <p data-testid="no-categories">{t!(i18n, review_no_categories)}</p> })}
+        {h.categories.into_iter().map(|c| view! {
+            <section>
+                <h2>{c.code.clone()}" — "{category_label(i18n, &c.slug, &c.name)}</h2>
+                {c.champions.is_empty().then(|| view! { <p class="hint">{t!(i18n, review_no_champions)}</p> })}
+                <table class="table" data-testid=format!("review-{}", c.slug)>
+                    <thead><tr><th>{t!(i18n, project)}</th><th>{t!(i18n, country)}</th><th>{t!(i18n, status)}</th></tr></thead>
+                    <tbody>
+                        {c.champions.into_iter().map(|r| view! {
+                            <tr>
+                                <td><a href=format!("/review/{}", r.nominee) lang="en">{r.title}</a><br/><small lang="en">{r.organisation}</small></td>
+                                <td>{r.country}</td>
+                                <td data-testid="review-status">{status_label(i18n, r.status)}</td>
+                            </tr>
                         }).collect_view()}
-                    }.into_any(),
-                }
-            })}
-        </Suspense>
+                    </tbody>
+                </table>
+            </section>
+        }).collect_view()}
     }
 }
 
@@ -99,14 +99,9 @@ pub fn ReviewSheetPage() -> impl IntoView {
             if s.status == ReviewStatus::Submitted { t_string!(i18n, review_submitted_notice).to_string() } else { t_string!(i18n, draft_saved).to_string() }
         })}
         {result_line(conflict.value(), move |_| t_string!(i18n, conflict_recorded).to_string())}
-        <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-                    Ok(s) => view! { <Sheet s=s save=save conflict=conflict/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded data let:s>
+            <Sheet s save conflict/>
+        </Loaded>
     }
 }
 
@@ -133,44 +128,7 @@ fn Sheet(s: ReviewSheet, save: ServerAction<SaveReview>, conflict: ServerAction<
             <h2>{t!(i18n, your_scores)}</h2>
             {s.conflict_reason.clone().map(|r| view! { <p class="notice" data-testid="conflict-note">{t!(i18n, review_conflict)}": "{r}</p> })}
             {(!s.review_open).then(|| view! { <p class="hint">{t!(i18n, review_closed_note)}" "{geneva(i18n, s.closes)}</p> })}
-            {(s.status != ReviewStatus::Conflict).then(|| {
-                let rubric = rubric.clone();
-                let scores = s.scores.clone();
-                let comment = s.comment.clone();
-                let id = id.clone();
-                view! {
-                    <ActionForm action=save>
-                        <input type="hidden" name="nominee" value=id/>
-                        <table class="table rubric">
-                            <thead><tr><th>{t!(i18n, criterion)}</th><th>{t!(i18n, weight)}</th><th>{t!(i18n, score)}</th></tr></thead>
-                            <tbody>
-                                {rubric.criteria.into_iter().map(|c| {
-                                    let input_id = format!("score-{}", c.key);
-                                    let value = scores.get(&c.key).map(|v| v.to_string()).unwrap_or_default();
-                                    view! {
-                                        <tr>
-                                            <td><label for=input_id.clone()>{c.label.clone()}</label></td>
-                                            <td>{c.weight}</td>
-                                            <td>
-                                                <input id=input_id type="number" name=format!("scores[{}]", c.key) min=c.min max=c.max step="1"
-                                                    value=value disabled=!editable data-testid=format!("score-{}", c.key)/>
-                                                <small>" "{c.min}"–"{c.max}</small>
-                                            </td>
-                                        </tr>
-                                    }
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                        <label>{t!(i18n, comment)}
-                            <textarea name="comment" rows="5" disabled=!editable data-testid="review-comment">{comment}</textarea>
-                        </label>
-                        {editable.then(|| view! {
-                            <label class="check"><input type="checkbox" name="submit" value="true" data-testid="review-final"/>" "{t!(i18n, submit_final)}</label>
-                            <button type="submit" class="button" data-testid="save-review">{t!(i18n, save)}</button>
-                        })}
-                    </ActionForm>
-                }
-            })}
+            {(s.status != ReviewStatus::Conflict).then(|| view! { <ScoreForm s=s.clone() editable save/> })}
         </section>
         {editable.then(|| {
             let id = id.clone();
@@ -200,6 +158,45 @@ fn Sheet(s: ReviewSheet, save: ServerAction<SaveReview>, conflict: ServerAction<
     }
 }
 
+/// The rubric's scores and the comment, saved as a draft or submitted as final.
+#[component]
+fn ScoreForm(s: ReviewSheet, editable: bool, save: ServerAction<SaveReview>) -> impl IntoView {
+    let i18n = use_i18n();
+    let (rubric, scores, comment, id) = (s.rubric, s.scores, s.comment, s.nominee.id.to_string());
+    view! {
+        <ActionForm action=save>
+            <input type="hidden" name="nominee" value=id/>
+            <table class="table rubric">
+                <thead><tr><th>{t!(i18n, criterion)}</th><th>{t!(i18n, weight)}</th><th>{t!(i18n, score)}</th></tr></thead>
+                <tbody>
+                    {rubric.criteria.into_iter().map(|c| {
+                        let input_id = format!("score-{}", c.key);
+                        let value = scores.get(&c.key).map(|v| v.to_string()).unwrap_or_default();
+                        view! {
+                            <tr>
+                                <td><label for=input_id.clone()>{c.label.clone()}</label></td>
+                                <td>{c.weight}</td>
+                                <td>
+                                    <input id=input_id type="number" name=format!("scores[{}]", c.key) min=c.min max=c.max step="1"
+                                        value=value disabled=!editable data-testid=format!("score-{}", c.key)/>
+                                    <small>" "{c.min}"–"{c.max}</small>
+                                </td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <label>{t!(i18n, comment)}
+                <textarea name="comment" rows="5" disabled=!editable data-testid="review-comment">{comment}</textarea>
+            </label>
+            {editable.then(|| view! {
+                <label class="check"><input type="checkbox" name="submit" value="true" data-testid="review-final"/>" "{t!(i18n, submit_final)}</label>
+                <button type="submit" class="button" data-testid="save-review">{t!(i18n, save)}</button>
+            })}
+        </ActionForm>
+    }
+}
+
 /// `/admin/review`: rubric, expert group, ranking and winners of an edition.
 #[component]
 pub fn AdminReviewPage() -> impl IntoView {
@@ -225,78 +222,107 @@ pub fn AdminReviewPage() -> impl IntoView {
         {result_line(unassign.value(), move |_| t_string!(i18n, expert_removed).to_string())}
         {result_line(winners.value(), move |_| t_string!(i18n, winners_staged).to_string())}
         {result_line(release.value(), move |_| t_string!(i18n, results_released_notice).to_string())}
-        <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-                    Ok(v) => {
-                        let y = v.year.to_string();
-                        let (y_release, y_rubric, y_assign) = (y.clone(), y.clone(), y.clone());
-                        let experts = v.experts.clone();
-                        let max = v.max_winners;
-                        let can_choose = !v.released;
-                        view! {
-                            <p>{t!(i18n, edition)}" "{v.year}
-                                {v.review_open.then(|| view! { " — " <strong>{t!(i18n, review_is_open)}</strong> })}
-                                {v.released.then(|| view! { " — " <strong>{t!(i18n, results_released)}</strong> })}
-                            </p>
-                            {(!v.released).then(|| view! {
-                                <section>
-                                    <h2>{t!(i18n, release_results)}</h2>
-                                    <ActionForm action=release>
-                                        <input type="hidden" name="year" value=y_release/>
-                                        <label class="check"><input type="checkbox" name="confirm" value="true" required data-testid="release-confirm"/>" "{t!(i18n, release_confirm)}</label>
-                                        <button type="submit" class="button" data-testid="release-results">{t!(i18n, release_results)}</button>
-                                    </ActionForm>
-                                </section>
-                            })}
-                            {v.released.then(|| view! { <p><a href=format!("/results/{}", v.year)>{t!(i18n, results_title)}</a></p> })}
-                            <section>
-                                <h2>{t!(i18n, rubric)}</h2>
-                                {if v.rubric_locked {
-                                    view! {
-                                        <p class="hint" data-testid="rubric-locked">{t!(i18n, rubric_locked)}</p>
-                                        <ol>{v.rubric.criteria.iter().map(|c| view! { <li>{c.label.clone()}" — ×"{c.weight}" ("{c.min}"–"{c.max}")"</li> }).collect_view()}</ol>
-                                        <p>{if v.rubric.normalise { t_string!(i18n, normalise_on) } else { t_string!(i18n, normalise_off) }}</p>
-                                    }.into_any()
-                                } else {
-                                    view! {
-                                        <ActionForm action=rubric>
-                                            <input type="hidden" name="year" value=y_rubric/>
-                                            <label for="criteria">{t!(i18n, rubric_lines)}</label>
-                                            <textarea id="criteria" name="criteria" rows="10" aria-describedby="criteria-error">{v.rubric.to_text()}</textarea>
-                                            {field_error(rubric.value(), "criteria")}
-                                            <label class="check"><input type="checkbox" name="normalise" value="true" checked=v.rubric.normalise/>" "{t!(i18n, normalise)}</label>
-                                            <button type="submit" class="button" data-testid="save-rubric">{t!(i18n, save)}</button>
-                                        </ActionForm>
-                                    }.into_any()
-                                }}
-                            </section>
-                            <section>
-                                <h2>{t!(i18n, expert_group)}</h2>
-                                <ActionForm action=assign attr:class="filters">
-                                    <input type="hidden" name="year" value=y_assign/>
-                                    <label>{t!(i18n, category)}
-                                        <select name="category" data-testid="assign-category">
-                                            {wsis::category::CATEGORIES.iter().map(|c| view! { <option value=c.slug>{c.code}</option> }).collect_view()}
-                                        </select>
-                                    </label>
-                                    <label>{t!(i18n, expert)}
-                                        <select name="email" data-testid="assign-email">
-                                            {experts.iter().map(|(e, n)| view! { <option value=e.clone()>{format!("{n} <{e}>")}</option> }).collect_view()}
-                                        </select>
-                                    </label>
-                                    <button type="submit" class="button" data-testid="assign-expert">{t!(i18n, add_expert)}</button>
-                                </ActionForm>
-                            </section>
-                            {v.categories.into_iter().map(|c| view! {
-                                <CategoryBlock c=c year=y.clone() max=max can_choose=can_choose unassign=unassign winners=winners/>
-                            }).collect_view()}
-                        }.into_any()
-                    }
-                }
-            })}
-        </Suspense>
+        <Loaded data let:v>
+            <ReviewOverview v rubric assign unassign winners release/>
+        </Loaded>
+    }
+}
+
+#[component]
+fn ReviewOverview(
+    v: ReviewAdmin,
+    rubric: ServerAction<SetRubric>,
+    assign: ServerAction<AssignExpert>,
+    unassign: ServerAction<UnassignExpert>,
+    winners: ServerAction<SelectWinners>,
+    release: ServerAction<ReleaseResults>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let y = v.year.to_string();
+    let y_release = y.clone();
+    let (max, can_choose) = (v.max_winners, !v.released);
+    view! {
+        <p>{t!(i18n, edition)}" "{v.year}
+            {v.review_open.then(|| view! { " — " <strong>{t!(i18n, review_is_open)}</strong> })}
+            {v.released.then(|| view! { " — " <strong>{t!(i18n, results_released)}</strong> })}
+        </p>
+        {if v.released {
+            view! { <p><a href=format!("/results/{}", v.year)>{t!(i18n, results_title)}</a></p> }.into_any()
+        } else {
+            view! {
+                <section>
+                    <h2>{t!(i18n, release_results)}</h2>
+                    <ActionForm action=release>
+                        <input type="hidden" name="year" value=y_release/>
+                        <label class="check"><input type="checkbox" name="confirm" value="true" required data-testid="release-confirm"/>" "{t!(i18n, release_confirm)}</label>
+                        <button type="submit" class="button" data-testid="release-results">{t!(i18n, release_results)}</button>
+                    </ActionForm>
+                </section>
+            }
+            .into_any()
+        }}
+        <RubricSection year=y.clone() r=v.rubric locked=v.rubric_locked rubric/>
+        <ExpertGroup year=y.clone() experts=v.experts assign/>
+        {v.categories.into_iter().map(|c| view! {
+            <CategoryBlock c=c year=y.clone() max=max can_choose=can_choose unassign=unassign winners=winners/>
+        }).collect_view()}
+    }
+}
+
+/// The scoring rubric: editable until the first score is saved.
+#[component]
+fn RubricSection(year: String, r: Rubric, locked: bool, rubric: ServerAction<SetRubric>) -> impl IntoView {
+    let i18n = use_i18n();
+    let body = if locked {
+        view! {
+            <p class="hint" data-testid="rubric-locked">{t!(i18n, rubric_locked)}</p>
+            <ol>{r.criteria.iter().map(|c| view! { <li>{c.label.clone()}" — ×"{c.weight}" ("{c.min}"–"{c.max}")"</li> }).collect_view()}</ol>
+            <p>{if r.normalise { t_string!(i18n, normalise_on) } else { t_string!(i18n, normalise_off) }}</p>
+        }
+        .into_any()
+    } else {
+        view! {
+            <ActionForm action=rubric>
+                <input type="hidden" name="year" value=year/>
+                <label for="criteria">{t!(i18n, rubric_lines)}</label>
+                <textarea id="criteria" name="criteria" rows="10" aria-describedby="criteria-error">{r.to_text()}</textarea>
+                {field_error(rubric.value(), "criteria")}
+                <label class="check"><input type="checkbox" name="normalise" value="true" checked=r.normalise/>" "{t!(i18n, normalise)}</label>
+                <button type="submit" class="button" data-testid="save-rubric">{t!(i18n, save)}</button>
+            </ActionForm>
+        }
+        .into_any()
+    };
+    view! {
+        <section>
+            <h2>{t!(i18n, rubric)}</h2>
+            {body}
+        </section>
+    }
+}
+
+/// Adding an expert (an account with the expert role) to a category's group.
+#[component]
+fn ExpertGroup(year: String, experts: Vec<(String, String)>, assign: ServerAction<AssignExpert>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section>
+            <h2>{t!(i18n, expert_group)}</h2>
+            <ActionForm action=assign attr:class="filters">
+                <input type="hidden" name="year" value=year/>
+                <label>{t!(i18n, category)}
+                    <select name="category" data-testid="assign-category">
+                        {wsis::category::CATEGORIES.iter().map(|c| view! { <option value=c.slug>{c.code}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label>{t!(i18n, expert)}
+                    <select name="email" data-testid="assign-email">
+                        {experts.iter().map(|(e, n)| view! { <option value=e.clone()>{format!("{n} <{e}>")}</option> }).collect_view()}
+                    </select>
+                </label>
+                <button type="submit" class="button" data-testid="assign-expert">{t!(i18n, add_expert)}</button>
+            </ActionForm>
+        </section>
     }
 }
 

@@ -90,7 +90,6 @@ async fn create_voters(db: &DatabaseConnection, n: usize, prefix: &str) -> Vec<a
             display_name: Set(format!("Bench voter {i}")),
             organisation: Set(String::new()),
             country: Set(String::new()),
-            roles: Set(String::new()),
             confirmed_at: Set(Some(now)),
             created_at: Set(now - chrono::Duration::days(30)),
             ..Default::default()
@@ -107,7 +106,7 @@ async fn create_voters(db: &DatabaseConnection, n: usize, prefix: &str) -> Vec<a
 async fn ballot(db: &DatabaseConnection) -> Vec<Uuid> {
     let mut noms = nomination::Entity::find().all(db).await.expect("nominees");
     noms.sort_by_key(|n| n.id);
-    let e = wsis::db::catalog::current_edition(db).await.unwrap().unwrap();
+    let e = wsis::db::entity::edition::Model::current(db).await.unwrap().unwrap();
     (1..=18).filter_map(|c| noms.iter().find(|n| n.category_id == c && n.edition_id == e.id).map(|n| n.uuid)).collect()
 }
 
@@ -138,6 +137,13 @@ where
     (lat, ok, wall)
 }
 
+/// The address simulated client `i` comes from (one proxy hop is trusted): a network
+/// (/24) of its own, so that no per-address or per-network friction applies to voters
+/// who each vote once per category.
+fn address(i: usize) -> String {
+    format!("{}.{}.{}.1", 10 + (i >> 16), (i >> 8) & 255, i & 255)
+}
+
 fn start_server(bin: &Path, db: &Db, dir: &Path, port: u16) -> Child {
     Command::new(bin)
         .env("DATABASE_URL", &db.url)
@@ -146,6 +152,10 @@ fn start_server(bin: &Path, db: &Db, dir: &Path, port: u16) -> Child {
         .env("PUBLIC_URL", format!("http://127.0.0.1:{port}"))
         .env("APP_SECRET", SECRET)
         .env("RUST_LOG", "warn")
+        // the demo edition (voting open) is what the benchmark votes in
+        .env("DEMO_DATA", "1")
+        // every simulated voter comes from an address of its own, as the public does
+        .env("TRUST_FORWARDED_FOR", "1")
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
         .spawn()
@@ -214,6 +224,7 @@ async fn season(voters_n: usize, votes: usize, conc: usize) {
         async move {
             http.post(format!("{base}/api/cast_vote"))
                 .header("cookie", &tokens[i % tokens.len()])
+                .header("x-forwarded-for", address(i % tokens.len()))
                 .header("accept", "application/json")
                 .form(&[("nominee", noms[i / tokens.len()].to_string().as_str())])
                 .send()
@@ -271,11 +282,11 @@ async fn main() {
 
     // ---- sign in through the real endpoint
     let t = Instant::now();
-    let tokens: Vec<Option<String>> = futures::stream::iter(voters.iter().map(|v| v.email.clone()))
-        .map(|email| {
+    let tokens: Vec<Option<String>> = futures::stream::iter(voters.iter().map(|v| v.email.clone()).enumerate())
+        .map(|(i, email)| {
             let (http, base) = (http.clone(), base.clone());
             async move {
-                let r = http.post(format!("{base}/api/sign_in")).header("accept", "application/json").form(&[("email", email.as_str()), ("password", PASSWORD)]).send().await.ok()?;
+                let r = http.post(format!("{base}/api/sign_in")).header("accept", "application/json").header("x-forwarded-for", address(i)).form(&[("email", email.as_str()), ("password", PASSWORD)]).send().await.ok()?;
                 let cookie = r.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).find(|c| c.starts_with(wsis::db::SESSION_COOKIE))?.to_string();
                 Some(cookie.split(';').next()?.to_string())
             }
@@ -303,6 +314,7 @@ async fn main() {
             let nominee = noms[i / tokens.len()].to_string();
             http.post(format!("{base}/api/cast_vote"))
                 .header("cookie", cookie)
+                .header("x-forwarded-for", address(i % tokens.len()))
                 .header("accept", "application/json")
                 .form(&[("nominee", nominee.as_str())])
                 .send()
@@ -338,9 +350,9 @@ async fn main() {
     println!("check: {stored} votes stored for {accepted} accepted responses ({}); accounts with two votes in a category: {dups}", if stored as usize == accepted { "equal" } else { "MISMATCH" });
 
     // ---- a trivial endpoint of the same server, same concurrency
-    let (tlat, tok, twall) = drive(n.min(50_000), conc, |_| {
+    let (tlat, tok, twall) = drive(n.min(50_000), conc, |i| {
         let (http, base) = (http.clone(), base.clone());
-        async move { http.get(format!("{base}/healthz")).send().await.is_ok_and(|r| r.status() == 200) }
+        async move { http.get(format!("{base}/healthz")).header("x-forwarded-for", address(i)).send().await.is_ok_and(|r| r.status() == 200) }
     })
     .await;
     let trivial_rate = tok as f64 / twall.as_secs_f64();
@@ -350,9 +362,11 @@ async fn main() {
     let page_rate = |path: &'static str| {
         let (http, base) = (http.clone(), base.clone());
         async move {
-            let (_, ok, wall) = drive(pages, conc.min(50), |_| {
+            let (_, ok, wall) = drive(pages, conc.min(50), |i| {
                 let (http, base) = (http.clone(), base.clone());
-                async move { http.get(format!("{base}{path}")).header("accept", "text/html").send().await.is_ok_and(|r| r.status() == 200) }
+                async move {
+                    http.get(format!("{base}{path}")).header("accept", "text/html").header("x-forwarded-for", address(i)).send().await.is_ok_and(|r| r.status() == 200)
+                }
             })
             .await;
             ok as f64 / wall.as_secs_f64()
@@ -396,7 +410,7 @@ async fn main() {
 
     // ---- the tally read at a season's volume
     if tally_votes > 0 {
-        let e = wsis::db::catalog::current_edition(&raw_conn).await.unwrap().unwrap();
+        let e = wsis::db::entity::edition::Model::current(&raw_conn).await.unwrap().unwrap();
         let noms: Vec<nomination::Model> = nomination::Entity::find().all(&raw_conn).await.unwrap().into_iter().filter(|n| n.edition_id == e.id).collect();
         let have = count_on(&raw_conn, "SELECT COUNT(*) FROM vote").await as usize;
         let need = tally_votes.saturating_sub(have);
@@ -471,7 +485,6 @@ async fn create_voters_fast(db: &DatabaseConnection, n: usize) -> Vec<i32> {
             display_name: Set(String::new()),
             organisation: Set(String::new()),
             country: Set(String::new()),
-            roles: Set(String::new()),
             confirmed_at: Set(Some(now)),
             created_at: Set(now),
             ..Default::default()

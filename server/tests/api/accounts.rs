@@ -105,7 +105,7 @@ async fn bad_input_is_refused_with_field_messages() {
         let c = app.client();
         let long = "x".repeat(500);
         let (status, body) = app
-            .call(&c, "sign_up", &[("email", "not-an-email"), ("password", "short"), ("display_name", &long), ("country", "")])
+            .call(&c, "sign_up", &[("input[email]", "not-an-email"), ("input[password]", "short"), ("input[display_name]", &long), ("input[country]", "")])
             .await;
         assert_eq!(status, 400, "{body}");
         let text = body.to_string();
@@ -114,12 +114,12 @@ async fn bad_input_is_refused_with_field_messages() {
         assert!(text.contains("at most 100"), "{text}");
         assert!(text.contains("Country is required"), "{text}");
         let (status, body) = app
-            .call(&c, "sign_up", &[("email", "ok@example.org"), ("password", "password123"), ("display_name", "A"), ("country", "Peru")])
+            .call(&c, "sign_up", &[("input[email]", "ok@example.org"), ("input[password]", "password123"), ("input[display_name]", "A"), ("input[country]", "Peru")])
             .await;
         assert_eq!(status, 400);
         assert!(body.to_string().contains("too common"));
         // a missing argument is a 400 too, never a 500
-        let (status, body) = app.call(&c, "sign_up", &[("email", "ok@example.org")]).await;
+        let (status, body) = app.call(&c, "sign_up", &[("input[email]", "ok@example.org")]).await;
         assert_eq!(status, 400, "{body}");
         assert_eq!(account::Entity::find().filter(account::Column::Email.eq("ok@example.org")).count(&app.db).await.unwrap(), 0);
     })
@@ -162,7 +162,7 @@ async fn wrong_passwords_are_throttled() {
         // … and with one, the real user gets in: nobody can lock them out
         let (challenge, nonce) = app.pow(&c, "sign_in").await;
         let (status, body) = app
-            .call(&c, "sign_in", &[("email", "target@example.org"), ("password", VOTER_PASSWORD), ("pow_challenge", &challenge), ("pow_nonce", &nonce)])
+            .call(&c, "sign_in", &[("email", "target@example.org"), ("password", VOTER_PASSWORD), ("pow[challenge]", &challenge), ("pow[nonce]", &nonce)])
             .await;
         assert_eq!(status, 200, "{body}");
         // the refusal for an unknown address reads exactly like a wrong password
@@ -181,7 +181,7 @@ async fn cross_origin_posts_are_refused() {
             let r = c
                 .post(app.url("/api/sign_up"))
                 .header(header, value)
-                .form(&[("email", "csrf@example.org"), ("password", "a long enough secret"), ("display_name", "X"), ("country", "Peru")])
+                .form(&[("input[email]", "csrf@example.org"), ("input[password]", "a long enough secret"), ("input[display_name]", "X"), ("input[country]", "Peru")])
                 .send()
                 .await
                 .unwrap();

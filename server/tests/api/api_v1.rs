@@ -73,7 +73,7 @@ async fn the_public_api_reads_editions_categories_and_nominees() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn results_in_the_api_obey_the_embargo_and_the_document_describes_the_api() {
     each_backend(|app| async move {
-        let y = wsis::db::catalog::current_edition(&app.db).await.unwrap().unwrap().year;
+        let y = wsis::db::entity::edition::Model::current(&app.db).await.unwrap().unwrap().year;
         let (status, v) = get(&app, &app.client(), &format!("/api/v1/editions/{y}/results")).await;
         assert_eq!(status, 403);
         assert!(is_error(&v, 403, "forbidden"), "{v}");
@@ -103,7 +103,7 @@ async fn results_in_the_api_obey_the_embargo_and_the_document_describes_the_api(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn current_names_the_current_edition() {
     each_backend(|app| async move {
-        let y = wsis::db::catalog::current_edition(&app.db).await.unwrap().unwrap().year;
+        let y = wsis::db::entity::edition::Model::current(&app.db).await.unwrap().unwrap().year;
         let (status, e) = get(&app, &app.client(), "/api/v1/editions/current").await;
         assert_eq!(status, 200);
         assert_eq!(e["year"], y);

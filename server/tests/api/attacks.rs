@@ -4,6 +4,7 @@
 
 use std::collections::HashSet;
 
+use wsis::phase::{Milestone, PhaseKind};
 use chrono::{Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
@@ -18,7 +19,7 @@ fn token_of(link: &str) -> String {
 }
 
 async fn current(app: &TestApp) -> edition::Model {
-    wsis::db::catalog::current_edition(&app.db).await.unwrap().unwrap()
+    wsis::db::entity::edition::Model::current(&app.db).await.unwrap().unwrap()
 }
 
 async fn account_of(app: &TestApp, email: &str) -> Option<account::Model> {
@@ -40,13 +41,7 @@ async fn counters_equal_recount(app: &TestApp) {
 /// Ends the current edition's voting a minute ago (the phase as an admin's schedule sets it).
 async fn close_voting(app: &TestApp) {
     let e = current(app).await;
-    edition::Entity::update_many()
-        .col_expr(edition::Column::VotingCloses, Expr::value(Utc::now() - Duration::minutes(1)))
-        .filter(edition::Column::Id.eq(e.id))
-        .exec(&app.db)
-        .await
-        .unwrap();
-    app.services.current_edition.clear();
+    app.move_past(&e, Milestone::Closes(PhaseKind::Voting), Duration::minutes(1));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -111,7 +106,7 @@ async fn demo_data_never_lands_beside_real_data_nor_gives_roles_back() {
         };
         let config = wsis::db::Config::for_tests(dir.clone(), url, "http://127.0.0.1".into());
         let db = wsis_server::prepare(&config, false).await.unwrap();
-        wsis::db::auth::ensure_account(&db, "secretariat@itu.example", "a long admin passphrase", "Secretariat", "", "", &[wsis::account::Role::Admin])
+        wsis::db::auth::ensure_account(&db, "secretariat@itu.example", "a long admin passphrase", "Secretariat", "", "", &[wsis::account::Role::Admin], Utc::now())
             .await
             .unwrap();
         let db = wsis_server::prepare(&config, true).await.unwrap();
@@ -127,7 +122,7 @@ async fn demo_data_never_lands_beside_real_data_nor_gives_roles_back() {
         let again = wsis::db::Config::for_tests(app.outbox.parent().unwrap().to_path_buf(), app.services.config.database_url.to_string(), app.base.clone());
         wsis_server::prepare(&again, true).await.unwrap();
         let after = account_of(&app, "announcer@wsis.example").await.unwrap();
-        assert_eq!(after.roles, "", "[{}] the revoked role stays revoked", app.backend);
+        assert!(wsis::db::auth::roles_of(&app.db, after.id).await.unwrap().is_empty(), "[{}] the revoked role stays revoked", app.backend);
     })
     .await;
 }
@@ -153,7 +148,7 @@ async fn signing_up_with_someone_elses_address_takes_nothing_over() {
         assert!(me.is_null());
         // a session made for the unconfirmed account by other means is not honoured either
         let a = account_of(&app, "victim@example.org").await.unwrap();
-        let planted = wsis::db::auth::create_session(&app.db, a.id, 3600).await.unwrap();
+        let planted = wsis::db::auth::create_session(&app.db, a.id, 3600, app.services.now()).await.unwrap();
         let cookie_client = reqwest::Client::new();
         let r = cookie_client
             .post(app.url("/api/current_user"))
@@ -255,7 +250,7 @@ async fn a_thousand_parallel_guesses_check_at_most_the_limit() {
         let c = app.client();
         let (challenge, nonce) = app.pow(&c, "sign_in").await;
         let (status, body) = app
-            .call(&c, "sign_in", &[("email", "guarded@example.org"), ("password", VOTER_PASSWORD), ("pow_challenge", &challenge), ("pow_nonce", &nonce)])
+            .call(&c, "sign_in", &[("email", "guarded@example.org"), ("password", VOTER_PASSWORD), ("pow[challenge]", &challenge), ("pow[nonce]", &nonce)])
             .await;
         assert_eq!(status, 200, "[{}] {body}", app.backend);
     })
@@ -279,11 +274,11 @@ async fn a_noisy_neighbour_behind_one_address_locks_nobody_out() {
         let (status, body) = app.call(&student, "sign_in", &[("email", "student@example.org"), ("password", VOTER_PASSWORD)]).await;
         assert_eq!(status, 429, "past the address's threshold a proof of work is asked: {body}");
         let (challenge, nonce) = app.pow(&student, "sign_in").await;
-        let form = [("email", "student@example.org"), ("password", VOTER_PASSWORD), ("pow_challenge", &challenge), ("pow_nonce", &nonce)];
+        let form = [("email", "student@example.org"), ("password", VOTER_PASSWORD), ("pow[challenge]", &challenge), ("pow[nonce]", &nonce)];
         assert_eq!(app.call(&student, "sign_in", &form).await.0, 200, "the right password gets in");
         let (status, body) = app.call(&app.client_at(campus), "sign_in", &form).await;
         assert_eq!(status, 429, "a spent challenge does not work twice: {body}");
-        let forged = [("email", "student@example.org"), ("password", VOTER_PASSWORD), ("pow_challenge", "v1.sign_in.10.1.0123456789abcdef0123456789abcdef.00"), ("pow_nonce", "1")];
+        let forged = [("email", "student@example.org"), ("password", VOTER_PASSWORD), ("pow[challenge]", "v1.sign_in.10.1.0123456789abcdef0123456789abcdef.00"), ("pow[nonce]", "1")];
         assert_eq!(app.call(&app.client_at(campus), "sign_in", &forged).await.0, 429, "a forged challenge does not work");
         // from elsewhere, no friction at all
         app.sign_in("student@example.org", VOTER_PASSWORD).await;
@@ -387,18 +382,18 @@ async fn nobody_can_flood_an_inbox() {
 async fn scripted_sign_ups_need_a_proof_of_work() {
     each_backend(|app| async move {
         let script = app.client();
-        let form = [("email", "bot-1@example.org"), ("password", "a long enough secret"), ("display_name", "Bot"), ("country", "Nowhere")];
+        let form = [("input[email]", "bot-1@example.org"), ("input[password]", "a long enough secret"), ("input[display_name]", "Bot"), ("input[country]", "Nowhere")];
         let (status, body) = app.call(&script, "sign_up", &form).await;
         assert_eq!(status, 429, "{body}");
         assert!(body.get("Challenge").is_some());
         let (challenge, _) = app.pow(&script, "sign_up").await;
         let mut with_wrong = form.to_vec();
-        with_wrong.extend([("pow_challenge", challenge.as_str()), ("pow_nonce", "12345")]);
+        with_wrong.extend([("pow[challenge]", challenge.as_str()), ("pow[nonce]", "12345")]);
         assert_eq!(app.call(&script, "sign_up", &with_wrong).await.0, 429, "a wrong answer");
         // a challenge of another purpose does not do
         let (vote_challenge, vote_nonce) = app.pow(&script, "vote").await;
         let mut other = form.to_vec();
-        other.extend([("pow_challenge", vote_challenge.as_str()), ("pow_nonce", vote_nonce.as_str())]);
+        other.extend([("pow[challenge]", vote_challenge.as_str()), ("pow[nonce]", vote_nonce.as_str())]);
         assert_eq!(app.call(&script, "sign_up", &other).await.0, 429, "another purpose");
         app.flush_mail().await;
         assert!(account_of(&app, "bot-1@example.org").await.is_none(), "nothing created");
@@ -410,7 +405,7 @@ async fn scripted_sign_ups_need_a_proof_of_work() {
         }
         assert_eq!(app.call(&one, "resend_confirmation", &[("email", "someone@example.org")]).await.0, 429);
         let (c, n) = app.pow(&one, "mail").await;
-        let ok = [("email", "someone@example.org"), ("pow_challenge", c.as_str()), ("pow_nonce", n.as_str())];
+        let ok = [("email", "someone@example.org"), ("pow[challenge]", c.as_str()), ("pow[nonce]", n.as_str())];
         assert_eq!(app.call(&one, "resend_confirmation", &ok).await.0, 200);
     })
     .await;
@@ -428,7 +423,7 @@ async fn recounts_and_invalidations_during_a_burst_keep_the_count_exact() {
         let mut voters = Vec::new();
         for i in 0..150 {
             let v = app.voter(&format!("burst-{i}-{}@example.org", app.backend)).await;
-            voters.push((v.id, wsis::db::auth::create_session(&app.db, v.id, 3600).await.unwrap()));
+            voters.push((v.id, wsis::db::auth::create_session(&app.db, v.id, 3600, app.services.now()).await.unwrap()));
         }
         // some votes to invalidate while the burst goes on
         let early: Vec<account::Model> = {
@@ -507,10 +502,10 @@ async fn the_count_freezes_with_the_champions_and_for_good_at_release() {
         assert_eq!(app.call(&admin, "admin_set_account_validity", &acct).await.0, 409);
         assert_eq!(app.call(&admin, "admin_freeze_cluster", &[("kind", "account"), ("key", &voter.uuid.to_string()), ("reason", "x")]).await.0, 409);
         let (status, body) = app
-            .call(&admin, "admin_correct_decision", &[("id", &noms[0].uuid.to_string()), ("decision", "rejected"), ("reason", "other"), ("reason_text", "late")])
+            .call(&admin, "admin_correct_decision", &[("id", &noms[0].uuid.to_string()), ("input[decision]", "rejected"), ("input[reason]", "other"), ("input[reason_text]", "late")])
             .await;
         assert_eq!(status, 409, "{body}");
-        assert_eq!(nomination::Entity::find_by_id(noms[0].id).one(&app.db).await.unwrap().unwrap().status, "nominee");
+        assert_eq!(nomination::Entity::find_by_id(noms[0].id).one(&app.db).await.unwrap().unwrap().status, wsis::nomination::NominationStatus::Nominee);
 
         // reopening is explicit, audit-logged, and un-stages the champions
         assert_eq!(app.call(&admin, "admin_reopen_audit", &[("reason", "")]).await.0, 400, "a reason is required");
@@ -586,13 +581,7 @@ async fn results_wait_for_every_winner_at_the_announcement_instant() {
             app.call(&admin, "admin_select_winners", &[("category", c["slug"].as_str().unwrap()), ("winners[0]", &top), ("reason", "jury")]).await;
         }
         // the announcement instant passes (review closed, as the schedule says)
-        edition::Entity::update_many()
-            .col_expr(edition::Column::ReviewCloses, Expr::value(Utc::now() - Duration::minutes(2)))
-            .col_expr(edition::Column::AnnouncementAt, Expr::value(Utc::now() - Duration::minutes(1)))
-            .filter(edition::Column::Id.eq(e.id))
-            .exec(&app.db)
-            .await
-            .unwrap();
+        app.move_past(&e, Milestone::Announcement, Duration::minutes(1));
         assert_eq!(wsis::db::results::release_due(&app.services).await.unwrap(), 0, "nothing half-decided is published");
         let (status, _) = app.call(&app.client(), "results", &[("year", &e.year.to_string())]).await;
         assert_eq!(status, 403, "still embargoed");
@@ -749,7 +738,7 @@ async fn a_submitted_review_is_final_under_parallel_saves() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn eligibility_holds_under_parallel_submits() {
     each_backend(|app| async move {
-        let next = wsis::db::catalog::editions(&app.db).await.unwrap().into_iter().find(|e| !e.is_current).unwrap();
+        let next = edition::Model::all(&app.db).await.unwrap().into_iter().find(|e| !e.is_current).unwrap();
         let mut clients = Vec::new();
         for i in 0..8 {
             let a = app.voter(&format!("team-{i}-{}@example.org", app.backend)).await;
@@ -807,7 +796,7 @@ async fn a_vote_farm_behind_one_address_meets_friction() {
             statuses.push(app.call(&c, "cast_vote", &[("nominee", &n)]).await.0);
             if i == 4 {
                 let (challenge, nonce) = app.pow(&c, "vote").await;
-                assert_eq!(app.call(&c, "cast_vote", &[("nominee", &n), ("pow_challenge", &challenge), ("pow_nonce", &nonce)]).await.0, 200);
+                assert_eq!(app.call(&c, "cast_vote", &[("nominee", &n), ("pow[challenge]", &challenge), ("pow[nonce]", &nonce)]).await.0, 200);
             }
         }
         assert_eq!(statuses, [200, 200, 200, 429, 429], "[{}] {statuses:?}", app.backend);
@@ -895,7 +884,7 @@ async fn a_vote_racing_a_freeze_is_held() {
         let mut sessions = Vec::new();
         for i in 0..40 {
             let a = app.voter(&format!("race-{i}-{}@example.org", app.backend)).await;
-            sessions.push((a.clone(), wsis::db::auth::create_session(&app.db, a.id, 3600).await.unwrap()));
+            sessions.push((a.clone(), wsis::db::auth::create_session(&app.db, a.id, 3600, app.services.now()).await.unwrap()));
         }
         let mut tasks = Vec::new();
         for (k, (_, token)) in sessions.iter().enumerate() {

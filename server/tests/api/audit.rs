@@ -1,4 +1,5 @@
-use chrono::{Duration, Utc};
+use wsis::phase::{Milestone, PhaseKind};
+use chrono::Duration;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use wsis::db::entity::{edition, vote};
@@ -6,11 +7,8 @@ use wsis::db::entity::{edition, vote};
 use crate::helpers::{each_backend, TestApp, DEMO_PASSWORD};
 
 async fn close_voting(app: &TestApp) {
-    edition::Entity::update_many()
-        .col_expr(edition::Column::VotingCloses, Expr::value(Utc::now() - Duration::minutes(1)))
-        .exec(&app.db)
-        .await
-        .unwrap();
+    let e = edition::Model::current(&app.db).await.unwrap().expect("a current edition");
+    app.move_past(&e, Milestone::Closes(PhaseKind::Voting), Duration::minutes(1));
 }
 
 /// Casts `spec[i]` votes for the i-th nominee of category 1 from fresh voters.
@@ -64,7 +62,7 @@ async fn champions_are_the_top_five_with_ties_settled_by_an_admin() {
         // five places are now filled exactly: leaving out another would leave one empty
         let (status, body) = app.call(&admin, "admin_exclude_tied", &[("nominee", &ids[4].to_string()), ("reason", "no")]).await;
         assert_eq!(status, 400, "{body}");
-        let e = wsis::db::catalog::current_edition(&app.db).await.unwrap().unwrap();
+        let e = wsis::db::entity::edition::Model::current(&app.db).await.unwrap().unwrap();
         assert!(e.champions_computed_at.is_some());
     })
     .await;
@@ -73,7 +71,7 @@ async fn champions_are_the_top_five_with_ties_settled_by_an_admin() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn complete_ballot_rule_counts_only_full_ballots() {
     each_backend(|app| async move {
-        let e = wsis::db::catalog::current_edition(&app.db).await.unwrap().unwrap();
+        let e = wsis::db::entity::edition::Model::current(&app.db).await.unwrap().unwrap();
         edition::Entity::update_many().col_expr(edition::Column::CompleteBallot, Expr::value(true)).exec(&app.db).await.unwrap();
         let full = app.voter("full@example.org").await;
         let partial = app.voter("partial@example.org").await;
@@ -116,7 +114,7 @@ async fn audit_signals_and_invalidating_an_account() {
         assert_eq!(status, 200);
         assert_eq!(n, 1);
         assert_eq!(vote::Entity::find().filter(vote::Column::Valid.eq(false)).count(&app.db).await.unwrap(), 1);
-        let e = wsis::db::catalog::current_edition(&app.db).await.unwrap().unwrap();
+        let e = wsis::db::entity::edition::Model::current(&app.db).await.unwrap().unwrap();
         assert_eq!(wsis::db::voting::counters(&app.db, e.id).await.unwrap().values().sum::<i64>(), 3);
 
         // the voter's receipt now says "not counted"; restoring counts it again

@@ -59,7 +59,7 @@ async fn killed_mid_load(app: TestApp) {
     let mut sessions = Vec::new();
     for i in 0..300 {
         let v = app.voter(&format!("kill-{i}@example.org")).await;
-        sessions.push((v.id, wsis::db::auth::create_session(&app.db, v.id, 3600).await.unwrap()));
+        sessions.push((v.id, wsis::db::auth::create_session(&app.db, v.id, 3600, app.services.now()).await.unwrap()));
     }
     let port = free_port();
     let mut server = start(&app, port);
@@ -106,7 +106,7 @@ async fn killed_mid_load(app: TestApp) {
         assert!(stored.contains(a), "[{}] an accepted vote of account {a} was lost", app.backend);
     }
     assert!(stored.len() >= accepted.len());
-    let e = wsis::db::catalog::current_edition(&app.db).await.unwrap().unwrap();
+    let e = wsis::db::entity::edition::Model::current(&app.db).await.unwrap().unwrap();
     let counters = wsis::db::voting::counters(&app.db, e.id).await.unwrap();
     let recount = wsis::db::voting::recount(&app.db, e.id).await.unwrap();
     for (n, c) in &recount {
@@ -137,7 +137,7 @@ async fn sigterm_drains_in_flight_votes_and_exits() {
     let mut sessions = Vec::new();
     for i in 0..200 {
         let v = app.voter(&format!("term-{i}@example.org")).await;
-        sessions.push((v.id, wsis::db::auth::create_session(&app.db, v.id, 3600).await.unwrap()));
+        sessions.push((v.id, wsis::db::auth::create_session(&app.db, v.id, 3600, app.services.now()).await.unwrap()));
     }
     let port = free_port();
     let mut server = start(&app, port);

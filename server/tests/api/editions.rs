@@ -1,8 +1,8 @@
+use wsis::phase::{Milestone, PhaseKind};
 use chrono::{Duration, Utc};
 use reqwest::header::{ACCEPT, LOCATION, REFERER};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
-use wsis::db::catalog::edition_view;
 use wsis::db::entity::{audit_log, edition, nomination};
 use wsis::edition::ScheduleForm;
 use wsis::phase::Schedule;
@@ -40,30 +40,30 @@ fn schedule_fields(year: i32, s: &Schedule, extra: &[(&str, &str)]) -> Vec<(Stri
     let f = ScheduleForm::from_schedule(s);
     let mut v: Vec<(String, String)> = vec![
         ("year".into(), year.to_string()),
-        ("submission_opens".into(), f.submission_opens),
-        ("submission_closes".into(), f.submission_closes),
-        ("screening_opens".into(), f.screening_opens),
-        ("screening_closes".into(), f.screening_closes),
-        ("voting_opens".into(), f.voting_opens),
-        ("voting_closes".into(), f.voting_closes),
-        ("review_opens".into(), f.review_opens),
-        ("review_closes".into(), f.review_closes),
-        ("announcement".into(), f.announcement),
+        ("input[submission_opens]".into(), f.submission_opens),
+        ("input[submission_closes]".into(), f.submission_closes),
+        ("input[screening_opens]".into(), f.screening_opens),
+        ("input[screening_closes]".into(), f.screening_closes),
+        ("input[voting_opens]".into(), f.voting_opens),
+        ("input[voting_closes]".into(), f.voting_closes),
+        ("input[review_opens]".into(), f.review_opens),
+        ("input[review_closes]".into(), f.review_closes),
+        ("input[announcement]".into(), f.announcement),
     ];
-    v.extend(extra.iter().map(|(k, val)| (k.to_string(), val.to_string())));
+    v.extend(extra.iter().map(|(k, val)| (format!("input[{k}]"), val.to_string())));
     v
 }
 
 fn rules_fields(year: i32, e: &edition::Model, champions: i32, complete_ballot: bool, publish: bool) -> Vec<(String, String)> {
     let mut v: Vec<(String, String)> = vec![
         ("year".into(), year.to_string()),
-        ("champions_per_category".into(), champions.to_string()),
-        ("submissions_per_entity".into(), e.submissions_per_entity.to_string()),
-        ("max_winners_per_category".into(), e.max_winners_per_category.to_string()),
+        ("input[champions_per_category]".into(), champions.to_string()),
+        ("input[submissions_per_entity]".into(), e.submissions_per_entity.to_string()),
+        ("input[max_winners_per_category]".into(), e.max_winners_per_category.to_string()),
     ];
     for (name, on) in [("complete_ballot", complete_ballot), ("experts_see_scores", e.experts_see_scores), ("publish_vote_counts", publish)] {
         if on {
-            v.push((name.into(), "true".into()));
+            v.push((format!("input[{name}]"), "true".into()));
         }
     }
     v
@@ -80,7 +80,7 @@ async fn editions_non_admins_are_refused() {
         let e = demo_edition(&app).await;
         let editions = edition::Entity::find().count(&app.db).await.unwrap();
         let year = e.year.to_string();
-        let schedule = schedule_fields(e.year, &edition_view(&e).schedule, &[]);
+        let schedule = schedule_fields(e.year, &e.view().schedule, &[]);
         let anon = app.client();
         let voter = app.sign_in("voter@wsis.example", DEMO_PASSWORD).await;
         let expert = app.sign_in("expert@wsis.example", DEMO_PASSWORD).await;
@@ -172,7 +172,7 @@ async fn editions_overlapping_schedule_is_refused_and_edition_unchanged() {
     each_backend(|app| async move {
         let e = demo_edition(&app).await;
         let c = admin(&app).await;
-        let mut s = edition_view(&e).schedule;
+        let mut s = e.view().schedule;
         // both instants are in the future: only the overlap is wrong
         s.review.opens = s.voting.closes - Duration::days(2);
         let (status, body) = post(&app, &c, "admin_set_schedule", &schedule_fields(e.year, &s, &[])).await;
@@ -180,14 +180,14 @@ async fn editions_overlapping_schedule_is_refused_and_edition_unchanged() {
         assert!(body.to_string().contains("the Review phase opens before the Voting phase closes"), "{body}");
         assert_eq!(reload(&app, e.year).await, e);
 
-        let mut s = edition_view(&e).schedule;
+        let mut s = e.view().schedule;
         s.announcement = s.review.closes - Duration::hours(1);
         let (status, body) = post(&app, &c, "admin_set_schedule", &schedule_fields(e.year, &s, &[])).await;
         assert_eq!(status, 400, "{body}");
         assert!(body.to_string().contains("announcement"), "{body}");
 
-        let mut f = schedule_fields(e.year, &edition_view(&e).schedule, &[]);
-        assert_eq!(f[5].0, "voting_opens");
+        let mut f = schedule_fields(e.year, &e.view().schedule, &[]);
+        assert_eq!(f[5].0, "input[voting_opens]");
         f[5].1 = "31/12/2026".into();
         let (status, body) = post(&app, &c, "admin_set_schedule", &f).await;
         assert_eq!(status, 400, "{body}");
@@ -197,16 +197,16 @@ async fn editions_overlapping_schedule_is_refused_and_edition_unchanged() {
         assert!(audit_entries(&app, "edition.schedule").await.is_empty());
 
         // a valid change of future instants is saved and audit-logged
-        let mut s = edition_view(&e).schedule;
+        let mut s = e.view().schedule;
         s.review.closes += Duration::days(1);
         let (status, body) = post(&app, &c, "admin_set_schedule", &schedule_fields(e.year, &s, &[])).await;
         assert_eq!(status, 200, "{body}");
-        assert_eq!(edition_view(&reload(&app, e.year).await).schedule, s);
+        assert_eq!((reload(&app, e.year).await).view().schedule, s);
         let log = audit_entries(&app, "edition.schedule").await;
         assert_eq!(log.len(), 1);
         let before: Schedule = serde_json::from_str(log[0].before.as_deref().unwrap()).unwrap();
         let after: Schedule = serde_json::from_str(log[0].after.as_deref().unwrap()).unwrap();
-        assert_eq!((before, after), (edition_view(&e).schedule, s));
+        assert_eq!((before, after), (e.view().schedule, s));
     })
     .await;
 }
@@ -218,7 +218,7 @@ async fn editions_guards_refuse_and_leave_edition_unchanged() {
         let c = admin(&app).await;
 
         // a passed deadline does not move without an explicit reopen
-        let mut s = edition_view(&e).schedule;
+        let mut s = e.view().schedule;
         s.submission.closes -= Duration::hours(1);
         let (status, body) = post(&app, &c, "admin_set_schedule", &schedule_fields(e.year, &s, &[])).await;
         assert_eq!(status, 409, "{body}");
@@ -284,22 +284,19 @@ async fn editions_reopen_with_reason_works_and_is_audit_logged() {
         let e = demo_edition(&app).await;
         let planned = e.voting_closes;
         // the vote closed a minute ago
-        edition::Entity::update_many()
-            .col_expr(edition::Column::VotingCloses, Expr::value(Utc::now() - Duration::minutes(1)))
-            .filter(edition::Column::Id.eq(e.id))
-            .exec(&app.db)
-            .await
-            .unwrap();
+        app.move_past(&e, Milestone::Closes(PhaseKind::Voting), Duration::minutes(1));
         let closed = reload(&app, e.year).await;
+        // reopened until five hours after the planned close (before the review opens)
+        let extended = planned + Duration::hours(5);
         let c = admin(&app).await;
         // the editor's form, sent back untouched, moves nothing (it shows minutes only)
-        let (status, body) = post(&app, &c, "admin_set_schedule", &schedule_fields(e.year, &edition_view(&closed).schedule, &[])).await;
+        let (status, body) = post(&app, &c, "admin_set_schedule", &schedule_fields(e.year, &closed.view().schedule, &[])).await;
         assert_eq!(status, 200, "{body}");
         assert_eq!(reload(&app, e.year).await, closed);
         assert!(audit_entries(&app, "edition.schedule").await.is_empty(), "no change, no entry");
 
-        let mut s = edition_view(&closed).schedule;
-        s.voting.closes = planned;
+        let mut s = closed.view().schedule;
+        s.voting.closes = extended;
 
         let (status, body) = post(&app, &c, "admin_set_schedule", &schedule_fields(e.year, &s, &[])).await;
         assert_eq!(status, 409, "{body}");
@@ -310,8 +307,8 @@ async fn editions_reopen_with_reason_works_and_is_audit_logged() {
         let (status, body) =
             post(&app, &c, "admin_set_schedule", &schedule_fields(e.year, &s, &[("reopen", "true"), ("reason", reason)])).await;
         assert_eq!(status, 200, "{body}");
-        assert_eq!(reload(&app, e.year).await.voting_closes, planned);
-        assert_eq!(body["schedule"]["voting"]["closes"], serde_json::to_value(planned).unwrap());
+        assert_eq!(reload(&app, e.year).await.voting_closes, extended);
+        assert_eq!(body["schedule"]["voting"]["closes"], serde_json::to_value(extended).unwrap());
 
         let log = audit_entries(&app, "edition.reopen").await;
         assert_eq!(log.len(), 1, "one reopen entry");
@@ -319,7 +316,7 @@ async fn editions_reopen_with_reason_works_and_is_audit_logged() {
         assert_eq!(log[0].actor_account_id, Some(admin_id));
         assert_eq!(log[0].subject, format!("edition:{}", e.year));
         let before: Schedule = serde_json::from_str(log[0].before.as_deref().unwrap()).unwrap();
-        assert_eq!(before, edition_view(&closed).schedule);
+        assert_eq!(before, closed.view().schedule);
         let after: serde_json::Value = serde_json::from_str(log[0].after.as_deref().unwrap()).unwrap();
         assert_eq!(after["reason"], reason);
         assert_eq!(after["reopened"], serde_json::json!(["voting_closes"]));
@@ -357,7 +354,7 @@ async fn editions_clone_is_valid_one_year_later_with_rules_copied() {
         assert_eq!(status, 200, "{body}");
         assert_eq!(body["year"], e.year + 1);
         let copy = reload(&app, e.year + 1).await;
-        let (sv, cv) = (edition_view(&src), edition_view(&copy));
+        let (sv, cv) = (src.view(), copy.view());
         assert_eq!(cv.schedule.validate(), Ok(()));
         assert_eq!(cv.schedule, sv.schedule.shifted_years(1));
         assert_eq!(wsis::time::geneva_local(copy.voting_closes)[4..], wsis::time::geneva_local(src.voting_closes)[4..], "same Geneva wall-clock time");
@@ -378,8 +375,8 @@ async fn editions_clone_is_valid_one_year_later_with_rules_copied() {
         let (status, body) = app.call(&c, "admin_create_edition", &[("year", "2090"), ("title", "WSIS Prizes 2090")]).await;
         assert_eq!(status, 200, "{body}");
         let blank = reload(&app, 2090).await;
-        assert_eq!(edition_view(&blank).schedule.validate(), Ok(()));
-        assert_eq!(edition_view(&blank).rules, wsis::edition::EditionRules::default());
+        assert_eq!(blank.view().schedule.validate(), Ok(()));
+        assert_eq!(blank.view().rules, wsis::edition::EditionRules::default());
         let (status, _) = app.call(&c, "admin_create_edition", &[("year", "2090"), ("title", "Again")]).await;
         assert_eq!(status, 409);
         let (status, body) = app.call(&c, "admin_create_edition", &[("year", "twenty"), ("title", "")]).await;
@@ -460,7 +457,7 @@ async fn editions_forms_work_without_javascript() {
             c.post(app.url(&format!("/api/{endpoint}"))).header(ACCEPT, "text/html").header(REFERER, page.clone()).form(&fields).send()
         };
 
-        let mut s = edition_view(&e).schedule;
+        let mut s = e.view().schedule;
         s.review.opens = s.voting.closes - Duration::days(1);
         let r = form_post("admin_set_schedule", schedule_fields(e.year, &s, &[])).await.unwrap();
         assert!(r.status().is_redirection(), "{}", r.status());
@@ -529,7 +526,7 @@ async fn editions_every_page_shows_the_phase_and_the_next_deadline() {
         assert!(!line[..line.find("</section>").unwrap()].contains("Public voting — open"), "translated");
 
         // moving the deadline shows at once on the node that made the change
-        let mut s = edition_view(&e).schedule;
+        let mut s = e.view().schedule;
         s.voting.closes -= Duration::hours(1);
         let (status, body) = post(&app, &c, "admin_set_schedule", &schedule_fields(e.year, &s, &[])).await;
         assert_eq!(status, 200, "{body}");

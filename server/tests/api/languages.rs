@@ -138,7 +138,7 @@ async fn refusals_come_in_the_chosen_language() {
         // field messages too, with the label translated
         let r = anon
             .post(app.url("/api/sign_up?lang=ru"))
-            .form(&[("email", "new@wsis.example"), ("password", "a-long-enough-password"), ("display_name", ""), ("country", "CH")])
+            .form(&[("input[email]", "new@wsis.example"), ("input[password]", "a-long-enough-password"), ("input[display_name]", ""), ("input[country]", "CH")])
             .send()
             .await
             .unwrap();
@@ -161,12 +161,12 @@ async fn e_mails_follow_the_account_language() {
         let r = c
             .post(app.url("/api/sign_up?lang=fr"))
             .form(&[
-                ("email", "marie@example.org"),
-                ("password", "une-phrase-de-passe-longue"),
-                ("display_name", "Marie"),
-                ("country", "France"),
-                ("pow_challenge", &challenge),
-                ("pow_nonce", &nonce),
+                ("input[email]", "marie@example.org"),
+                ("input[password]", "une-phrase-de-passe-longue"),
+                ("input[display_name]", "Marie"),
+                ("input[country]", "France"),
+                ("pow[challenge]", &challenge),
+                ("pow[nonce]", &nonce),
             ])
             .send()
             .await

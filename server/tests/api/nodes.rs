@@ -1,9 +1,9 @@
 use std::collections::HashMap;
 
-use chrono::{Duration, Utc};
-use sea_orm::sea_query::Expr;
+use wsis::phase::{Milestone, PhaseKind};
+use chrono::Duration;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
-use wsis::db::entity::{edition, vote};
+use wsis::db::entity::vote;
 
 use crate::helpers::{second_node, spawn_app, VOTER_PASSWORD};
 
@@ -50,7 +50,7 @@ async fn two_nodes_on_one_postgres_keep_one_vote_per_account() {
     }
     let stored = vote::Entity::find().filter(vote::Column::CategoryId.eq(1)).count(&a.db).await.unwrap();
     assert_eq!(stored, accepted);
-    let e = wsis::db::catalog::current_edition(&a.db).await.unwrap().unwrap();
+    let e = wsis::db::entity::edition::Model::current(&a.db).await.unwrap().unwrap();
     let counters: HashMap<i32, i64> = wsis::db::voting::counters(&a.db, e.id).await.unwrap();
     let recount = wsis::db::voting::recount(&a.db, e.id).await.unwrap();
     for (n, c) in &recount {
@@ -59,12 +59,7 @@ async fn two_nodes_on_one_postgres_keep_one_vote_per_account() {
     assert_eq!(recount.values().sum::<i64>() as u64, stored);
 
     // voting closes: both nodes refuse at once
-    edition::Entity::update_many()
-        .col_expr(edition::Column::VotingCloses, Expr::value(Utc::now() - Duration::seconds(1)))
-        .filter(edition::Column::Id.eq(e.id))
-        .exec(&a.db)
-        .await
-        .unwrap();
+    a.move_past(&e, Milestone::Closes(PhaseKind::Voting), Duration::seconds(1));
     let late = a.voter("node-late@example.org").await;
     let c = a.sign_in(&late.email, VOTER_PASSWORD).await;
     assert_eq!(b.call(&c, "cast_vote", &[("nominee", &x)]).await.0, 403);

@@ -1,3 +1,4 @@
+use wsis::phase::{Milestone, PhaseKind};
 use chrono::{Duration, Utc};
 use reqwest::header::{ACCEPT, LOCATION, REFERER};
 use sea_orm::sea_query::Expr;
@@ -14,22 +15,22 @@ fn words(n: usize) -> String {
 /// A complete form for a project.
 pub(crate) fn project(title: &str, organisation: &str, category: &str) -> Vec<(String, String)> {
     [
-        ("category", category.to_string()),
-        ("title", title.to_string()),
-        ("short_description", words(170)),
-        ("action_line_linkage", "Implements the Action Line.".into()),
-        ("sdgs[]", "4".into()),
-        ("sdgs[]", "10,17".into()),
-        ("impact_qualitative", "Confidence and skills.".into()),
-        ("impact_quantitative", "12,000 people reached.".into()),
-        ("partnerships", "Schools and the ministry.".into()),
-        ("challenges", "Connectivity in remote areas.".into()),
-        ("organisation", organisation.to_string()),
-        ("stakeholder_type", "civil-society".into()),
-        ("country", "Kenya".into()),
-        ("region", "africa".into()),
-        ("website", "https://example.org/project".into()),
-        ("contact", "team@example.org".into()),
+        ("input[category]", category.to_string()),
+        ("input[title]", title.to_string()),
+        ("input[short_description]", words(170)),
+        ("input[action_line_linkage]", "Implements the Action Line.".into()),
+        ("input[sdgs][]", "4".into()),
+        ("input[sdgs][]", "10,17".into()),
+        ("input[impact_qualitative]", "Confidence and skills.".into()),
+        ("input[impact_quantitative]", "12,000 people reached.".into()),
+        ("input[partnerships]", "Schools and the ministry.".into()),
+        ("input[challenges]", "Connectivity in remote areas.".into()),
+        ("input[organisation]", organisation.to_string()),
+        ("input[stakeholder_type]", "civil-society".into()),
+        ("input[country]", "Kenya".into()),
+        ("input[region]", "africa".into()),
+        ("input[website]", "https://example.org/project".into()),
+        ("input[contact]", "team@example.org".into()),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))
@@ -55,15 +56,7 @@ async fn open_edition(app: &TestApp) -> edition::Model {
 
 /// Submission closed an hour ago; screening open; voting still ahead.
 async fn move_to_screening(app: &TestApp, e: &edition::Model) {
-    let now = Utc::now();
-    edition::Entity::update_many()
-        .col_expr(edition::Column::SubmissionOpens, Expr::value(now - Duration::days(30)))
-        .col_expr(edition::Column::SubmissionCloses, Expr::value(now - Duration::hours(1)))
-        .col_expr(edition::Column::ScreeningOpens, Expr::value(now - Duration::hours(1)))
-        .filter(edition::Column::Id.eq(e.id))
-        .exec(&app.db)
-        .await
-        .unwrap();
+    app.move_to(e, PhaseKind::Screening);
 }
 
 async fn submit(app: &TestApp, c: &reqwest::Client, title: &str, org: &str, cat: &str) -> String {
@@ -86,7 +79,7 @@ async fn nominations_draft_submit_screen_release_flow() {
         let c = app.sign_in("submitter@wsis.example", DEMO_PASSWORD).await;
 
         // a draft with partial content
-        let (status, d) = app.call(&c, "save_draft", &[("category", "c4"), ("title", "Rural Coding Clubs")]).await;
+        let (status, d) = app.call(&c, "save_draft", &[("input[category]", "c4"), ("input[title]", "Rural Coding Clubs")]).await;
         assert_eq!(status, 200, "{d}");
         assert_eq!(d["status"], "Draft");
         assert_eq!(d["editable"], true);
@@ -94,7 +87,7 @@ async fn nominations_draft_submit_screen_release_flow() {
         let id = d["id"].as_str().unwrap().to_string();
 
         // submitting it incomplete names every failing field
-        let (status, body) = app.call(&c, "submit_nomination", &[("id", &id), ("category", "c4"), ("title", "Rural Coding Clubs"), ("short_description", &words(120))]).await;
+        let (status, body) = app.call(&c, "submit_nomination", &[("id", &id), ("input[category]", "c4"), ("input[title]", "Rural Coding Clubs"), ("input[short_description]", &words(120))]).await;
         assert_eq!(status, 400, "{body}");
         let names = field_names(&body);
         for f in ["short_description", "sdgs", "organisation", "region", "website", "contact"] {
@@ -111,7 +104,7 @@ async fn nominations_draft_submit_screen_release_flow() {
         assert_eq!(status, 200, "{v}");
         assert_eq!(v["status"], "Submitted");
         assert_eq!(v["input"]["sdgs"], serde_json::json!(["4", "10", "17"]));
-        let (status, _) = app.call(&c, "save_draft", &[("id", &id), ("category", "c4"), ("title", "Changed")]).await;
+        let (status, _) = app.call(&c, "save_draft", &[("id", &id), ("input[category]", "c4"), ("input[title]", "Changed")]).await;
         assert_eq!(status, 409, "submitted projects no longer change");
 
         let (_, mine) = app.call(&c, "my_submissions", &[]).await;
@@ -120,7 +113,7 @@ async fn nominations_draft_submit_screen_release_flow() {
 
         // screening: not before submission closes
         let admin = app.sign_in("admin@wsis.example", DEMO_PASSWORD).await;
-        let (status, body) = app.call(&admin, "admin_screen", &[("id", &id), ("decision", "nominee")]).await;
+        let (status, body) = app.call(&admin, "admin_screen", &[("id", &id), ("input[decision]", "nominee")]).await;
         assert_eq!(status, 403, "{body}");
         move_to_screening(&app, &e).await;
         let year = e.year.to_string();
@@ -132,10 +125,10 @@ async fn nominations_draft_submit_screen_release_flow() {
         assert_eq!((c4["submitted"].as_u64(), c4["undecided"].as_u64()), (Some(1), Some(1)));
         assert_eq!(c4["items"][0]["submission"]["input"]["title"], "Rural Coding Clubs");
 
-        let (status, body) = app.call(&admin, "admin_screen", &[("id", &id), ("decision", "rejected")]).await;
+        let (status, body) = app.call(&admin, "admin_screen", &[("id", &id), ("input[decision]", "rejected")]).await;
         assert_eq!(status, 400, "a rejection needs a reason: {body}");
         assert_eq!(field_names(&body), vec!["reason"]);
-        let (status, body) = app.call(&admin, "admin_screen", &[("id", &id), ("decision", "nominee")]).await;
+        let (status, body) = app.call(&admin, "admin_screen", &[("id", &id), ("input[decision]", "nominee")]).await;
         assert_eq!(status, 200, "{body}");
         let (_, q) = app.call(&admin, "admin_screening_queue", &[("year", &year)]).await;
         assert_eq!(q["categories"][3]["pending"], 1);
@@ -163,7 +156,7 @@ async fn nominations_draft_submit_screen_release_flow() {
         assert_eq!((q["categories"][3]["accepted"].as_u64(), q["categories"][3]["pending"].as_u64()), (Some(1), Some(0)));
         let (status, _) = app.call(&admin, "admin_release_decisions", &[("year", &year)]).await;
         assert_eq!(status, 400, "nothing left to release");
-        let (status, _) = app.call(&admin, "admin_screen", &[("id", &id), ("decision", "rejected"), ("reason", "category")]).await;
+        let (status, _) = app.call(&admin, "admin_screen", &[("id", &id), ("input[decision]", "rejected"), ("input[reason]", "category")]).await;
         assert_eq!(status, 409, "a released decision is corrected, not staged");
     })
     .await;
@@ -178,7 +171,7 @@ async fn nominations_correction_is_audit_logged_and_mailed() {
         move_to_screening(&app, &e).await;
         let admin = app.sign_in("admin@wsis.example", DEMO_PASSWORD).await;
         let (status, body) = app
-            .call(&admin, "admin_screen", &[("id", &id), ("decision", "rejected"), ("reason", "category"), ("reason_text", "Better suited to C7 e-science.")])
+            .call(&admin, "admin_screen", &[("id", &id), ("input[decision]", "rejected"), ("input[reason]", "category"), ("input[reason_text]", "Better suited to C7 e-science.")])
             .await;
         assert_eq!(status, 200, "{body}");
         assert_eq!(my_status(&app, &c, &id).await["status"], "Submitted");
@@ -189,9 +182,9 @@ async fn nominations_correction_is_audit_logged_and_mailed() {
         let (_, html) = app.get(&c, "/submissions").await;
         assert!(html.contains("Better suited to C7 e-science."), "the reason is on My submissions");
 
-        let (status, body) = app.call(&c, "admin_correct_decision", &[("id", &id), ("decision", "nominee")]).await;
+        let (status, body) = app.call(&c, "admin_correct_decision", &[("id", &id), ("input[decision]", "nominee")]).await;
         assert_eq!(status, 403, "{body}");
-        let (status, body) = app.call(&admin, "admin_correct_decision", &[("id", &id), ("decision", "nominee")]).await;
+        let (status, body) = app.call(&admin, "admin_correct_decision", &[("id", &id), ("input[decision]", "nominee")]).await;
         assert_eq!(status, 200, "{body}");
         assert_eq!(my_status(&app, &c, &id).await["status"], "Nominee");
         let log = audit_log::Entity::find().filter(audit_log::Column::Action.eq("screening.correct")).all(&app.db).await.unwrap();
@@ -211,19 +204,14 @@ async fn nominations_refused_outside_the_submission_phase() {
     each_backend(|app| async move {
         let e = open_edition(&app).await;
         let c = app.sign_in("submitter@wsis.example", DEMO_PASSWORD).await;
-        let (status, d) = app.call(&c, "save_draft", &[("category", "c1"), ("title", "Late Project")]).await;
+        let (status, d) = app.call(&c, "save_draft", &[("input[category]", "c1"), ("input[title]", "Late Project")]).await;
         assert_eq!(status, 200, "{d}");
         let id = d["id"].as_str().unwrap().to_string();
         let (_, html) = app.get(&c, "/submit").await;
         assert!(html.contains("data-testid=\"submission-form\"") && html.contains("data-testid=\"word-count\""), "{html}");
 
         // the deadline passes
-        edition::Entity::update_many()
-            .col_expr(edition::Column::SubmissionCloses, Expr::value(Utc::now() - Duration::minutes(1)))
-            .filter(edition::Column::Id.eq(e.id))
-            .exec(&app.db)
-            .await
-            .unwrap();
+        app.move_past(&e, Milestone::Closes(PhaseKind::Submission), Duration::minutes(1));
         let mut form = project("Late Project", "Late Org", "c1");
         form.push(("id".into(), id.clone()));
         let (status, body) = call(&app, &c, "submit_nomination", &form).await;
@@ -299,14 +287,14 @@ async fn nominations_screening_needs_the_admin_role() {
         let id = submit(&app, &c, "Guarded Project", "Guard Org", "c2").await;
         move_to_screening(&app, &e).await;
         let anon = app.client();
-        assert_eq!(app.call(&anon, "save_draft", &[("category", "c1")]).await.0, 401);
-        assert_eq!(app.call(&anon, "admin_screen", &[("id", &id), ("decision", "nominee")]).await.0, 401);
+        assert_eq!(app.call(&anon, "save_draft", &[("input[category]", "c1")]).await.0, 401);
+        assert_eq!(app.call(&anon, "admin_screen", &[("id", &id), ("input[decision]", "nominee")]).await.0, 401);
         let expert = app.sign_in("expert@wsis.example", DEMO_PASSWORD).await;
         for (endpoint, form) in [
             ("admin_screening_queue", vec![]),
-            ("admin_screen", vec![("id", id.as_str()), ("decision", "nominee")]),
+            ("admin_screen", vec![("id", id.as_str()), ("input[decision]", "nominee")]),
             ("admin_release_decisions", vec![]),
-            ("admin_correct_decision", vec![("id", id.as_str()), ("decision", "nominee")]),
+            ("admin_correct_decision", vec![("id", id.as_str()), ("input[decision]", "nominee")]),
         ] {
             for client in [&c, &expert] {
                 let (status, body) = app.call(client, endpoint, &form).await;
@@ -318,7 +306,7 @@ async fn nominations_screening_needs_the_admin_role() {
         let (_, html) = app.get(&c, "/admin/screening").await;
         assert!(!html.contains("data-testid=\"screening-queue\""));
         let row = nomination::Entity::find().filter(nomination::Column::Title.eq("Guarded Project")).one(&app.db).await.unwrap().unwrap();
-        assert!(row.pending_decision.is_none() && row.status == "submitted");
+        assert!(row.pending_decision.is_none() && row.status == wsis::nomination::NominationStatus::Submitted);
     })
     .await;
 }
@@ -347,14 +335,14 @@ async fn nominations_forms_work_without_javascript() {
         assert!(html.contains("data-testid=\"flash\""), "the notice is shown on the page it was left for");
         assert!(html.contains("Plain Form Project") && html.contains("170"), "the draft and its word count are shown");
         let row = nomination::Entity::find().filter(nomination::Column::Title.eq("Plain Form Project")).one(&app.db).await.unwrap().unwrap();
-        assert_eq!(row.sdgs, "4,10,17");
+        assert_eq!(row.sdgs.to_string(), "4,10,17");
 
         // a refused submission goes back to the form with the reasons
         let r = c
             .post(app.url("/api/submit_nomination"))
             .header(ACCEPT, "text/html")
             .header(REFERER, app.url("/submit"))
-            .form(&[("category", "c9"), ("title", "Half")])
+            .form(&[("input[category]", "c9"), ("input[title]", "Half")])
             .send()
             .await
             .unwrap();

@@ -12,7 +12,7 @@ use crate::helpers::{each_backend, TestApp, DEMO_PASSWORD};
 /// The demo edition in review with a winner staged in every category.
 async fn decided(app: &TestApp) -> edition::Model {
     wsis::db::seed::bring_to_review(&app.services, Utc::now()).await.unwrap();
-    let e = wsis::db::catalog::current_edition(&app.db).await.unwrap().unwrap();
+    let e = wsis::db::entity::edition::Model::current(&app.db).await.unwrap().unwrap();
     let admin = app.sign_in("admin@wsis.example", DEMO_PASSWORD).await;
     let (_, v) = app.call(&admin, "admin_review", &[]).await;
     for c in v["categories"].as_array().unwrap() {
@@ -224,6 +224,124 @@ async fn exports_equal_the_database_and_the_digest_verifies() {
         assert_eq!(status, 200, "{body}");
         // before the release it is recorded, not yet "counted"
         assert_eq!(body["Recorded"]["category_code"], ledger[0].category.as_str(), "{body}");
+    })
+    .await;
+}
+
+/// Whether a results document carries vote counts: the server function's and the API's
+/// categories, or the export's rows.
+fn carries_counts(v: &serde_json::Value) -> bool {
+    if let Some(rows) = v.as_array() {
+        return rows.iter().any(|r| !r["valid_votes"].is_null());
+    }
+    v["categories"].as_array().is_some_and(|cats| {
+        cats.iter().any(|c| {
+            c["champions"].as_array().is_some_and(|l| l.iter().any(|x| !x["valid_votes"].is_null()))
+                || c["votes"].as_array().is_some_and(|votes| !votes.is_empty())
+        })
+    })
+}
+
+/// Every surface that shows results, asked for each viewer, answers exactly what the one
+/// gate (`wsis::db::results::access`) allows that viewer of the edition as it stands.
+async fn surfaces_follow_the_gate(app: &TestApp, viewers: &[(wsis::results::Viewer, &reqwest::Client, Option<&str>)], state: &str) {
+    let e = edition::Model::current(&app.db).await.unwrap().unwrap();
+    let y = e.year.to_string();
+    for (viewer, c, email) in viewers {
+        let gate = wsis::db::results::access(&e, *viewer);
+        let at = format!("[{}] {state}, {viewer:?}", app.backend);
+
+        // server functions
+        let (status, body) = app.call(c, "results", &[("year", &y)]).await;
+        assert_eq!(status == 200, gate.results, "{at}: fn results {body}");
+        if gate.results {
+            assert_eq!(carries_counts(&body), gate.counts, "{at}: fn results counts");
+        }
+        let (status, body) = app.call(c, "tally", &[]).await;
+        assert_eq!(status == 200, gate.live_tally, "{at}: fn tally {body}");
+
+        // pages
+        for page in [format!("/results/{y}"), format!("/results/{y}/stories"), format!("/results/{y}/certificates")] {
+            let (status, html) = app.get(c, &page).await;
+            assert_eq!(status == 200, gate.results, "{at}: page {page}");
+            if !gate.results {
+                assert!(!html.contains("data-testid=\"story\"") && !html.contains("data-testid=\"certificate\""), "{at}: {page}");
+            }
+        }
+
+        // files
+        for f in ["export.csv", "export.json", "export.xlsx"] {
+            let (status, _, _, bytes) = download(app, c, &format!("/results/{y}/{f}")).await;
+            assert_eq!(status == 200, gate.results, "{at}: file {f}");
+            if gate.results && f == "export.json" {
+                assert_eq!(carries_counts(&serde_json::from_slice(&bytes).unwrap()), gate.counts, "{at}: export.json counts");
+            }
+        }
+        for f in ["ledger.json", "digest.json"] {
+            assert_eq!(download(app, c, &format!("/results/{y}/{f}")).await.0 == 200, gate.counts, "{at}: file {f}");
+        }
+
+        // the public API
+        let r = c.get(app.url(&format!("/api/v1/editions/{y}/results"))).send().await.unwrap();
+        assert_eq!(r.status() == 200, gate.results, "{at}: /api/v1 results");
+        if gate.results {
+            assert_eq!(carries_counts(&r.json().await.unwrap()), gate.counts, "{at}: /api/v1 counts");
+        }
+
+        // the command line, as this viewer's account
+        let out = std::env::temp_dir().join(format!("wsis-gate-{}.json", uuid::Uuid::new_v4()));
+        let mut args = vec!["export", "--edition", &y, "--format", "json", "--out", out.to_str().unwrap()];
+        if let Some(email) = email {
+            args.extend(["--as", email]);
+        }
+        let o = cli(app, &args);
+        assert_eq!(o.status.success(), gate.results, "{at}: command line {}", String::from_utf8_lossy(&o.stderr));
+        if gate.results {
+            assert_eq!(carries_counts(&serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap()), gate.counts, "{at}: command-line counts");
+        }
+        let _ = std::fs::remove_file(&out);
+        let o = cli(app, &["export", "--edition", &y, "--format", "ledger", "--out", out.to_str().unwrap()].iter().copied().chain(email.iter().flat_map(|m| ["--as", m])).collect::<Vec<_>>());
+        assert_eq!(o.status.success(), gate.counts, "{at}: command-line ledger");
+        let _ = std::fs::remove_file(&out);
+    }
+}
+
+/// The embargo and the vote-count setting decide every surface through one gate: before
+/// and after the release, with and without published counts, for each kind of viewer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_results_surface_asks_the_one_gate() {
+    use wsis::results::Viewer;
+    each_backend(|app| async move {
+        let e = decided(&app).await;
+        let public = app.client();
+        let voter = app.sign_in("voter@wsis.example", DEMO_PASSWORD).await;
+        let announcer = app.sign_in("announcer@wsis.example", DEMO_PASSWORD).await;
+        let admin = app.sign_in("admin@wsis.example", DEMO_PASSWORD).await;
+        let viewers = [
+            (Viewer::Public, &public, None),
+            (Viewer::Public, &voter, Some("voter@wsis.example")),
+            (Viewer::Announcer, &announcer, Some("announcer@wsis.example")),
+            (Viewer::Admin, &admin, Some("admin@wsis.example")),
+        ];
+        let publish = |on: bool| {
+            let db = app.db.clone();
+            async move {
+                edition::Entity::update_many()
+                    .col_expr(edition::Column::PublishVoteCounts, sea_orm::sea_query::Expr::value(on))
+                    .filter(edition::Column::Id.eq(e.id))
+                    .exec(&db)
+                    .await
+                    .unwrap();
+            }
+        };
+        surfaces_follow_the_gate(&app, &viewers, "champions computed, counts to be published").await;
+        publish(false).await;
+        surfaces_follow_the_gate(&app, &viewers, "champions computed, counts kept").await;
+        let (status, body) = app.call(&admin, "admin_release_results", &[("year", &e.year.to_string()), ("confirm", "true")]).await;
+        assert_eq!(status, 200, "{body}");
+        surfaces_follow_the_gate(&app, &viewers, "released, counts kept").await;
+        publish(true).await;
+        surfaces_follow_the_gate(&app, &viewers, "released, counts published").await;
     })
     .await;
 }

@@ -1,3 +1,4 @@
+use wsis::phase::{Milestone, PhaseKind};
 use chrono::{Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
@@ -9,7 +10,7 @@ use crate::helpers::{each_backend, TestApp, DEMO_PASSWORD, VOTER_PASSWORD};
 /// The demo edition in its review phase (votes, champions, expert group, expert2's scores).
 async fn in_review(app: &TestApp) -> edition::Model {
     wsis::db::seed::bring_to_review(&app.services, Utc::now()).await.unwrap();
-    wsis::db::catalog::current_edition(&app.db).await.unwrap().unwrap()
+    wsis::db::entity::edition::Model::current(&app.db).await.unwrap().unwrap()
 }
 
 /// The included champions of a category, by category position.
@@ -66,9 +67,7 @@ async fn experts_score_only_their_champions_in_the_review_phase() {
 
         // an expert of another category cannot read or score C1's champions
         let other = app.voter("other-expert@example.org").await;
-        let mut am: wsis::db::entity::account::ActiveModel = other.into();
-        am.roles = Set("expert".into());
-        am.update(&app.db).await.unwrap();
+        wsis::db::entity::account_role::ActiveModel { account_id: Set(other.id), role: Set(wsis::account::Role::Expert) }.insert(&app.db).await.unwrap();
         let (status, body) = app.call(&admin, "admin_assign_expert", &[("category", "c2"), ("email", "other-expert@example.org")]).await;
         assert_eq!(status, 200, "{body}");
         let other = app.sign_in("other-expert@example.org", VOTER_PASSWORD).await;
@@ -134,21 +133,15 @@ async fn experts_score_only_their_champions_in_the_review_phase() {
         let third = c1[2].uuid.to_string();
         let mut form = full_scores("5");
         form.push(("nominee".into(), third.clone()));
-        for (opens, closes) in [(Utc::now() + Duration::hours(1), Utc::now() + Duration::days(2)), (Utc::now() - Duration::days(2), Utc::now() - Duration::minutes(1))] {
-            edition::Entity::update_many()
-                .col_expr(edition::Column::ReviewOpens, Expr::value(opens))
-                .col_expr(edition::Column::ReviewCloses, Expr::value(closes))
-                .filter(edition::Column::Id.eq(e.id))
-                .exec(&app.db)
-                .await
-                .unwrap();
+        for (milestone, by) in [(Milestone::Opens(PhaseKind::Review), -Duration::hours(1)), (Milestone::Closes(PhaseKind::Review), Duration::minutes(1))] {
+            app.move_past(&e, milestone, by);
             let (status, body) = call_owned(&app, &expert, "expert_save_review", &form).await;
             assert_eq!(status, 403, "{body}");
             assert!(body.to_string().contains("review"), "{body}");
         }
         let entries = audit_log::Entity::find().filter(audit_log::Column::Action.starts_with("review.")).all(&app.db).await.unwrap();
-        assert!(entries.iter().any(|a| a.action == "review.submit"));
-        assert!(entries.iter().any(|a| a.action == "review.conflict"));
+        assert!(entries.iter().any(|a| a.action == wsis::audit::AuditAction::ReviewSubmit));
+        assert!(entries.iter().any(|a| a.action == wsis::audit::AuditAction::ReviewConflict));
     })
     .await;
 }
@@ -171,17 +164,17 @@ async fn the_rubric_is_edited_until_the_first_score() {
         assert_eq!(body["rubric"]["normalise"], true);
         assert_eq!(body["rubric_locked"], false);
         // the current edition has saved scores: locked, and unchanged
-        let before = wsis::db::catalog::current_edition(&app.db).await.unwrap().unwrap().rubric;
+        let before = wsis::db::entity::edition::Model::current(&app.db).await.unwrap().unwrap().rubric;
         let (status, body) = app.call(&admin, "admin_set_rubric", &[("criteria", "Only one")]).await;
         assert_eq!(status, 409, "{body}");
-        assert_eq!(wsis::db::catalog::current_edition(&app.db).await.unwrap().unwrap().rubric, before);
+        assert_eq!(wsis::db::entity::edition::Model::current(&app.db).await.unwrap().unwrap().rubric, before);
         // nor can the champions be recomputed under the experts' feet
         assert_eq!(app.call(&admin, "admin_compute_champions", &[]).await.0, 409);
         // cloning the edition copies its rubric
         let (status, body) = app.call(&admin, "admin_clone_edition", &[("source", &next)]).await;
         assert_eq!(status, 200, "{body}");
-        let cloned = wsis::db::catalog::edition_by_year(&app.db, e.year + 2).await.unwrap().unwrap();
-        let next_e = wsis::db::catalog::edition_by_year(&app.db, e.year + 1).await.unwrap().unwrap();
+        let cloned = wsis::db::entity::edition::Model::by_year(&app.db, e.year + 2).await.unwrap();
+        let next_e = wsis::db::entity::edition::Model::by_year(&app.db, e.year + 1).await.unwrap();
         assert_eq!(cloned.rubric, next_e.rubric);
         assert!(cloned.rubric.is_some());
     })

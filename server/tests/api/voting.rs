@@ -1,3 +1,4 @@
+use wsis::phase::{Milestone, PhaseKind};
 use chrono::{Duration, Utc};
 use rand::{Rng, SeedableRng};
 use sea_orm::sea_query::Expr;
@@ -65,11 +66,8 @@ async fn refusals_store_nothing() {
         assert!(body.to_string().contains("already voted"), "{body}");
 
         // voting closed: the edition's deadline passed
-        edition::Entity::update_many()
-            .col_expr(edition::Column::VotingCloses, Expr::value(Utc::now() - Duration::minutes(1)))
-            .exec(&app.db)
-            .await
-            .unwrap();
+        let e = edition::Model::current(&app.db).await.unwrap().expect("a current edition");
+        app.move_past(&e, Milestone::Closes(PhaseKind::Voting), Duration::minutes(1));
         let (status, body) = app.call(&c, "cast_vote", &[("nominee", &app.nominees_in(3).await[0].uuid.to_string())]).await;
         assert_eq!(status, 403, "{body}");
         assert!(body.to_string().contains("Voting closed"), "{body}");
@@ -104,7 +102,7 @@ async fn concurrent_votes_of_one_account_store_exactly_one() {
         }
         assert_eq!((ok, already), (1, 199), "[{}]", app.backend);
         assert_eq!(vote::Entity::find().filter(vote::Column::CategoryId.eq(7)).count(&app.db).await.unwrap(), 1);
-        let e = wsis::db::catalog::current_edition(&app.db).await.unwrap().unwrap();
+        let e = wsis::db::entity::edition::Model::current(&app.db).await.unwrap().unwrap();
         assert_eq!(wsis::db::voting::counters(&app.db, e.id).await.unwrap().values().sum::<i64>(), 1);
     })
     .await;
@@ -113,7 +111,7 @@ async fn concurrent_votes_of_one_account_store_exactly_one() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn counters_equal_recount_after_random_votes_invalidations_and_restores() {
     each_backend(|app| async move {
-        let e = wsis::db::catalog::current_edition(&app.db).await.unwrap().unwrap();
+        let e = wsis::db::entity::edition::Model::current(&app.db).await.unwrap().unwrap();
         let admin = wsis::db::auth::find_by_email(&app.db, "admin@wsis.example").await.unwrap().unwrap();
         let mut rng = rand::rngs::StdRng::seed_from_u64(42);
         let mut voters = Vec::new();
@@ -212,7 +210,7 @@ async fn refuses_non_nominees_other_editions_and_votes_before_opening() {
         // a rejected project is not on the ballot
         let n = app.nominees_in(6).await[0].clone();
         let mut am: nomination::ActiveModel = n.clone().into();
-        am.status = Set("rejected".into());
+        am.status = Set(wsis::nomination::NominationStatus::Rejected);
         am.update(&app.db).await.unwrap();
         let (status, body) = app.call(&c, "cast_vote", &[("nominee", &n.uuid.to_string())]).await;
         assert_eq!(status, 400, "{body}");
@@ -233,12 +231,8 @@ async fn refuses_non_nominees_other_editions_and_votes_before_opening() {
         assert!(body.to_string().contains("2019 edition"), "{body}");
 
         // voting that has not opened yet
-        edition::Entity::update_many()
-            .col_expr(edition::Column::VotingOpens, Expr::value(Utc::now() + Duration::hours(1)))
-            .filter(edition::Column::IsCurrent.eq(true))
-            .exec(&app.db)
-            .await
-            .unwrap();
+        let e = edition::Model::current(&app.db).await.unwrap().expect("a current edition");
+        app.move_past(&e, Milestone::Opens(PhaseKind::Voting), -Duration::hours(1));
         let (status, body) = app.call(&c, "cast_vote", &[("nominee", &app.nominees_in(7).await[0].uuid.to_string())]).await;
         assert_eq!(status, 403, "{body}");
         assert!(body.to_string().contains("not opened yet"), "{body}");
@@ -300,7 +294,7 @@ async fn votes_arriving_together_are_committed_together_and_exactly_once() {
             match t.await.unwrap() {
                 (id, Ok(_)) => *accepted.entry(id).or_insert(0) += 1,
                 (_, Err(wsis::AppError::Conflict(m))) => {
-                    assert_eq!(m, wsis::db::voting::ALREADY_VOTED);
+                    assert_eq!(wsis::AppError::Conflict(m), wsis::AppError::already_voted());
                     already += 1
                 }
                 (_, Err(e)) => panic!("[{}] unexpected refusal: {e}", app.backend),
@@ -310,7 +304,7 @@ async fn votes_arriving_together_are_committed_together_and_exactly_once() {
         assert!(accepted.values().all(|n| *n == 1));
         assert_eq!(already, 80);
         assert_eq!(vote::Entity::find().filter(vote::Column::CategoryId.eq(11)).count(&app.db).await.unwrap(), 80);
-        let e = wsis::db::catalog::current_edition(&app.db).await.unwrap().unwrap();
+        let e = wsis::db::entity::edition::Model::current(&app.db).await.unwrap().unwrap();
         let counters: std::collections::HashMap<i32, i64> =
             wsis::db::voting::counters(&app.db, e.id).await.unwrap().into_iter().filter(|(_, c)| *c != 0).collect();
         let recount = wsis::db::voting::recount(&app.db, e.id).await.unwrap();

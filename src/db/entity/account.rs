@@ -14,7 +14,6 @@ pub struct Model {
     pub display_name: String,
     pub organisation: String,
     pub country: String,
-    pub roles: String,
     pub confirmed_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     /// The language the account last used (its e-mails are written in it).

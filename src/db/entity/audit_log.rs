@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::audit::AuditAction;
+
 /// Who did what, when, with the state before and after (JSON).
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "audit_log")]
@@ -8,7 +10,7 @@ pub struct Model {
     pub id: i32,
     pub at: DateTimeUtc,
     pub actor_account_id: Option<i32>,
-    pub action: String,
+    pub action: AuditAction,
     pub subject: String,
     pub before: Option<String>,
     pub after: Option<String>,

@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::champion::ChampionStatus;
+
 /// A staged champion: the nominee is in its category's top N by valid votes. Rows stay
 /// `pending` until released with the results; a tied nominee left out by an admin keeps
 /// its row with the recorded reason.
@@ -14,7 +16,7 @@ pub struct Model {
     pub valid_votes: i64,
     pub tied_at_cutoff: bool,
     pub excluded_reason: Option<String>,
-    pub status: String,
+    pub status: ChampionStatus,
     pub created_at: DateTimeUtc,
     /// Chosen as a winner by an admin (staged until the results are released).
     pub winner: bool,

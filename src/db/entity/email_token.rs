@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::account::LinkPurpose;
+
 /// One-use links sent by e-mail (confirmation, password reset); only the hash is stored.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "email_token")]
@@ -9,7 +11,7 @@ pub struct Model {
     #[sea_orm(unique)]
     pub token_hash: String,
     pub account_id: i32,
-    pub purpose: String,
+    pub purpose: LinkPurpose,
     pub created_at: DateTimeUtc,
     pub expires_at: DateTimeUtc,
     pub used_at: Option<DateTimeUtc>,

@@ -1,6 +1,7 @@
 //! SeaORM entities: one per table, plain as generated code would be.
 
 pub mod account;
+pub mod account_role;
 pub mod attempt;
 pub mod audit_log;
 pub mod blocked_domain;

@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::nomination::{Choice, Decision, NominationStatus, Region, SdgList, StakeholderType};
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "nomination")]
 pub struct Model {
@@ -14,25 +16,24 @@ pub struct Model {
     pub title: String,
     pub short_description: String,
     pub action_line_linkage: String,
-    /// SDG numbers, comma-separated.
-    pub sdgs: String,
+    pub sdgs: SdgList,
     pub impact_qualitative: String,
     pub impact_quantitative: String,
     pub partnerships: String,
     pub challenges: String,
     pub organisation: String,
-    pub stakeholder_type: String,
+    pub stakeholder_type: Choice<StakeholderType>,
     pub country: String,
-    pub region: String,
+    pub region: Choice<Region>,
     pub website: String,
     pub contact: String,
-    pub status: String,
+    pub status: NominationStatus,
     pub rejection_reason: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub submitted_at: Option<DateTimeUtc>,
-    /// A staged screening decision ("nominee" or "rejected"), seen by admins only until released.
-    pub pending_decision: Option<String>,
+    /// A staged screening decision, seen by admins only until released.
+    pub pending_decision: Option<Decision>,
     pub pending_reason: Option<String>,
     /// When the screening decision was taken.
     pub decided_at: Option<DateTimeUtc>,

@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::review::ReviewStatus;
+
 /// An expert's raw scores for one champion (criterion key → score, as JSON).
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "review")]
@@ -12,7 +14,7 @@ pub struct Model {
     pub scores: String,
     pub comment: String,
     pub conflict_reason: Option<String>,
-    pub status: String,
+    pub status: ReviewStatus,
     pub updated_at: DateTimeUtc,
 }
 

@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::champion::ClusterKind;
+
 /// A suspicious cluster frozen by an admin: its accounts cannot vote and their votes are
 /// held out of the count until the freeze is lifted (or the votes are invalidated).
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -10,8 +12,7 @@ pub struct Model {
     #[sea_orm(unique)]
     pub uuid: Uuid,
     pub edition_id: i32,
-    /// `origin`, `burst`, `new_accounts` or `account`.
-    pub kind: String,
+    pub kind: ClusterKind,
     /// What the cluster is, as the audit page named it.
     pub label: String,
     pub reason: String,

@@ -9,6 +9,7 @@ mod m20261122_000004_screening;
 mod m20261122_000005_review;
 mod m20261129_000006_account_lang;
 mod m20261201_000007_integrity;
+mod m20261202_000008_account_roles;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000005_review::Migration),
             Box::new(m20261129_000006_account_lang::Migration),
             Box::new(m20261201_000007_integrity::Migration),
+            Box::new(m20261202_000008_account_roles::Migration),
         ]
     }
 }

@@ -1,0 +1,309 @@
+//! Submitting projects: the form with its drafts, My submissions, one submission.
+
+use leptos::prelude::*;
+use leptos::server::ServerAction;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+use wsis::category::CATEGORIES;
+use wsis::nomination::{
+    word_count, NominationInput, NominationStatus, Region, StakeholderType, SubmissionView, SubmissionWindow, SHORT_DESCRIPTION_MAX_WORDS,
+    SHORT_DESCRIPTION_MIN_WORDS,
+};
+
+use crate::api::nominations::{get_submission, get_submission_window, my_submissions, SaveDraft};
+use crate::components::labels::{category_label, geneva, geneva_and_utc, region_name, stakeholder_name, status_name};
+use crate::components::loaded::Loaded;
+use crate::components::notice::{field_error, FormNotice};
+use crate::components::phase::LocalTime;
+use crate::i18n::*;
+
+#[component]
+pub fn SubmitPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let data = Resource::new(|| (), |_| get_submission_window());
+    view! {
+        <Title text=t_string!(i18n, submit_title)/>
+        <h1>{t!(i18n, submit_title)}</h1>
+        <FormNotice/>
+        <Loaded data let:w>
+            <SubmissionOpening w/>
+        </Loaded>
+    }
+}
+
+/// The form while an edition accepts projects; otherwise when the next one does.
+#[component]
+fn SubmissionOpening(w: SubmissionWindow) -> impl IntoView {
+    let i18n = use_i18n();
+    if let Some((year, closes)) = w.open {
+        return view! {
+            <p>{t!(i18n, submit_intro)}</p>
+            <p data-testid="submission-deadline">
+                {t!(i18n, edition_word)}" "{year}". "{t!(i18n, submission_deadline)}" "<strong>{geneva_and_utc(i18n, closes)}</strong><LocalTime at=closes/>
+            </p>
+            <NominationForm initial=None/>
+        }
+        .into_any();
+    }
+    view! {
+        <section class="notice" data-testid="submission-closed" role="status">
+            <h2>{t!(i18n, submission_closed_title)}</h2>
+            {match (w.next_opens, w.last_closed) {
+                (Some((y, at)), _) => view! { <p>{t!(i18n, submission_next_opens)}" "{y}": "<strong>{geneva_and_utc(i18n, at)}</strong><LocalTime at=at/></p> }.into_any(),
+                (None, Some((y, at))) => view! { <p>{t!(i18n, submission_closed_deadline)}" "{y}": "<strong>{geneva_and_utc(i18n, at)}</strong><LocalTime at=at/></p> }.into_any(),
+                (None, None) => view! { <p>{t!(i18n, submission_none)}</p> }.into_any(),
+            }}
+            <p><a href="/submissions">{t!(i18n, nav_my_submissions)}</a></p>
+        </section>
+    }
+    .into_any()
+}
+
+/// The project form: a draft is saved with "Save draft", submitted with "Submit" (both
+/// post to `save_draft`; the pressed button's `intent` tells them apart).
+#[component]
+fn NominationForm(initial: Option<SubmissionView>) -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<SaveDraft>::new();
+    let v = action.value();
+    let existing_id = initial.as_ref().map(|s| s.id.to_string()).unwrap_or_default();
+    let input = initial.map(|s| s.input).unwrap_or_default();
+    Effect::new(move |_| {
+        if let Some(Ok(saved)) = v.get() {
+            // a full load, so that the page shows the stored project and its new status
+            #[cfg(feature = "hydrate")]
+            if let Some(w) = web_sys::window() {
+                let _ = w.location().set_href(&format!("/submissions/{}", saved.id));
+            }
+            #[cfg(not(feature = "hydrate"))]
+            let _ = saved;
+        }
+    });
+    view! {
+        {move || v.get().and_then(|r| r.err()).map(|e| view! { <p class="error" role="alert" data-testid="form-error">{crate::components::notice::describe(&e)}</p> })}
+        <ActionForm action=action attr:class="form" attr:data-testid="submission-form">
+            <input type="hidden" name="id" value=existing_id/>
+            <ProjectTexts input=input.clone() action/>
+            <OrganisationFields input action/>
+            <p class="actions">
+                <button type="submit" name="intent" value="draft" class="button secondary" data-testid="save-draft">{t!(i18n, save_draft)}</button>
+                " "
+                <button type="submit" name="intent" value="submit" class="button" data-testid="submit-project">{t!(i18n, submit_project)}</button>
+            </p>
+        </ActionForm>
+    }
+}
+
+fn text_area(name: &'static str, value: String) -> impl IntoView {
+    view! { <textarea name=format!("input[{name}]") rows="4" maxlength="3000">{value}</textarea> }
+}
+
+/// The form's first part: category, title, description (with its live word count),
+/// Action Line, SDGs and impact.
+#[component]
+fn ProjectTexts(input: NominationInput, action: ServerAction<SaveDraft>) -> impl IntoView {
+    let i18n = use_i18n();
+    let v = action.value();
+    let (words, set_words) = signal(word_count(&input.short_description));
+    let in_range = move || (SHORT_DESCRIPTION_MIN_WORDS..=SHORT_DESCRIPTION_MAX_WORDS).contains(&words.get());
+    let sdgs = wsis::nomination::SdgList::parse(&input.sdgs).unwrap_or_default();
+    view! {
+        <label>{t!(i18n, category)}
+            <select name="input[category]" required>
+                <option value="">{t!(i18n, choose)}</option>
+                {CATEGORIES.iter().map(|c| view! {
+                    <option value=c.slug selected=input.category == c.slug>{c.code}" — "{category_label(i18n, c.slug, c.name)}</option>
+                }).collect_view()}
+            </select>
+        </label>
+        {field_error(v, "category")}
+        <label>{t!(i18n, project_title)}<input type="text" name="input[title]" value=input.title.clone() maxlength="200"/></label>
+        {field_error(v, "title")}
+        <label>{t!(i18n, short_description)}
+            <textarea name="input[short_description]" rows="10" lang="en"
+                on:input=move |ev| set_words.set(word_count(&event_target_value(&ev)))>{input.short_description.clone()}</textarea>
+        </label>
+        <span class="hint" aria-live="polite">
+            <span data-testid="word-count" class:error=move || !in_range()>{move || words.get()}</span>" "{t!(i18n, words_required)}
+        </span>
+        {field_error(v, "short_description")}
+        <label>{t!(i18n, action_line_linkage)}{text_area("action_line_linkage", input.action_line_linkage.clone())}</label>
+        {field_error(v, "action_line_linkage")}
+        <fieldset>
+            <legend>{t!(i18n, sdgs)}</legend>
+            <span class="hint">{t!(i18n, sdgs_hint)}</span>
+            <div class="checkbox-grid">
+                {(1u8..=17).map(|g| view! {
+                    <label class="inline"><input type="checkbox" name="input[sdgs][]" value=g.to_string() checked=sdgs.goals().contains(&g)/>" SDG "{g}</label>
+                }).collect_view()}
+            </div>
+        </fieldset>
+        {field_error(v, "sdgs")}
+        <label>{t!(i18n, impact_qualitative)}{text_area("impact_qualitative", input.impact_qualitative.clone())}</label>
+        {field_error(v, "impact_qualitative")}
+        <label>{t!(i18n, impact_quantitative)}{text_area("impact_quantitative", input.impact_quantitative.clone())}</label>
+        {field_error(v, "impact_quantitative")}
+        <label>{t!(i18n, partnerships)}{text_area("partnerships", input.partnerships.clone())}</label>
+        {field_error(v, "partnerships")}
+        <label>{t!(i18n, challenges)}{text_area("challenges", input.challenges.clone())}</label>
+        {field_error(v, "challenges")}
+    }
+}
+
+/// The form's second part: who runs the project and how to reach them.
+#[component]
+fn OrganisationFields(input: NominationInput, action: ServerAction<SaveDraft>) -> impl IntoView {
+    let i18n = use_i18n();
+    let v = action.value();
+    view! {
+        <label>{t!(i18n, organisation)}<input type="text" name="input[organisation]" value=input.organisation.clone() maxlength="200"/></label>
+        {field_error(v, "organisation")}
+        <label>{t!(i18n, stakeholder)}
+            <select name="input[stakeholder_type]">
+                <option value="">{t!(i18n, choose)}</option>
+                {StakeholderType::ALL.into_iter().map(|s| view! {
+                    <option value=s.key() selected=input.stakeholder_type == s.key()>{stakeholder_name(i18n, s)}</option>
+                }).collect_view()}
+            </select>
+        </label>
+        {field_error(v, "stakeholder_type")}
+        <label>{t!(i18n, country)}<input type="text" name="input[country]" value=input.country.clone() maxlength="100"/></label>
+        {field_error(v, "country")}
+        <label>{t!(i18n, region)}
+            <select name="input[region]">
+                <option value="">{t!(i18n, choose)}</option>
+                {Region::ALL.into_iter().map(|r| view! {
+                    <option value=r.key() selected=input.region == r.key()>{region_name(i18n, r)}</option>
+                }).collect_view()}
+            </select>
+        </label>
+        {field_error(v, "region")}
+        <label>{t!(i18n, website)}<input type="url" name="input[website]" value=input.website.clone() maxlength="500"/></label>
+        {field_error(v, "website")}
+        <label>{t!(i18n, contact)}<input type="email" name="input[contact]" value=input.contact.clone() maxlength="254"/></label>
+        {field_error(v, "contact")}
+    }
+}
+
+#[component]
+pub fn MySubmissionsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let data = Resource::new(|| (), |_| my_submissions());
+    view! {
+        <Title text=t_string!(i18n, my_submissions_title)/>
+        <h1>{t!(i18n, my_submissions_title)}</h1>
+        <FormNotice/>
+        <p><a class="button small" href="/submit">{t!(i18n, nav_submit)}</a></p>
+        <Loaded data let:rows>
+            {if rows.is_empty() {
+                view! { <p>{t!(i18n, my_submissions_empty)}</p> }.into_any()
+            } else {
+                view! { <SubmissionTable rows/> }.into_any()
+            }}
+        </Loaded>
+    }
+}
+
+#[component]
+fn SubmissionTable(rows: Vec<SubmissionView>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <table class="table" data-testid="my-submissions">
+            <thead><tr>
+                <th scope="col">{t!(i18n, project_title)}</th>
+                <th scope="col">{t!(i18n, category)}</th>
+                <th scope="col">{t!(i18n, edition_word)}</th>
+                <th scope="col">{t!(i18n, status)}</th>
+            </tr></thead>
+            <tbody>
+                {rows.into_iter().map(|s| {
+                    let title = if s.input.title.is_empty() { "—".to_string() } else { s.input.title.clone() };
+                    view! {
+                        <tr data-status=s.status.key()>
+                            <td><a href=format!("/submissions/{}", s.id) lang="en">{title}</a></td>
+                            <td>{s.category_code.clone()}</td>
+                            <td>{s.edition_year}</td>
+                            <td>
+                                <span class="badge">{status_name(i18n, s.status)}</span>
+                                {s.rejection_reason.clone().map(|r| view! { <p class="hint">{t!(i18n, reason)}": "{r}</p> })}
+                            </td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+#[component]
+pub fn SubmissionPage() -> impl IntoView {
+    let params = use_params_map();
+    let data = Resource::new(move || params.read().get("id").unwrap_or_default(), get_submission);
+    view! {
+        <Loaded data let:s>
+            <Submission s/>
+        </Loaded>
+    }
+}
+
+/// A draft in its form while it may change; otherwise the project and its status.
+#[component]
+fn Submission(s: SubmissionView) -> impl IntoView {
+    let i18n = use_i18n();
+    if s.editable {
+        return view! {
+            <Title text=t_string!(i18n, edit_draft)/>
+            <h1>{t!(i18n, edit_draft)}</h1>
+            <FormNotice/>
+            <p data-testid="submission-deadline">{t!(i18n, submission_deadline)}" "<strong>{geneva_and_utc(i18n, s.submission_closes)}</strong><LocalTime at=s.submission_closes/></p>
+            <NominationForm initial=Some(s)/>
+        }
+        .into_any();
+    }
+    view! {
+        <Title text=t_string!(i18n, submission_title)/>
+        <h1>{t!(i18n, submission_title)}</h1>
+        <FormNotice/>
+        <p data-testid="submission-status" data-status=s.status.key()>
+            {t!(i18n, status)}": "<span class="badge">{status_name(i18n, s.status)}</span>
+        </p>
+        {s.rejection_reason.clone().map(|r| view! { <p>{t!(i18n, reason)}": "{r}</p> })}
+        {(s.status == NominationStatus::Draft).then(|| view! { <p class="hint">{t!(i18n, not_editable)}</p> })}
+        <SubmissionDetails s/>
+    }
+    .into_any()
+}
+
+/// A submission's fields as submitted (its submitter and the screeners see them).
+#[component]
+pub fn SubmissionDetails(s: SubmissionView) -> impl IntoView {
+    let i18n = use_i18n();
+    let i = s.input.clone();
+    let sdgs = i.sdgs.iter().map(|g| format!("SDG {g}")).collect::<Vec<_>>().join(", ");
+    let region = Region::parse(&i.region).map(|r| region_name(i18n, r)).unwrap_or_default();
+    let stakeholder = StakeholderType::parse(&i.stakeholder_type).map(|t| stakeholder_name(i18n, t)).unwrap_or_default();
+    view! {
+        <article class="nominee-detail">
+            <h2 lang="en">{i.title.clone()}</h2>
+            <p class="meta"><span lang="en">{i.organisation.clone()}</span>" · "{i.country.clone()}" · "{region}" · "{stakeholder}</p>
+            <section>
+                <h3>{t!(i18n, short_description)}</h3>
+                <p lang="en">{i.short_description.clone()}</p>
+                <p class="hint"><span data-testid="word-count">{word_count(&i.short_description)}</span>" "{t!(i18n, words_required)}</p>
+            </section>
+            <dl class="fields">
+                <dt>{t!(i18n, category)}</dt><dd>{s.category_code.clone()}": "{category_label(i18n, &s.category_code, &s.category_name)}</dd>
+                <dt>{t!(i18n, edition_word)}</dt><dd>{s.edition_year}</dd>
+                <dt>{t!(i18n, action_line_linkage)}</dt><dd lang="en">{i.action_line_linkage.clone()}</dd>
+                <dt>{t!(i18n, sdgs)}</dt><dd>{sdgs}</dd>
+                <dt>{t!(i18n, impact_qualitative)}</dt><dd lang="en">{i.impact_qualitative.clone()}</dd>
+                <dt>{t!(i18n, impact_quantitative)}</dt><dd lang="en">{i.impact_quantitative.clone()}</dd>
+                <dt>{t!(i18n, partnerships)}</dt><dd lang="en">{i.partnerships.clone()}</dd>
+                <dt>{t!(i18n, challenges)}</dt><dd lang="en">{i.challenges.clone()}</dd>
+                <dt>{t!(i18n, website)}</dt><dd>{i.website.clone()}</dd>
+                <dt>{t!(i18n, contact)}</dt><dd>{i.contact.clone()}</dd>
+                {s.submitted_at.map(|t| view! { <dt>{t!(i18n, submitted_at)}</dt><dd>{geneva(i18n, t)}</dd> })}
+            </dl>
+        </article>
+    }
+}
