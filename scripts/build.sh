@@ -18,7 +18,8 @@ build_bundle() {
   local stamp="$SITE/pkg/.built-from"
   local sum
   sum="$(sha256sum "$wasm" "$ROOT/style/main.css" | sha256sum | cut -c1-16)"
-  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$sum" ] && [ -f "$SITE/pkg/wsis.wasm" ]; then
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$sum" ] && [ -f "$SITE/pkg/wsis.wasm" ] \
+    && { [ "$profile" = dev ] || [ -f "$SITE/pkg/wsis.wasm.br" ]; }; then
     return
   fi
   rm -f "$SITE/pkg"/wsis*
@@ -32,6 +33,13 @@ build_bundle() {
     mv "$SITE/pkg/wsis.opt.wasm" "$SITE/pkg/wsis.wasm"
   fi
   cp "$ROOT/style/main.css" "$SITE/pkg/wsis.css"
+  if [ "$profile" = wasm-release ]; then
+    # compressed once here; the server sends these to browsers that accept them
+    for f in wsis.wasm wsis.js wsis.css; do
+      brotli -f -q 11 -k "$SITE/pkg/$f"
+      gzip -f -9 -k "$SITE/pkg/$f"
+    done
+  fi
   cp -r "$ROOT/public/." "$SITE/"
   echo "$sum" > "$stamp"
 }

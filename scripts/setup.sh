@@ -28,6 +28,8 @@ apt_install() {
 
 # The linker named in .cargo/config.toml.
 command -v mold >/dev/null || { say "installing mold"; apt_install mold; }
+# The bundle's files are compressed at build time (brotli and gzip).
+command -v brotli >/dev/null || { say "installing brotli"; apt_install brotli; }
 
 # rust-toolchain.toml names the toolchain and the wasm target; rustup adds them on first use.
 (cd "$ROOT" && rustup show active-toolchain >/dev/null 2>&1 || true)

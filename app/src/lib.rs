@@ -12,7 +12,7 @@ mod i18n_gen {
 pub use i18n_gen::i18n;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Title};
+use leptos_meta::{provide_meta_context, Html, Link, Meta, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
@@ -71,7 +71,9 @@ pub fn App() -> impl IntoView {
     provide_context(chrome);
 
     view! {
-        <I18nContextProvider>
+        // the provider's own <html lang dir> closures would read the locale while the
+        // document is finished, after the page's reactive owner is gone; read once instead
+        <I18nContextProvider set_lang_attr_on_html=false set_dir_attr_on_html=false>
             <Link rel="icon" href="/favicon.svg"/>
             <HeadTags/>
             <Router>
@@ -124,7 +126,9 @@ fn HeadTags() -> impl IntoView {
     // read once: the title's formatter runs after the page's reactive owner is gone
     let brand = t_string!(i18n, brand).to_string();
     let description = t_string!(i18n, meta_description).to_string();
+    let locale = i18n.get_locale_untracked();
     view! {
+        <Html attr:lang=locale.as_str() attr:dir=locale.direction().as_str()/>
         <Meta name="description" content=description/>
         <Title formatter=move |t: String| if t.is_empty() { brand.clone() } else { format!("{t} · {brand}") }/>
     }

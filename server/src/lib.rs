@@ -13,6 +13,8 @@ use axum::routing::get;
 use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
+use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -72,13 +74,13 @@ pub fn router(services: Services, options: LeptosOptions) -> Router {
         }
     };
     let static_files = Router::new()
-        .nest_service("/pkg", ServeDir::new(&pkg_dir))
+        .nest_service("/pkg", ServeDir::new(&pkg_dir).precompressed_br().precompressed_gzip())
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
             HeaderValue::from_static("public, max-age=300, must-revalidate"),
         ))
         .merge(
-            Router::new().nest_service(&format!("{root}/pkg"), ServeDir::new(&pkg_dir)).layer(
+            Router::new().nest_service(&format!("{root}/pkg"), ServeDir::new(&pkg_dir).precompressed_br().precompressed_gzip()).layer(
                 SetResponseHeaderLayer::overriding(
                     header::CACHE_CONTROL,
                     HeaderValue::from_static("public, max-age=31536000, immutable"),
@@ -111,6 +113,9 @@ pub fn router(services: Services, options: LeptosOptions) -> Router {
         .layer(middleware::from_fn_with_state(services.clone(), request_context))
         .layer(middleware::from_fn_with_state(Arc::new(services.config.public_url.clone()), same_origin))
         .layer(middleware::from_fn(telemetry::track))
+        // pages and answers compressed for browsers that ask (the bundle's files are
+        // compressed once, at build time, and served as they are)
+        .layer(CompressionLayer::new().br(true).gzip(true).compress_when(SizeAbove::new(1024).and(NotForContentType::GRPC).and(NotForContentType::IMAGES).and(NotForContentType::SSE)))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<Body>| {
             let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");

@@ -172,14 +172,25 @@ pub async fn find_by_email(db: &impl ConnectionTrait, email: &str) -> Result<Opt
 /// The account behind a session cookie, if the session exists, has not expired and
 /// belongs to a confirmed account (an unconfirmed account holds no session).
 pub async fn account_for_session(db: &impl ConnectionTrait, token: &str, now: chrono::DateTime<Utc>) -> Result<Option<account::Model>, AppError> {
-    let Some(s) = session::Entity::find().filter(session::Column::TokenHash.eq(token_hash(token))).one(db).await? else {
-        return Ok(None);
-    };
-    if s.expires_at <= now {
-        session::Entity::delete_by_id(s.id).exec(db).await?;
-        return Ok(None);
-    }
-    Ok(account::Entity::find_by_id(s.account_id).one(db).await?.filter(|a| a.confirmed_at.is_some()))
+    // one query per request: the confirmed account of an unexpired session (expired ones
+    // are removed by the housekeeping)
+    use sea_orm::sea_query::Query;
+    let live = Query::select()
+        .column(session::Column::AccountId)
+        .from(session::Entity)
+        .and_where(session::Column::TokenHash.eq(token_hash(token)))
+        .and_where(session::Column::ExpiresAt.gt(now))
+        .to_owned();
+    Ok(account::Entity::find()
+        .filter(account::Column::Id.in_subquery(live))
+        .filter(account::Column::ConfirmedAt.is_not_null())
+        .one(db)
+        .await?)
+}
+
+/// Removes the sessions past their expiry.
+pub async fn delete_expired_sessions(db: &impl ConnectionTrait, now: chrono::DateTime<Utc>) -> Result<u64, AppError> {
+    Ok(session::Entity::delete_many().filter(session::Column::ExpiresAt.lte(now)).exec(db).await?.rows_affected)
 }
 
 pub async fn create_session(db: &impl ConnectionTrait, account_id: i32, ttl_secs: i64, now: chrono::DateTime<Utc>) -> Result<String, AppError> {

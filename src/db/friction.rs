@@ -153,9 +153,10 @@ pub async fn verify(db: &impl ConnectionTrait, config: &Config, purpose: Purpose
     }
 }
 
-/// Removes what no longer counts: attempts older than a day and spent challenges past
-/// their lifetime.
+/// Removes what no longer counts: attempts older than a day, spent challenges past their
+/// lifetime and expired sessions.
 pub async fn housekeeping(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<(), AppError> {
+    super::auth::delete_expired_sessions(db, now).await?;
     attempt::Entity::delete_many().filter(attempt::Column::At.lt(now - Duration::days(1))).exec(db).await?;
     used_challenge::Entity::delete_many().filter(used_challenge::Column::ExpiresAt.lt(now)).exec(db).await?;
     Ok(())

@@ -59,16 +59,20 @@ async fn cast_vote_unmetered(s: &Services, voter: &account::Model, nominee: Uuid
             "The votes of this account are held for review by the secretariat; it cannot vote meanwhile.",
         ));
     }
-    let n = nomination::Model::by_uuid(&s.db, nominee).await?.ok_or_else(AppError::no_nominee)?;
+    // the nominee with its edition, in one query
+    let (n, e) = nomination::Entity::find()
+        .filter(nomination::Column::Uuid.eq(nominee))
+        .find_also_related(edition::Entity)
+        .one(&s.db)
+        .await?
+        .ok_or_else(AppError::no_nominee)?;
+    let e = e.ok_or(AppError::Internal)?;
     if !n.status.on_ballot() {
         return Err(AppError::invalid("This project is not a nominee: only nominees can receive votes."));
     }
-    // Votes go to the current edition only; the nominee's own edition is read just to
-    // name it in the refusal.
-    let e = edition::Model::require_current(&s.db).await?;
-    if n.edition_id != e.id {
-        let other = edition::Entity::find_by_id(n.edition_id).one(&s.db).await?.ok_or(AppError::Internal)?;
-        return Err(AppError::Closed(format!("This nominee belongs to the {} edition, whose voting is over.", other.year)));
+    // Votes go to the current edition only (the flagged one, or else the latest).
+    if !e.is_current && edition::Model::require_current(&s.db).await?.id != e.id {
+        return Err(AppError::Closed(format!("This nominee belongs to the {} edition, whose voting is over.", e.year)));
     }
     let view = e.view();
     let now = s.now();
@@ -199,21 +203,27 @@ async fn run_writer(db: sea_orm::DatabaseConnection, mut rx: tokio::sync::mpsc::
 }
 
 /// Stores a batch in one transaction; for each vote, whether it was stored (false: the
-/// account already has a vote in that category).
+/// account already has a vote in that category). The batch is one statement: the rows
+/// that meet the unique index on (edition, category, account) are skipped, also when two
+/// votes of one account are in the same batch, and the stored ones come back by id.
 async fn write_batch(db: &sea_orm::DatabaseConnection, jobs: &[&VoteJob]) -> Result<Vec<bool>, AppError> {
+    use sea_orm::QueryTrait;
     let txn = db.begin().await?;
-    let mut stored = Vec::with_capacity(jobs.len());
-    for job in jobs {
-        let inserted = vote::Entity::insert(job.row.clone())
-            .on_conflict(
-                OnConflict::columns([vote::Column::EditionId, vote::Column::CategoryId, vote::Column::AccountId])
-                    .do_nothing()
-                    .to_owned(),
-            )
-            .exec_without_returning(&txn)
-            .await?;
-        stored.push(inserted == 1);
-    }
+    let mut insert = vote::Entity::insert_many(jobs.iter().map(|j| j.row.clone()))
+        .on_conflict(
+            OnConflict::columns([vote::Column::EditionId, vote::Column::CategoryId, vote::Column::AccountId])
+                .do_nothing()
+                .to_owned(),
+        )
+        .into_query();
+    insert.returning_col(vote::Column::Uuid);
+    let inserted: std::collections::HashSet<Uuid> = txn
+        .query_all(&insert)
+        .await?
+        .iter()
+        .map(|row| row.try_get::<Uuid>("", "uuid"))
+        .collect::<Result<_, _>>()?;
+    let stored: Vec<bool> = jobs.iter().map(|j| inserted.contains(&j.vote)).collect();
     // An account frozen while its vote was on its way: the vote is stored but held. Asked
     // after the inserts, so that a freeze either waited for this transaction (and holds
     // the vote itself) or committed before this question.

@@ -40,6 +40,15 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(belongs_to = "super::edition::Entity", from = "Column::EditionId", to = "super::edition::Column::Id")]
+    Edition,
+}
+
+impl Related<super::edition::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Edition.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}
