@@ -3,7 +3,8 @@
 # Sourced by run.sh and test.sh; safe to run again (a second run installs nothing).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-export PATH="$HOME/.cargo/bin:$PATH"
+# the project's cargo tools (wasm-bindgen) live in CARGO_HOME (default ~/.cargo)
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$HOME/.cargo/bin:$PATH"
 # One build directory outside the clone, shared by every checkout and by CI.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/wsis-prizes/target}"
 mkdir -p "$CARGO_TARGET_DIR"
@@ -38,7 +39,7 @@ command -v brotli >/dev/null || { say "installing brotli"; apt_install brotli; }
 
 
 WB_VERSION="$(grep -A1 '^name = "wasm-bindgen"$' "$ROOT/Cargo.lock" | sed -n 's/^version = "\(.*\)"/\1/p')"
-if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $WB_VERSION" ]; then
+if [ "$("${CARGO_HOME:-$HOME/.cargo}/bin/wasm-bindgen" --version 2>/dev/null || true)" != "wasm-bindgen $WB_VERSION" ]; then
   say "installing wasm-bindgen-cli $WB_VERSION (matching Cargo.lock)"
   cargo install wasm-bindgen-cli --version "=$WB_VERSION"
 fi

@@ -37,17 +37,16 @@ fn main() -> ExitCode {
 /// it raises its threshold for mapping blocks of their own (up to 32 MiB): the 19 MiB of
 /// every password hash (argon2id) then come from the arenas and stay there after a burst of
 /// sign-ins. A fixed threshold of 1 MiB gives every large block its own mapping, returned
-/// to the system when freed, and two arenas bound the rest. `MALLOC_MMAP_THRESHOLD_` and
-/// `MALLOC_ARENA_MAX` in the environment still decide when set.
+/// to the system when freed. The number of arenas stays glibc's own (8 per core): bounding
+/// it to two made the threads of a vote burst wait on each other's arena locks (a fifth of
+/// the server's time in the profile). `MALLOC_MMAP_THRESHOLD_` and `MALLOC_ARENA_MAX` in
+/// the environment still decide when set.
 fn limit_malloc_arenas() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: called before any other thread exists; mallopt only sets allocator limits.
     unsafe {
         if std::env::var_os("MALLOC_MMAP_THRESHOLD_").is_none() {
             libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
-        }
-        if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
-            libc::mallopt(libc::M_ARENA_MAX, 2);
         }
     }
 }

@@ -234,6 +234,20 @@ pub type ListingCache = TtlCache<(i32, String), Arc<catalog::Listing>>;
 
 /// Opens the database named by `url` (`sqlite://…` or `postgres://…`).
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    connect_pool(url, None).await
+}
+
+/// A pool of one connection for the node's vote writer, so that its transactions never
+/// wait behind the requests' reads for a connection of the shared pool. `None` for an
+/// in-memory SQLite database, which a second pool would not see.
+pub async fn connect_writer(url: &str) -> Option<DatabaseConnection> {
+    if url.contains(":memory:") || url.contains("mode=memory") {
+        return None;
+    }
+    connect_pool(url, Some(1)).await.ok()
+}
+
+async fn connect_pool(url: &str, size: Option<u32>) -> Result<DatabaseConnection, DbErr> {
     let mut opts = ConnectOptions::new(url.to_string());
     opts.sqlx_logging(false)
         .connect_timeout(Duration::from_secs(10))
@@ -254,6 +268,9 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
         });
     } else {
         opts.max_connections(32).min_connections(2);
+    }
+    if let Some(n) = size {
+        opts.max_connections(n).min_connections(n);
     }
     Database::connect(opts).await
 }

@@ -103,7 +103,7 @@ async fn cast_vote_unmetered(s: &Services, voter: &account::Model, nominee: Uuid
     };
     let category_id = n.category_id;
     // answered only once the vote's transaction has committed
-    s.vote_writer.write(&s.db, VoteJob { row, vote: id, account_id: voter.id, edition_id: e.id, category_id, nomination_id: n.id }).await?;
+    s.vote_writer.write(&s.db, &s.config.database_url, VoteJob { row, vote: id, account_id: voter.id, edition_id: e.id, category_id, nomination_id: n.id }).await?;
     let cat = CATEGORIES.iter().find(|c| c.position as i32 == category_id).ok_or(AppError::Internal)?;
     Ok(MyVote {
         category_code: cat.code.into(),
@@ -152,30 +152,32 @@ impl VoteWriter {
 
     /// The writer's queue, starting the writer task on first use (and again should it
     /// ever have stopped).
-    fn queue(&self, db: &sea_orm::DatabaseConnection) -> tokio::sync::mpsc::Sender<(VoteJob, Reply)> {
+    fn queue(&self, db: &sea_orm::DatabaseConnection, url: &str) -> tokio::sync::mpsc::Sender<(VoteJob, Reply)> {
         let mut slot = self.queue.lock().expect("vote writer");
         match slot.as_ref() {
             Some(tx) if !tx.is_closed() => tx.clone(),
             _ => {
                 let (tx, rx) = tokio::sync::mpsc::channel(4 * Self::BATCH);
-                tokio::spawn(run_writer(db.clone(), rx));
+                tokio::spawn(run_writer(db.clone(), url.to_string(), rx));
                 *slot = Some(tx.clone());
                 tx
             }
         }
     }
 
-    async fn write(&self, db: &sea_orm::DatabaseConnection, job: VoteJob) -> Result<(), AppError> {
+    async fn write(&self, db: &sea_orm::DatabaseConnection, url: &str, job: VoteJob) -> Result<(), AppError> {
         let (reply, answer) = tokio::sync::oneshot::channel();
-        if let Err(tokio::sync::mpsc::error::SendError((job, reply))) = self.queue(db).send((job, reply)).await {
+        if let Err(tokio::sync::mpsc::error::SendError((job, reply))) = self.queue(db, url).send((job, reply)).await {
             // the writer stopped: start another and queue the vote there
-            self.queue(db).send((job, reply)).await.map_err(|_| AppError::Internal)?;
+            self.queue(db, url).send((job, reply)).await.map_err(|_| AppError::Internal)?;
         }
         answer.await.map_err(|_| AppError::Internal)?
     }
 }
 
-async fn run_writer(db: sea_orm::DatabaseConnection, mut rx: tokio::sync::mpsc::Receiver<(VoteJob, Reply)>) {
+async fn run_writer(shared: sea_orm::DatabaseConnection, url: String, mut rx: tokio::sync::mpsc::Receiver<(VoteJob, Reply)>) {
+    // a connection of its own when the database allows one, else the shared pool
+    let db = super::connect_writer(&url).await.unwrap_or(shared);
     let mut batch = Vec::with_capacity(VoteWriter::BATCH);
     while rx.recv_many(&mut batch, VoteWriter::BATCH).await > 0 {
         metrics::histogram!("vote_batch_size").record(batch.len() as f64);

@@ -169,7 +169,7 @@ async fn launch(bin: &Path, db: &Db, data: &Path, name: &str) -> Node {
         .env("PUBLIC_URL", format!("http://127.0.0.1:{port}"))
         .env("APP_SECRET", SECRET)
         .env("RUST_LOG", "warn")
-        .env("RUST_BACKTRACE", "0")
+        .env("RUST_BACKTRACE", std::env::var("RUST_BACKTRACE").unwrap_or_else(|_| "0".into()))
         // the demo edition (voting open) is what the benchmark votes in
         .env("DEMO_DATA", "1")
         // every simulated voter comes from an address of its own, as the public does
