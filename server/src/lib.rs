@@ -296,13 +296,12 @@ pub fn client_address(peer: &str, forwarded_for: &[&str], hops: usize) -> String
 /// Resolves the session cookie, the client and the flash message once per request.
 async fn request_context(State(s): State<Services>, mut req: Request<Body>, next: Next) -> Response {
     let token = cookie_value(&req, SESSION_COOKIE).filter(|t| t.len() <= 128);
-    let account = match &token {
-        Some(t) => wsis::db::auth::account_for_session(&s.db, t, s.now()).await.ok().flatten(),
-        None => None,
-    };
-    let roles = match &account {
-        Some(a) => wsis::db::auth::roles_of(&s.db, a.id).await.unwrap_or_default(),
-        None => Vec::new(),
+    let (account, roles) = match &token {
+        Some(t) => match wsis::db::auth::account_for_session(&s.db, t, s.now()).await.ok().flatten() {
+            Some((a, roles)) => (Some(a), roles),
+            None => (None, Vec::new()),
+        },
+        None => (None, Vec::new()),
     };
     let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_default();
     let forwarded: Vec<&str> = req.headers().get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).collect();

@@ -169,11 +169,14 @@ pub async fn find_by_email(db: &impl ConnectionTrait, email: &str) -> Result<Opt
         .await?)
 }
 
-/// The account behind a session cookie, if the session exists, has not expired and
-/// belongs to a confirmed account (an unconfirmed account holds no session).
-pub async fn account_for_session(db: &impl ConnectionTrait, token: &str, now: chrono::DateTime<Utc>) -> Result<Option<account::Model>, AppError> {
-    // one query per request: the confirmed account of an unexpired session (expired ones
-    // are removed by the housekeeping)
+/// The account behind a session cookie, with its roles, if the session exists, has not
+/// expired and belongs to a confirmed account (an unconfirmed account holds no session).
+/// One query per request; expired sessions are removed by the housekeeping.
+pub async fn account_for_session(
+    db: &impl ConnectionTrait,
+    token: &str,
+    now: chrono::DateTime<Utc>,
+) -> Result<Option<(account::Model, Vec<Role>)>, AppError> {
     use sea_orm::sea_query::Query;
     let live = Query::select()
         .column(session::Column::AccountId)
@@ -181,11 +184,17 @@ pub async fn account_for_session(db: &impl ConnectionTrait, token: &str, now: ch
         .and_where(session::Column::TokenHash.eq(token_hash(token)))
         .and_where(session::Column::ExpiresAt.gt(now))
         .to_owned();
-    Ok(account::Entity::find()
+    let found = account::Entity::find()
         .filter(account::Column::Id.in_subquery(live))
         .filter(account::Column::ConfirmedAt.is_not_null())
-        .one(db)
-        .await?)
+        .find_with_related(account_role::Entity)
+        .all(db)
+        .await?;
+    Ok(found.into_iter().next().map(|(a, held)| {
+        let mut roles: Vec<Role> = held.into_iter().map(|r| r.role).collect();
+        roles.sort();
+        (a, roles)
+    }))
 }
 
 /// Removes the sessions past their expiry.

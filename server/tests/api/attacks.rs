@@ -921,3 +921,42 @@ async fn a_vote_racing_a_freeze_is_held() {
     })
     .await;
 }
+
+/// A session cookie opens an account only while its session lives: forged cookies, sent
+/// 1,000 at once, open nothing; a real one stops working at its expiry, and the
+/// housekeeping removes it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forged_and_expired_session_cookies_open_no_account() {
+    each_backend(|app: TestApp| async move {
+        let voter = app.voter(&format!("session-{}@example.org", uuid::Uuid::new_v4().simple())).await;
+        let c = app.sign_in(&voter.email, VOTER_PASSWORD).await;
+        let (status, _) = app.call(&c, "my_votes", &[]).await;
+        assert_eq!(status, 200, "[{}] the real session works", app.backend);
+
+        let forged: Vec<u16> = futures::future::join_all((0..1000).map(|_| {
+            let url = app.url("/api/my_votes");
+            let cookie = format!("{}={}", wsis::db::SESSION_COOKIE, wsis::db::auth::random_token());
+            async move {
+                reqwest::Client::new()
+                    .post(url)
+                    .header("accept", "application/json")
+                    .header("cookie", cookie)
+                    .send()
+                    .await
+                    .map(|r| r.status().as_u16())
+                    .unwrap_or(0)
+            }
+        }))
+        .await;
+        assert!(forged.iter().all(|s| *s == 401 || *s == 429), "[{}] no forged cookie opens an account: {:?}", app.backend, forged.iter().collect::<HashSet<_>>());
+        assert!(forged.contains(&401), "[{}] the forged cookies were answered 'sign in'", app.backend);
+
+        app.set_now(Utc::now() + Duration::days(401));
+        let (status, _) = app.call(&c, "my_votes", &[]).await;
+        assert_eq!(status, 401, "[{}] the session is over at its expiry", app.backend);
+        wsis::db::friction::housekeeping(&app.db, app.now()).await.unwrap();
+        let left = session::Entity::find().filter(session::Column::AccountId.eq(voter.id)).count(&app.db).await.unwrap();
+        assert_eq!(left, 0, "[{}] the housekeeping removed the expired session", app.backend);
+    })
+    .await;
+}
