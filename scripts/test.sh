@@ -58,4 +58,10 @@ say "browser tests (Playwright, Chromium)"
 (cd end2end && BASE_URL="http://127.0.0.1:$PORT" REVIEW_BASE_URL="http://127.0.0.1:$REVIEW_PORT" \
   OUTBOX_DIR="$E2E_DIR/voting/outbox" npx playwright test) || {
   for d in voting review; do echo "--- $d server log"; tail -n 50 "$E2E_DIR/$d/server.log"; done; exit 1; }
+# a panic in a server's log fails the run, even when every answer the tests saw was right
+for d in voting review; do
+  if grep -q "panicked at" "$E2E_DIR/$d/server.log"; then
+    echo "--- the $d server panicked:"; grep -A5 "panicked at" "$E2E_DIR/$d/server.log" | head -n 40; exit 1
+  fi
+done
 say "all tests passed (integration tests on $BACKENDS)"

@@ -65,6 +65,7 @@ pub mod format;
 #[cfg(feature = "ssr")]
 pub mod messages;
 pub mod nomination;
+pub mod paging;
 pub mod phase;
 pub mod pow;
 pub mod results;

@@ -626,13 +626,34 @@ pub struct ScreeningQueue {
     pub submission_closes: chrono::DateTime<chrono::Utc>,
     /// Decisions may be staged now (submission closed, voting not open).
     pub screening_open: bool,
+    /// Every category with its counters; only the one named by `category` lists its items
+    /// (a real edition has about a thousand submissions: the page loads one category).
     pub categories: Vec<ScreeningCategory>,
+    /// The slug of the category whose items are listed.
+    pub category: String,
 }
 
 impl ScreeningQueue {
     pub fn pending_total(&self) -> u32 {
         self.categories.iter().map(|c| c.pending).sum()
     }
+}
+
+/// The category the screening page lists: the one asked for (an unknown slug is refused),
+/// otherwise the first with undecided submissions, then the first with staged decisions,
+/// then the first with any submission, then the first category.
+pub fn screening_category<'a>(categories: &'a [ScreeningCategory], asked: &str) -> Result<&'a ScreeningCategory, String> {
+    let asked = asked.trim();
+    if !asked.is_empty() {
+        return categories.iter().find(|c| c.slug == asked).ok_or_else(|| format!("There is no category “{asked}”."));
+    }
+    categories
+        .iter()
+        .find(|c| c.undecided > 0)
+        .or_else(|| categories.iter().find(|c| c.pending > 0))
+        .or_else(|| categories.iter().find(|c| c.submitted > 0))
+        .or_else(|| categories.first())
+        .ok_or_else(|| format!("There is no category “{asked}”."))
 }
 
 #[cfg(test)]
@@ -827,5 +848,24 @@ mod tests {
             let e = excerpt(&ws.join(" "), n);
             prop_assert!(word_count(&e) <= n);
         }
+    }
+
+    fn counted(slug: &str, submitted: u32, pending: u32, undecided: u32) -> ScreeningCategory {
+        ScreeningCategory { slug: slug.into(), code: slug.into(), name: slug.into(), submitted, accepted: submitted - pending - undecided, rejected: 0, pending, undecided, items: Vec::new() }
+    }
+
+    #[test]
+    fn screening_lists_the_asked_category_or_the_first_with_work_left() {
+        let cats = vec![counted("c1", 3, 0, 0), counted("c2", 2, 1, 0), counted("c3", 4, 0, 2), counted("c4", 0, 0, 0)];
+        assert_eq!(screening_category(&cats, "").unwrap().slug, "c3", "undecided work first");
+        assert_eq!(screening_category(&cats, " c4 ").unwrap().slug, "c4");
+        assert!(screening_category(&cats, "c9").unwrap_err().contains("c9"));
+        let staged = vec![counted("c1", 3, 0, 0), counted("c2", 2, 1, 0)];
+        assert_eq!(screening_category(&staged, "").unwrap().slug, "c2", "then staged decisions");
+        let done = vec![counted("c1", 0, 0, 0), counted("c2", 2, 0, 0)];
+        assert_eq!(screening_category(&done, "").unwrap().slug, "c2", "then any submission");
+        let empty = vec![counted("c1", 0, 0, 0), counted("c2", 0, 0, 0)];
+        assert_eq!(screening_category(&empty, "").unwrap().slug, "c1");
+        assert!(screening_category(&[], "").is_err());
     }
 }

@@ -70,53 +70,69 @@ pub fn App() -> impl IntoView {
     let chrome = leptos::server::SharedValue::new(api::accounts::ChromeData::of_request).into_inner();
     provide_context(chrome);
 
+    provide_i18n();
+
     view! {
-        // the provider's own <html lang dir> closures would read the locale while the
-        // document is finished, after the page's reactive owner is gone; read once instead
-        <I18nContextProvider set_lang_attr_on_html=false set_dir_attr_on_html=false>
-            <Link rel="icon" href="/favicon.svg"/>
-            <HeadTags/>
-            <Router>
-                <components::header::Header/>
-                <main id="main" tabindex="-1">
-                    <Routes fallback=pages::not_found::NotFound>
-                        <Route path=path!("/") view=pages::home::HomePage ssr=SsrMode::Async/>
-                        <Route path=path!("/categories") view=pages::categories::CategoriesPage ssr=SsrMode::Async/>
-                        <Route path=path!("/categories/:slug") view=pages::category::CategoryPage ssr=SsrMode::Async/>
-                        <Route path=path!("/nominees/:id") view=pages::nominee::NomineePage ssr=SsrMode::Async/>
-                        <Route path=path!("/signup") view=pages::auth::SignUpPage ssr=SsrMode::Async/>
-                        <Route path=path!("/signin") view=pages::auth::SignInPage ssr=SsrMode::Async/>
-                        <Route path=path!("/confirm") view=pages::auth::ConfirmPage ssr=SsrMode::Async/>
-                        <Route path=path!("/resend") view=pages::auth::ResendPage ssr=SsrMode::Async/>
-                        <Route path=path!("/forgot") view=pages::auth::ForgotPage ssr=SsrMode::Async/>
-                        <Route path=path!("/reset") view=pages::auth::ResetPage ssr=SsrMode::Async/>
-                        <Route path=path!("/account") view=pages::account::AccountPage ssr=SsrMode::Async/>
-                        <Route path=path!("/my-votes") view=pages::my_votes::MyVotesPage ssr=SsrMode::Async/>
-                        <Route path=path!("/receipt") view=pages::receipt::ReceiptPage ssr=SsrMode::Async/>
-                        <Route path=path!("/submit") view=pages::submissions::SubmitPage ssr=SsrMode::Async/>
-                        <Route path=path!("/submissions") view=pages::submissions::MySubmissionsPage ssr=SsrMode::Async/>
-                        <Route path=path!("/submissions/:id") view=pages::submissions::SubmissionPage ssr=SsrMode::Async/>
-                        <Route path=path!("/admin") view=pages::dashboard::AdminDashboardPage ssr=SsrMode::Async/>
-                        <Route path=path!("/admin/editions/new") view=pages::editions::NewEditionPage ssr=SsrMode::Async/>
-                        <Route path=path!("/admin/editions/:year") view=pages::editions::EditionPage ssr=SsrMode::Async/>
-                        <Route path=path!("/admin/accounts") view=pages::admin::AccountsPage ssr=SsrMode::Async/>
-                        <Route path=path!("/admin/tally") view=pages::admin::TallyPage ssr=SsrMode::Async/>
-                        <Route path=path!("/admin/audit") view=pages::audit::AuditPage ssr=SsrMode::Async/>
-                        <Route path=path!("/admin/champions") view=pages::champions::ChampionsPage ssr=SsrMode::Async/>
-                        <Route path=path!("/results") view=pages::results::ResultsPage ssr=SsrMode::Async/>
-                        <Route path=path!("/results/:year") view=pages::results::ResultsPage ssr=SsrMode::Async/>
-                        <Route path=path!("/results/:year/stories") view=pages::results::StoriesPage ssr=SsrMode::Async/>
-                        <Route path=path!("/results/:year/certificates") view=pages::results::CertificatesPage ssr=SsrMode::Async/>
-                        <Route path=path!("/review") view=pages::review::ExpertHomePage ssr=SsrMode::Async/>
-                        <Route path=path!("/review/:id") view=pages::review::ReviewSheetPage ssr=SsrMode::Async/>
-                        <Route path=path!("/admin/review") view=pages::review::AdminReviewPage ssr=SsrMode::Async/>
-                        <Route path=path!("/admin/screening") view=pages::screening::ScreeningPage ssr=SsrMode::Async/>
-                    </Routes>
-                </main>
-                <components::footer::Footer/>
-            </Router>
-        </I18nContextProvider>
+        <Link rel="icon" href="/favicon.svg"/>
+        <HeadTags/>
+        <Router>
+            <components::header::Header/>
+            <main id="main" tabindex="-1">
+                <Routes fallback=pages::not_found::NotFound>
+                    <Route path=path!("/") view=pages::home::HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/categories") view=pages::categories::CategoriesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/categories/:slug") view=pages::category::CategoryPage ssr=SsrMode::Async/>
+                    <Route path=path!("/nominees/:id") view=pages::nominee::NomineePage ssr=SsrMode::Async/>
+                    <Route path=path!("/signup") view=pages::auth::SignUpPage ssr=SsrMode::Async/>
+                    <Route path=path!("/signin") view=pages::auth::SignInPage ssr=SsrMode::Async/>
+                    <Route path=path!("/confirm") view=pages::auth::ConfirmPage ssr=SsrMode::Async/>
+                    <Route path=path!("/resend") view=pages::auth::ResendPage ssr=SsrMode::Async/>
+                    <Route path=path!("/forgot") view=pages::auth::ForgotPage ssr=SsrMode::Async/>
+                    <Route path=path!("/reset") view=pages::auth::ResetPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account") view=pages::account::AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/my-votes") view=pages::my_votes::MyVotesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/receipt") view=pages::receipt::ReceiptPage ssr=SsrMode::Async/>
+                    <Route path=path!("/submit") view=pages::submissions::SubmitPage ssr=SsrMode::Async/>
+                    <Route path=path!("/submissions") view=pages::submissions::MySubmissionsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/submissions/:id") view=pages::submissions::SubmissionPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin") view=pages::dashboard::AdminDashboardPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/editions/new") view=pages::editions::NewEditionPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/editions/:year") view=pages::editions::EditionPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/accounts") view=pages::admin::AccountsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/tally") view=pages::admin::TallyPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/audit") view=pages::audit::AuditPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/champions") view=pages::champions::ChampionsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/results") view=pages::results::ResultsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/results/:year") view=pages::results::ResultsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/results/:year/stories") view=pages::results::StoriesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/results/:year/certificates") view=pages::results::CertificatesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/review") view=pages::review::ExpertHomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/review/:id") view=pages::review::ReviewSheetPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/review") view=pages::review::AdminReviewPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/screening") view=pages::screening::ScreeningPage ssr=SsrMode::Async/>
+                </Routes>
+            </main>
+            <components::footer::Footer/>
+        </Router>
     }
+}
+
+/// Provides the interface language (from `?lang=`, the cookie or `Accept-Language`) to
+/// every page. leptos_i18n's provider would also start an effect that writes the language
+/// cookie; on the server that effect runs on a task of its own, which under load can be
+/// polled after the request finished and its reactive values were disposed — a panic in a
+/// Tokio worker. So the context is made under an owner of its own, kept for the request,
+/// whose effects are paused on the server (the cookie is the `lang_param` middleware's).
+fn provide_i18n() {
+    let Some(owner) = Owner::current().map(|o| o.child()) else { return };
+    let i18n = owner.with(|| {
+        leptos_i18n::context::provide_i18n_context_with_options_inner::<Locale>(leptos_i18n::context::I18nContextOptions::default())
+    });
+    #[cfg(feature = "ssr")]
+    owner.pause();
+    provide_context(i18n);
+    // the context's values live as long as the page's owner
+    on_cleanup(move || drop(owner));
 }
 
 /// The page's description and title suffix, in the page's language.

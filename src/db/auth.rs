@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 use super::entity::{account, account_role, email_token, session};
 use super::{audit, friction, mail, Services};
+use crate::paging::Paged;
 use crate::pow::{Purpose, Solution};
 use crate::account::{check_password, check_text, AccountRow, Email, LinkPurpose, Role, SessionUser, SignUpForm};
 use crate::audit::AuditAction;
@@ -701,11 +702,16 @@ pub async fn set_role(s: &Services, actor: &account::Model, target: Uuid, role: 
     Ok(session_user(&acct, &after))
 }
 
-pub async fn list_accounts(db: &impl ConnectionTrait, role: Option<Role>, query: &str) -> Result<Vec<AccountRow>, AppError> {
+/// The rows a page of the accounts list holds.
+pub const ACCOUNTS_PER_PAGE: u64 = 200;
+
+/// One page (from 1) of the accounts, by e-mail address, optionally filtered by role and text.
+pub async fn list_accounts(db: &impl ConnectionTrait, role: Option<Role>, query: &str, page: u64) -> Result<Paged<AccountRow>, AppError> {
+    use sea_orm::QuerySelect;
     let mut q = account::Entity::find().order_by_asc(account::Column::Email);
     if let Some(r) = role {
-        let ids: Vec<i32> = account_role::Entity::find().filter(account_role::Column::Role.eq(r)).all(db).await?.into_iter().map(|x| x.account_id).collect();
-        q = q.filter(account::Column::Id.is_in(ids));
+        let with_role = account_role::Entity::find().select_only().column(account_role::Column::AccountId).filter(account_role::Column::Role.eq(r));
+        q = q.filter(account::Column::Id.in_subquery(sea_orm::QueryTrait::into_query(with_role)));
     }
     let query = query.trim().to_lowercase();
     if !query.is_empty() {
@@ -716,9 +722,12 @@ pub async fn list_accounts(db: &impl ConnectionTrait, role: Option<Role>, query:
                 .add(account::Column::Organisation.contains(&query)),
         );
     }
-    let rows = q.paginate(db, 200).fetch_page(0).await?;
+    let pages = q.paginate(db, ACCOUNTS_PER_PAGE);
+    let total = pages.num_items().await?;
+    let rows = pages.fetch_page(page.saturating_sub(1)).await?;
     let roles = roles_of_many(db, &rows.iter().map(|a| a.id).collect::<Vec<_>>()).await?;
-    Ok(rows.iter().map(|a| session_user(a, roles.get(&a.id).map_or(&[], Vec::as_slice))).collect())
+    let rows = rows.iter().map(|a| session_user(a, roles.get(&a.id).map_or(&[], Vec::as_slice))).collect();
+    Ok(Paged { rows, page, per_page: ACCOUNTS_PER_PAGE, total })
 }
 
 /// Creates a confirmed account with the given roles, or adds the roles to an existing one

@@ -122,6 +122,7 @@ async fn insert_edition(
     audit::record(&txn, s.now(), Some(actor.id), action, &subject(year), before, json(&view)).await?;
     txn.commit().await?;
     s.current_edition.clear();
+    s.nominee_pages.clear();
     Ok(view)
 }
 
@@ -223,6 +224,7 @@ pub async fn set_schedule(s: &Services, actor: &account::Model, year: i32, form:
     audit::record(&txn, now, Some(actor.id), action, &subject(year), json(&current.schedule), after).await?;
     txn.commit().await?;
     s.current_edition.clear();
+    s.nominee_pages.clear();
     Ok(updated.view())
 }
 
@@ -264,6 +266,7 @@ pub async fn set_rules(s: &Services, actor: &account::Model, year: i32, form: &R
     audit::record(&txn, s.now(), Some(actor.id), AuditAction::EditionRules, &subject(year), json(&current.rules), json(&proposed)).await?;
     txn.commit().await?;
     s.current_edition.clear();
+    s.nominee_pages.clear();
     Ok(updated.view())
 }
 
@@ -317,6 +320,7 @@ pub async fn make_current(s: &Services, actor: &account::Model, year: i32) -> Re
     .await?;
     txn.commit().await?;
     s.current_edition.clear();
+    s.nominee_pages.clear();
     Ok(updated.view())
 }
 

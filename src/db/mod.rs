@@ -37,6 +37,8 @@ pub struct Services {
     pub current_edition: Arc<CurrentEditionCache>,
     /// Category listings for the category pages, kept per node.
     pub listings: Arc<ListingCache>,
+    /// Nominees with their edition for the nominee pages, kept per node.
+    pub nominee_pages: Arc<NomineeCache>,
     /// The node's vote writer (group commit).
     pub vote_writer: Arc<voting::VoteWriter>,
     /// Per-node rates of clients, addresses and networks.
@@ -58,6 +60,7 @@ impl Services {
             mailer,
             current_edition: Arc::default(),
             listings: Arc::new(TtlCache::new("listing", DISPLAY_TTL)),
+            nominee_pages: Arc::new(TtlCache::new("nominee", DISPLAY_TTL)),
             vote_writer: Arc::default(),
             limiter: Arc::default(),
             mail_wake: Arc::default(),
@@ -231,6 +234,11 @@ pub struct CurrentEdition(pub Option<crate::edition::EditionView>);
 
 /// Each category's unfiltered listing of nominees, by (edition, category slug).
 pub type ListingCache = TtlCache<(i32, String), Arc<catalog::Listing>>;
+
+/// A nominee's public page data with its edition (id and view), by the nominee's id. Only
+/// nominees on a ballot are kept (an unknown id is an error, never cached), so it holds at
+/// most one entry per nominee.
+pub type NomineeCache = TtlCache<uuid::Uuid, Arc<(crate::nomination::NomineeDetail, i32, crate::edition::EditionView)>>;
 
 /// Opens the database named by `url` (`sqlite://…` or `postgres://…`).
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {

@@ -14,7 +14,7 @@ use crate::audit::AuditAction;
 use crate::category::CATEGORIES;
 use crate::nomination::{
     check_draft, check_eligibility, check_submission, Decision, DecisionForm, DraftNomination, NominationInput, NominationStatus,
-    PriorEntry, ScreeningCategory, ScreeningItem, ScreeningQueue, SubmissionView, SubmissionWindow, ValidNomination,
+    PriorEntry, screening_category, ScreeningCategory, ScreeningItem, ScreeningQueue, SubmissionView, SubmissionWindow, ValidNomination,
 };
 use crate::phase::{Milestone, PhaseKind};
 use crate::time::geneva_label;
@@ -288,15 +288,21 @@ fn require_screening(e: &edition::Model, now: DateTime<Utc>) -> Result<(), AppEr
     v.require_before(Milestone::Opens(PhaseKind::Voting), now)
 }
 
-pub async fn screening_queue(db: &impl ConnectionTrait, year: Option<i32>, now: DateTime<Utc>) -> Result<ScreeningQueue, AppError> {
+/// The screening queue of an edition: every category's counters, and the items of one
+/// category (`category`, a slug; empty: see [`screening_category`]).
+pub async fn screening_queue(db: &impl ConnectionTrait, year: Option<i32>, category: &str, now: DateTime<Utc>) -> Result<ScreeningQueue, AppError> {
+    use sea_orm::QuerySelect;
     let e = screening_edition(db, year, now).await?;
-    let rows = nomination::Entity::find()
+    // the counters read three small columns of every submission, not their texts
+    let counts: Vec<(i32, NominationStatus, Option<Decision>)> = nomination::Entity::find()
+        .select_only()
+        .columns([nomination::Column::CategoryId, nomination::Column::Status, nomination::Column::PendingDecision])
         .filter(nomination::Column::EditionId.eq(e.id))
         .filter(nomination::Column::Status.ne(NominationStatus::Draft))
-        .order_by_asc(nomination::Column::Title)
+        .into_tuple()
         .all(db)
         .await?;
-    let categories = CATEGORIES
+    let mut categories: Vec<ScreeningCategory> = CATEGORIES
         .iter()
         .map(|c| {
             let mut cat = ScreeningCategory {
@@ -310,25 +316,39 @@ pub async fn screening_queue(db: &impl ConnectionTrait, year: Option<i32>, now: 
                 undecided: 0,
                 items: Vec::new(),
             };
-            for n in rows.iter().filter(|n| n.category_id == i32::from(c.position)) {
+            for (_, status, pending) in counts.iter().filter(|(cat_id, _, _)| *cat_id == i32::from(c.position)) {
                 cat.submitted += 1;
-                match n.status {
+                match status {
                     NominationStatus::Rejected => cat.rejected += 1,
                     s if s.on_ballot() => cat.accepted += 1,
-                    _ if n.pending_decision.is_some() => cat.pending += 1,
+                    _ if pending.is_some() => cat.pending += 1,
                     _ => cat.undecided += 1,
                 }
-                let submission = screener_view(n, &e, now);
-                cat.items.push(ScreeningItem { submission, pending_decision: n.pending_decision, pending_reason: n.pending_reason.clone() });
             }
             cat
         })
         .collect();
+    let slug = screening_category(&categories, category).map_err(AppError::Invalid)?.slug.clone();
+    let position = CATEGORIES.iter().find(|c| c.slug == slug).map(|c| i32::from(c.position)).unwrap_or_default();
+    let rows = nomination::Entity::find()
+        .filter(nomination::Column::EditionId.eq(e.id))
+        .filter(nomination::Column::CategoryId.eq(position))
+        .filter(nomination::Column::Status.ne(NominationStatus::Draft))
+        .order_by_asc(nomination::Column::Title)
+        .all(db)
+        .await?;
+    if let Some(cat) = categories.iter_mut().find(|c| c.slug == slug) {
+        cat.items = rows
+            .iter()
+            .map(|n| ScreeningItem { submission: screener_view(n, &e, now), pending_decision: n.pending_decision, pending_reason: n.pending_reason.clone() })
+            .collect();
+    }
     Ok(ScreeningQueue {
         edition_year: e.year,
         submission_closes: e.submission_closes,
         screening_open: require_screening(&e, now).is_ok(),
         categories,
+        category: slug,
     })
 }
 
@@ -440,6 +460,7 @@ pub async fn release_decisions(s: &Services, actor: i32, year: Option<i32>) -> R
     txn.commit().await?;
     s.wake_mail();
     s.listings.clear();
+    s.nominee_pages.clear();
     Ok(released.len())
 }
 
@@ -482,6 +503,7 @@ pub async fn correct_decision(s: &Services, actor: i32, id: Uuid, form: &Decisio
     txn.commit().await?;
     s.wake_mail();
     s.listings.clear();
+    s.nominee_pages.clear();
     Ok(screener_view(&saved, &e, now))
 }
 

@@ -205,9 +205,14 @@ pub async fn set_blocked_domain(domain: String, #[server(default)] note: String,
     .await
 }
 
-/// Accounts, optionally filtered by role and text (admins only).
+/// One page (`page`, from 1; 200 rows) of the accounts, optionally filtered by role and
+/// text (admins only).
 #[server(endpoint = "admin_list_accounts")]
-pub async fn list_accounts(#[server(default)] role: String, #[server(default)] q: String) -> Result<Vec<AccountRow>, AppError> {
+pub async fn list_accounts(
+    #[server(default)] role: String,
+    #[server(default)] q: String,
+    #[server(default)] page: String,
+) -> Result<wsis::paging::Paged<AccountRow>, AppError> {
     use crate::api::guard::*;
     use wsis::account::Role;
     run(async move {
@@ -220,7 +225,8 @@ pub async fn list_accounts(#[server(default)] role: String, #[server(default)] q
         if q.len() > 200 {
             return Err(AppError::invalid("The search text is too long."));
         }
-        wsis::db::auth::list_accounts(&s.db, role, &q).await
+        let page = wsis::paging::parse_page(&page).map_err(AppError::Invalid)?;
+        wsis::db::auth::list_accounts(&s.db, role, &q, page).await
     })
     .await
 }

@@ -152,18 +152,26 @@ pub async fn get_nominee(id: String) -> Result<NomineeData, AppError> {
         let s = services()?;
         let me = request().account;
         let id = Uuid::parse_str(id.trim()).map_err(|_| AppError::no_nominee())?;
-        let nominee = wsis::db::catalog::nominee_detail(&s.db, id).await?;
-        let e = wsis::db::entity::edition::Model::by_year(&s.db, nominee.edition_year).await?;
+        // display data from the node's cache; the visitor's own choice from the database
+        let page = s
+            .nominee_pages
+            .get_or_load(id, || async {
+                let nominee = wsis::db::catalog::nominee_detail(&s.db, id).await?;
+                let e = wsis::db::entity::edition::Model::by_year(&s.db, nominee.edition_year).await?;
+                Ok(std::sync::Arc::new((nominee, e.id, e.view())))
+            })
+            .await?;
+        let (nominee, edition_id, edition) = (*page).clone();
         let my_choice = match &me {
             Some(a) => match wsis::category::by_slug(&nominee.category_slug) {
-                Some(c) => wsis::db::voting::choice_in(&s.db, e.id, c.position as i32, a.id).await?,
+                Some(c) => wsis::db::voting::choice_in(&s.db, edition_id, c.position as i32, a.id).await?,
                 None => None,
             },
             None => None,
         };
         Ok(NomineeData {
             now: now(),
-            edition: e.view(),
+            edition,
             nominee,
             my_choice,
             signed_in: me.is_some(),

@@ -91,14 +91,15 @@ pub async fn get_submission(id: String) -> Result<SubmissionView, AppError> {
     .await
 }
 
-/// The screening queue of an edition (default: the latest whose submission closed), per
-/// category with counters and staged decisions.
+/// The screening queue of an edition (default: the latest whose submission closed): every
+/// category's counters, and the submissions and staged decisions of one `category` (a slug;
+/// default: the first with undecided submissions).
 #[server(endpoint = "admin_screening_queue")]
-pub async fn admin_screening_queue(#[server(default)] year: String) -> Result<ScreeningQueue, AppError> {
+pub async fn admin_screening_queue(#[server(default)] year: String, #[server(default)] category: String) -> Result<ScreeningQueue, AppError> {
     use crate::api::guard::*;
     run(async move {
         require_role(wsis::account::Role::Admin)?;
-        wsis::db::nominations::screening_queue(&services()?.db, parse_year(&year)?, now()).await
+        wsis::db::nominations::screening_queue(&services()?.db, parse_year(&year)?, &category, now()).await
     })
     .await
 }

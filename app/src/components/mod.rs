@@ -7,5 +7,6 @@ pub mod labels;
 pub mod loaded;
 pub mod notice;
 pub mod phase;
+pub mod pager;
 pub mod pow;
 pub mod project;

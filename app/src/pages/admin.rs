@@ -12,6 +12,7 @@ use crate::components::admin_nav::AdminNav;
 use crate::components::labels::num;
 use crate::components::loaded::Loaded;
 use crate::components::notice::FormNotice;
+use crate::components::pager::Pager;
 use crate::i18n::*;
 
 #[component]
@@ -20,8 +21,11 @@ pub fn AccountsPage() -> impl IntoView {
     let q = use_query_map();
     let set_role = ServerAction::<SetRole>::new();
     let data = Resource::new(
-        move || (q.read().get("role").unwrap_or_default(), q.read().get("q").unwrap_or_default(), set_role.version().get()),
-        |(role, text, _)| list_accounts(role, text),
+        move || {
+            let q = q.read();
+            (q.get("role").unwrap_or_default(), q.get("q").unwrap_or_default(), q.get("page").unwrap_or_default(), set_role.version().get())
+        },
+        |(role, text, page, _)| list_accounts(role, text, page),
     );
     view! {
         <Title text=t_string!(i18n, admin_accounts)/>
@@ -41,8 +45,9 @@ pub fn AccountsPage() -> impl IntoView {
             </label>
             <button type="submit">{t!(i18n, filter)}</button>
         </form>
-        <Loaded data let:rows>
-            <AccountTable rows set_role/>
+        <Loaded data let:list>
+            <Pager page=list.page pages=list.pages() total=list.total/>
+            <AccountTable rows=list.rows set_role/>
         </Loaded>
         <BlockedDomains/>
     }

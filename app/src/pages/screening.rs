@@ -36,8 +36,11 @@ pub fn ScreeningPage() -> impl IntoView {
     let release = ServerAction::<AdminReleaseDecisions>::new();
     let correct = ServerAction::<AdminCorrectDecision>::new();
     let data = Resource::new(
-        move || (q.read().get("year").unwrap_or_default(), screen.version().get(), release.version().get(), correct.version().get()),
-        |(year, _, _, _)| admin_screening_queue(year),
+        move || {
+            let q = q.read();
+            (q.get("year").unwrap_or_default(), q.get("category").unwrap_or_default(), screen.version().get(), release.version().get(), correct.version().get())
+        },
+        |(year, category, _, _, _)| admin_screening_queue(year, category),
     );
     let error_of = move || {
         screen.value().get().and_then(|r| r.err())
@@ -67,6 +70,8 @@ fn Queue(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let pending = queue.pending_total();
+    let year = queue.edition_year;
+    let shown = queue.category.clone();
     view! {
         <section data-testid="screening-queue">
             <p>{t!(i18n, edition_word)}" "{queue.edition_year}". "{t!(i18n, submission_closed_deadline)}" "{geneva_and_utc(i18n, queue.submission_closes)}</p>
@@ -88,16 +93,21 @@ fn Queue(
                 </tr></thead>
                 <tbody>
                     {queue.categories.iter().map(|c| view! {
-                        <tr data-category=c.slug.clone()>
-                            <th scope="row"><a href=format!("#screen-{}", c.slug)>{c.code.clone()}</a></th>
+                        <tr data-category=c.slug.clone() class:current=c.slug == shown>
+                            <th scope="row">
+                                <a href=format!("?year={year}&category={}#screen-{}", c.slug, c.slug)
+                                    aria-current=(c.slug == shown).then_some("page")>{c.code.clone()}</a>
+                            </th>
                             <td>{c.submitted}</td><td>{c.accepted}</td><td>{c.rejected}</td><td>{c.pending}</td><td>{c.undecided}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>
             </table>
-            {queue.categories.into_iter().filter(|c| !c.items.is_empty()).map(|c| view! {
-                <section class="screening-category" id=format!("screen-{}", c.slug)>
+            <p class="hint">{t!(i18n, screening_one_category)}</p>
+            {queue.categories.into_iter().filter(|c| c.slug == queue.category).map(|c| view! {
+                <section class="screening-category" id=format!("screen-{}", c.slug) data-testid="screening-category" data-category=c.slug.clone()>
                     <h2>{c.code.clone()}" — "{category_label(i18n, &c.code, &c.name)}</h2>
+                    {c.items.is_empty().then(|| view! { <p>{t!(i18n, screening_category_empty)}</p> })}
                     {c.items.into_iter().map(|item| view! { <ScreeningEntry item=item screen=screen correct=correct/> }).collect_view()}
                 </section>
             }).collect_view()}

@@ -216,7 +216,8 @@ async fn roles_are_checked_on_the_server() {
         let admin = app.sign_in("admin@wsis.example", DEMO_PASSWORD).await;
         let (status, rows) = app.call(&admin, "admin_list_accounts", &[("role", "admin")]).await;
         assert_eq!(status, 200);
-        assert_eq!(rows.as_array().unwrap().len(), 1);
+        assert_eq!(rows["rows"].as_array().unwrap().len(), 1);
+        assert_eq!((rows["total"].as_u64(), rows["page"].as_u64()), (Some(1), Some(1)));
         let (status, row) = app.call(&admin, "admin_set_role", &[("account", &target.uuid.to_string()), ("role", "expert"), ("granted", "true")]).await;
         assert_eq!(status, 200, "{row}");
         assert_eq!(row["roles"], serde_json::json!(["Expert"]));
@@ -269,6 +270,55 @@ async fn session_cookie_is_http_only_and_lax() {
         assert!(!cookie.contains("Secure"), "plain http public URL");
         let token = cookie.split(';').next().unwrap().split('=').nth(1).unwrap();
         assert!(token.len() >= 32, "at least 128 bits");
+    })
+    .await;
+}
+
+/// The accounts list is read a page at a time: 450 more accounts make three pages of 200,
+/// each page its own rows, and a page number that is not one is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_accounts_list_comes_in_pages() {
+    use sea_orm::ActiveModelTrait;
+    each_backend(|app| async move {
+        let now = chrono::Utc::now();
+        for i in 0..450 {
+            account::ActiveModel {
+                uuid: sea_orm::Set(uuid::Uuid::new_v4()),
+                email: sea_orm::Set(format!("paged{i:03}@voters.example")),
+                display_name: sea_orm::Set(format!("Paged {i}")),
+                password_hash: sea_orm::Set(String::new()),
+                organisation: sea_orm::Set(String::new()),
+                country: sea_orm::Set("Kenya".into()),
+                lang: sea_orm::Set("en".into()),
+                created_at: sea_orm::Set(now),
+                ..Default::default()
+            }
+            .insert(&app.db)
+            .await
+            .unwrap();
+        }
+        let admin = app.sign_in("admin@wsis.example", DEMO_PASSWORD).await;
+        let mut seen = std::collections::HashSet::new();
+        for page in 1..=3 {
+            let (status, list) = app.call(&admin, "admin_list_accounts", &[("q", "@voters.example"), ("page", &page.to_string())]).await;
+            assert_eq!(status, 200, "{list}");
+            assert_eq!(list["total"], 450);
+            let rows = list["rows"].as_array().unwrap();
+            assert_eq!(rows.len(), if page < 3 { 200 } else { 50 }, "page {page}");
+            for r in rows {
+                assert!(seen.insert(r["email"].as_str().unwrap().to_string()), "{} on two pages", r["email"]);
+            }
+        }
+        assert_eq!(seen.len(), 450);
+        let (_, beyond) = app.call(&admin, "admin_list_accounts", &[("q", "@voters.example"), ("page", "4")]).await;
+        assert_eq!(beyond["rows"].as_array().unwrap().len(), 0);
+        for bad in ["0", "-1", "two", "100001"] {
+            let (status, body) = app.call(&admin, "admin_list_accounts", &[("page", bad)]).await;
+            assert_eq!(status, 400, "page {bad}: {body}");
+        }
+        let (_, html) = app.get(&admin, "/admin/accounts?q=%40voters.example&page=2").await;
+        assert!(html.contains("data-testid=\"pager\"") && html.contains("rel=\"next\"") && html.contains("rel=\"prev\""), "{html}");
+        assert!(html.contains("paged200@voters.example") && !html.contains("paged199@voters.example"), "the second page's rows");
     })
     .await;
 }

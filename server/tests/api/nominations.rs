@@ -354,3 +354,43 @@ async fn nominations_forms_work_without_javascript() {
     })
     .await;
 }
+
+/// The screening page loads one category: the counters of all eighteen, the items of the
+/// one asked for (by default the first with undecided submissions); an unknown category is
+/// refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn screening_lists_one_category_at_a_time() {
+    each_backend(|app| async move {
+        let e = open_edition(&app).await;
+        let c = app.sign_in("submitter@wsis.example", DEMO_PASSWORD).await;
+        submit(&app, &c, "Coastal Broadband", "Harbour Net", "c2").await;
+        app.voter("colleague@example.org").await;
+        let c2 = app.sign_in("colleague@example.org", VOTER_PASSWORD).await;
+        submit(&app, &c2, "Library Hubs", "Reading Trust", "c3").await;
+        move_to_screening(&app, &e).await;
+        let admin = app.sign_in("admin@wsis.example", DEMO_PASSWORD).await;
+        let year = e.year.to_string();
+        let items = |q: &Value, i: usize| q["categories"][i]["items"].as_array().map_or(0, |a| a.len());
+
+        let (status, q) = app.call(&admin, "admin_screening_queue", &[("year", &year)]).await;
+        assert_eq!(status, 200, "{q}");
+        assert_eq!(q["category"], "c2", "the first category with undecided work");
+        assert_eq!(q["categories"].as_array().unwrap().len(), 18);
+        assert_eq!((q["categories"][1]["submitted"].as_u64(), q["categories"][2]["submitted"].as_u64()), (Some(1), Some(1)));
+        assert_eq!((items(&q, 1), items(&q, 2)), (1, 0), "only the listed category carries its items");
+
+        let (_, q) = app.call(&admin, "admin_screening_queue", &[("year", &year), ("category", "c3")]).await;
+        assert_eq!(q["category"], "c3");
+        assert_eq!((items(&q, 1), items(&q, 2)), (0, 1));
+        assert_eq!(q["categories"][2]["items"][0]["submission"]["input"]["title"], "Library Hubs");
+
+        let (status, body) = app.call(&admin, "admin_screening_queue", &[("year", &year), ("category", "c99")]).await;
+        assert_eq!(status, 400, "{body}");
+        assert!(body.to_string().contains("c99"), "{body}");
+
+        let (_, html) = app.get(&admin, &format!("/admin/screening?year={year}&category=c3")).await;
+        assert!(html.contains("Library Hubs") && !html.contains("Coastal Broadband"), "one category's submissions on the page");
+        assert!(html.contains("category=c2#screen-c2"), "the counters link to every category");
+    })
+    .await;
+}

@@ -97,3 +97,41 @@ async fn the_category_table_holds_the_eighteen_codes() {
     })
     .await;
 }
+
+/// The nominee page's display data comes from the node's cache for at most
+/// `DISPLAY_TTL`: a change in the database shows once it passed; a voter's own choice on the
+/// page is never cached (it is read for every request).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nominee_pages_are_cached_for_display_only_and_briefly() {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    use sea_orm::sea_query::Expr;
+    use wsis::db::entity::nomination;
+    each_backend(|app| async move {
+        let c = app.client();
+        let n = app.nominees_in(2).await.remove(0);
+        let path = format!("/nominees/{}", n.uuid);
+        let (_, html) = app.get(&c, &path).await;
+        assert!(html.contains(&n.title));
+        nomination::Entity::update_many()
+            .col_expr(nomination::Column::Title, Expr::value("A Renamed Project"))
+            .filter(nomination::Column::Id.eq(n.id))
+            .exec(&app.db)
+            .await
+            .unwrap();
+        let (_, html) = app.get(&c, &path).await;
+        assert!(html.contains(&n.title) && !html.contains("A Renamed Project"), "[{}] served from the cache", app.backend);
+        tokio::time::sleep(wsis::db::DISPLAY_TTL + std::time::Duration::from_millis(200)).await;
+        let (_, html) = app.get(&c, &path).await;
+        assert!(html.contains("A Renamed Project"), "[{}] read again once the entry expired", app.backend);
+
+        // the visitor's own vote shows at once on the cached page
+        app.voter("cached-page@example.org").await;
+        let voter = app.sign_in("cached-page@example.org", crate::helpers::VOTER_PASSWORD).await;
+        let (_, before) = app.get(&voter, &path).await;
+        let (status, body) = app.call(&voter, "cast_vote", &[("nominee", &n.uuid.to_string())]).await;
+        assert_eq!(status, 200, "{body}");
+        let (_, after) = app.get(&voter, &path).await;
+        assert_ne!(before.contains("data-testid=\"my-choice\""), after.contains("data-testid=\"my-choice\""), "[{}] the choice is read per request", app.backend);
+    })
+    .await;
+}
