@@ -21,11 +21,27 @@ impl<T> Paged<T> {
     pub fn pages(&self) -> u64 {
         self.total.div_ceil(self.per_page.max(1)).max(1)
     }
-    pub fn has_previous(&self) -> bool {
+
+    /// Where this page stands in the list, for its links to the pages around it.
+    pub fn place(&self) -> Place {
+        Place { page: self.page, pages: self.pages(), total: self.total }
+    }
+}
+
+/// A page's place in its list: its number, how many pages and rows the list has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Place {
+    pub page: u64,
+    pub pages: u64,
+    pub total: u64,
+}
+
+impl Place {
+    pub fn has_previous(self) -> bool {
         self.page > 1
     }
-    pub fn has_next(&self) -> bool {
-        self.page < self.pages()
+    pub fn has_next(self) -> bool {
+        self.page < self.pages
     }
 }
 
@@ -59,8 +75,8 @@ mod tests {
         assert_eq!(paged(1, 200, 0).pages(), 1);
         assert_eq!(paged(1, 200, 200).pages(), 1);
         assert_eq!(paged(1, 200, 201).pages(), 2);
-        assert!(!paged(1, 200, 200).has_next() && paged(1, 200, 201).has_next());
-        assert!(!paged(1, 200, 10).has_previous() && paged(2, 200, 201).has_previous());
+        assert!(!paged(1, 200, 200).place().has_next() && paged(1, 200, 201).place().has_next());
+        assert!(!paged(1, 200, 10).place().has_previous() && paged(2, 200, 201).place().has_previous());
     }
 
     proptest! {
@@ -70,8 +86,8 @@ mod tests {
             // the last page holds the last row, the page before it does not
             prop_assert!(pages * per_page >= total);
             prop_assert!(total == 0 || (pages - 1) * per_page < total);
-            prop_assert!(!paged(pages, per_page, total).has_next());
-            prop_assert!(pages == 1 || paged(pages - 1, per_page, total).has_next());
+            prop_assert!(!paged(pages, per_page, total).place().has_next());
+            prop_assert!(pages == 1 || paged(pages - 1, per_page, total).place().has_next());
         }
     }
 }

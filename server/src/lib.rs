@@ -296,13 +296,11 @@ pub fn client_address(peer: &str, forwarded_for: &[&str], hops: usize) -> String
 /// Resolves the session cookie, the client and the flash message once per request.
 async fn request_context(State(s): State<Services>, mut req: Request<Body>, next: Next) -> Response {
     let token = cookie_value(&req, SESSION_COOKIE).filter(|t| t.len() <= 128);
-    let (account, roles) = match &token {
-        Some(t) => match wsis::db::auth::account_for_session(&s.db, t, s.now()).await.ok().flatten() {
-            Some((a, roles)) => (Some(a), roles),
-            None => (None, Vec::new()),
-        },
-        None => (None, Vec::new()),
+    let found = match &token {
+        Some(t) => wsis::db::auth::account_for_session(&s.db, t, s.now()).await.ok().flatten(),
+        None => None,
     };
+    let (account, roles) = found.map_or((None, Vec::new()), |(a, roles)| (Some(a), roles));
     let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_default();
     let forwarded: Vec<&str> = req.headers().get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).collect();
     let client_addr = client_address(&peer, &forwarded, s.config.trusted_proxy_hops);

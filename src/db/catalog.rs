@@ -119,10 +119,28 @@ pub async fn ballot_nominee(db: &impl ConnectionTrait, id: Uuid) -> Result<nomin
 
 /// A nominee's public page.
 pub async fn nominee_detail(db: &impl ConnectionTrait, id: Uuid) -> Result<NomineeDetail, AppError> {
-    let n = ballot_nominee(db, id).await?;
-    let e = edition::Entity::find_by_id(n.edition_id).one(db).await?.ok_or_else(AppError::no_nominee)?;
+    Ok(nominee_page(db, id).await?.0)
+}
+
+/// A nomination with its edition, in one query ("not found" for an unknown id).
+pub async fn nomination_with_edition(db: &impl ConnectionTrait, id: Uuid) -> Result<(nomination::Model, edition::Model), AppError> {
+    let (n, e) = nomination::Entity::find()
+        .filter(nomination::Column::Uuid.eq(id))
+        .find_also_related(edition::Entity)
+        .one(db)
+        .await?
+        .ok_or_else(AppError::no_nominee)?;
+    Ok((n, e.ok_or(AppError::Internal)?))
+}
+
+/// A nominee's public page with the edition it belongs to (read once, for both).
+pub async fn nominee_page(db: &impl ConnectionTrait, id: Uuid) -> Result<(NomineeDetail, edition::Model), AppError> {
+    let (n, e) = nomination_with_edition(db, id).await?;
+    if !n.status.on_ballot() {
+        return Err(AppError::no_nominee());
+    }
     let c = category::Entity::find_by_id(n.category_id).one(db).await?.ok_or_else(AppError::no_nominee)?;
-    Ok(NomineeDetail {
+    let detail = NomineeDetail {
         id: n.uuid,
         edition_year: e.year,
         category_slug: c.slug,
@@ -143,7 +161,8 @@ pub async fn nominee_detail(db: &impl ConnectionTrait, id: Uuid) -> Result<Nomin
         website: n.website.clone(),
         // Champion and winner statuses are results: shown only once released.
         status: NominationStatus::Nominee,
-    })
+    };
+    Ok((detail, e))
 }
 
 /// A category's public listing without filters: what its page shows first.

@@ -121,8 +121,7 @@ async fn insert_edition(
     let view = e.view();
     audit::record(&txn, s.now(), Some(actor.id), action, &subject(year), before, json(&view)).await?;
     txn.commit().await?;
-    s.current_edition.clear();
-    s.nominee_pages.clear();
+    s.forget_display();
     Ok(view)
 }
 
@@ -223,8 +222,7 @@ pub async fn set_schedule(s: &Services, actor: &account::Model, year: i32, form:
     };
     audit::record(&txn, now, Some(actor.id), action, &subject(year), json(&current.schedule), after).await?;
     txn.commit().await?;
-    s.current_edition.clear();
-    s.nominee_pages.clear();
+    s.forget_display();
     Ok(updated.view())
 }
 
@@ -265,8 +263,7 @@ pub async fn set_rules(s: &Services, actor: &account::Model, year: i32, form: &R
     let updated = am.update(&txn).await?;
     audit::record(&txn, s.now(), Some(actor.id), AuditAction::EditionRules, &subject(year), json(&current.rules), json(&proposed)).await?;
     txn.commit().await?;
-    s.current_edition.clear();
-    s.nominee_pages.clear();
+    s.forget_display();
     Ok(updated.view())
 }
 
@@ -319,8 +316,7 @@ pub async fn make_current(s: &Services, actor: &account::Model, year: i32) -> Re
     )
     .await?;
     txn.commit().await?;
-    s.current_edition.clear();
-    s.nominee_pages.clear();
+    s.forget_display();
     Ok(updated.view())
 }
 

@@ -75,6 +75,15 @@ impl Services {
         self.clock.now()
     }
 
+    /// Forgets the display data kept on this node (the current edition, the category
+    /// listings, the nominee pages) after a change made on it, so that its pages show the
+    /// change at once (other nodes within `DISPLAY_TTL`).
+    pub fn forget_display(&self) {
+        self.current_edition.clear();
+        self.listings.clear();
+        self.nominee_pages.clear();
+    }
+
     /// Tells the mail worker that messages were queued (call after the commit).
     pub fn wake_mail(&self) {
         self.mail_wake.notify_one();
@@ -197,6 +206,15 @@ impl<K: std::hash::Hash + Eq + Clone, V: Clone> TtlCache<K, V> {
 
     pub fn clear(&self) {
         self.slots.lock().expect("cache").clear();
+    }
+
+    /// How many entries it holds.
+    pub fn len(&self) -> usize {
+        self.slots.lock().expect("cache").len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 

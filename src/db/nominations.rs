@@ -329,7 +329,7 @@ pub async fn screening_queue(db: &impl ConnectionTrait, year: Option<i32>, categ
         })
         .collect();
     let slug = screening_category(&categories, category).map_err(AppError::Invalid)?.slug.clone();
-    let position = CATEGORIES.iter().find(|c| c.slug == slug).map(|c| i32::from(c.position)).unwrap_or_default();
+    let position = crate::category::by_slug(&slug).map(|c| i32::from(c.position)).unwrap_or_default();
     let rows = nomination::Entity::find()
         .filter(nomination::Column::EditionId.eq(e.id))
         .filter(nomination::Column::CategoryId.eq(position))
@@ -459,8 +459,7 @@ pub async fn release_decisions(s: &Services, actor: i32, year: Option<i32>) -> R
     .await?;
     txn.commit().await?;
     s.wake_mail();
-    s.listings.clear();
-    s.nominee_pages.clear();
+    s.forget_display();
     Ok(released.len())
 }
 
@@ -502,8 +501,7 @@ pub async fn correct_decision(s: &Services, actor: i32, id: Uuid, form: &Decisio
     mail_submitter(&txn, now, &saved, e.year, reason.as_deref(), true).await?;
     txn.commit().await?;
     s.wake_mail();
-    s.listings.clear();
-    s.nominee_pages.clear();
+    s.forget_display();
     Ok(screener_view(&saved, &e, now))
 }
 

@@ -59,14 +59,7 @@ async fn cast_vote_unmetered(s: &Services, voter: &account::Model, nominee: Uuid
             "The votes of this account are held for review by the secretariat; it cannot vote meanwhile.",
         ));
     }
-    // the nominee with its edition, in one query
-    let (n, e) = nomination::Entity::find()
-        .filter(nomination::Column::Uuid.eq(nominee))
-        .find_also_related(edition::Entity)
-        .one(&s.db)
-        .await?
-        .ok_or_else(AppError::no_nominee)?;
-    let e = e.ok_or(AppError::Internal)?;
+    let (n, e) = super::catalog::nomination_with_edition(&s.db, nominee).await?;
     if !n.status.on_ballot() {
         return Err(AppError::invalid("This project is not a nominee: only nominees can receive votes."));
     }

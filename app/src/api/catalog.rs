@@ -156,8 +156,7 @@ pub async fn get_nominee(id: String) -> Result<NomineeData, AppError> {
         let page = s
             .nominee_pages
             .get_or_load(id, || async {
-                let nominee = wsis::db::catalog::nominee_detail(&s.db, id).await?;
-                let e = wsis::db::entity::edition::Model::by_year(&s.db, nominee.edition_year).await?;
+                let (nominee, e) = wsis::db::catalog::nominee_page(&s.db, id).await?;
                 Ok(std::sync::Arc::new((nominee, e.id, e.view())))
             })
             .await?;

@@ -46,7 +46,7 @@ pub fn AccountsPage() -> impl IntoView {
             <button type="submit">{t!(i18n, filter)}</button>
         </form>
         <Loaded data let:list>
-            <Pager page=list.page pages=list.pages() total=list.total/>
+            <Pager place=list.place()/>
             <AccountTable rows=list.rows set_role/>
         </Loaded>
         <BlockedDomains/>

@@ -316,6 +316,16 @@ async fn the_accounts_list_comes_in_pages() {
             let (status, body) = app.call(&admin, "admin_list_accounts", &[("page", bad)]).await;
             assert_eq!(status, 400, "page {bad}: {body}");
         }
+        // a voter paging through the accounts, 200 calls at once: nothing comes back
+        let voter = app.sign_in("voter@wsis.example", DEMO_PASSWORD).await;
+        let calls = (1..=200).map(|p| {
+            let (app, voter) = (&app, &voter);
+            async move { app.call(voter, "admin_list_accounts", &[("page", &p.to_string())]).await }
+        });
+        for (status, body) in futures::future::join_all(calls).await {
+            assert!(status == 403 || status == 429, "[{}] {status}: {body}", app.backend);
+            assert!(!body.to_string().contains("@voters.example"), "[{}] {body}", app.backend);
+        }
         let (_, html) = app.get(&admin, "/admin/accounts?q=%40voters.example&page=2").await;
         assert!(html.contains("data-testid=\"pager\"") && html.contains("rel=\"next\"") && html.contains("rel=\"prev\""), "{html}");
         assert!(html.contains("paged200@voters.example") && !html.contains("paged199@voters.example"), "the second page's rows");

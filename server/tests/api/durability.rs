@@ -8,14 +8,12 @@ use wsis::db::entity::vote;
 use crate::helpers::{spawn_app, TestApp};
 
 fn start(app: &TestApp, port: u16) -> Child {
-    start_with_log(app, port, Stdio::null(), &[])
+    start_with_log(app, port, Stdio::null())
 }
 
-/// The real server binary on `port`, on the test's database, its error output to `stderr`,
-/// with `env` added to its environment.
-fn start_with_log(app: &TestApp, port: u16, stderr: impl Into<Stdio>, env: &[(&str, &str)]) -> Child {
+/// The real server binary on `port`, on the test's database, its error output to `stderr`.
+fn start_with_log(app: &TestApp, port: u16, stderr: impl Into<Stdio>) -> Child {
     Command::new(env!("CARGO_BIN_EXE_wsis-server"))
-        .envs(env.iter().copied())
         .env("DATABASE_URL", app.services.config.database_url.as_str())
         .env("DATA_DIR", app.outbox.parent().unwrap())
         .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
@@ -180,6 +178,44 @@ async fn sigterm_drains_in_flight_votes_and_exits() {
     assert!(accepted.iter().all(|a| stored.contains(a)), "every accepted vote is stored");
 }
 
+/// The real server binary on a free port with its error output in a file, ready.
+struct LoggedServer {
+    child: Child,
+    port: u16,
+    log: std::path::PathBuf,
+}
+
+impl LoggedServer {
+    async fn start(app: &TestApp) -> Self {
+        let port = free_port();
+        let log = app.outbox.parent().unwrap().join(format!("server-{port}.log"));
+        let child = start_with_log(app, port, std::fs::File::create(&log).unwrap());
+        wait_ready(port).await;
+        LoggedServer { child, port, log }
+    }
+
+    /// Stops the server and fails the test if it logged a panic.
+    fn stop_without_panic(mut self, backend: &str) {
+        let _ = self.child.kill();
+        self.child.wait().unwrap();
+        let text = std::fs::read_to_string(&self.log).unwrap();
+        assert!(!text.contains("panicked at"), "[{backend}] the server panicked:\n{}", &text[..text.len().min(4000)]);
+    }
+}
+
+impl Drop for LoggedServer {
+    // a failed assertion does not leave the server running
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+    }
+}
+
+/// A session token of a new confirmed voter.
+async fn session_of_new_voter(app: &TestApp, email: &str) -> String {
+    let v = app.voter(email).await;
+    wsis::db::auth::create_session(&app.db, v.id, 3600, app.services.now()).await.unwrap()
+}
+
 /// Opens a request and drops the connection with a reset after `after`, as a closed tab,
 /// a lost phone signal or an impatient script does.
 async fn abandon(port: u16, request: String, after: Duration) {
@@ -197,14 +233,10 @@ async fn abandon(port: u16, request: String, after: Duration) {
 /// casts a vote as before.
 async fn abandoned_requests(app: TestApp) {
     let noms = app.nominees_in(3).await;
-    let v = app.voter("after-the-storm@example.org").await;
-    let token = wsis::db::auth::create_session(&app.db, v.id, 3600, app.services.now()).await.unwrap();
-    let stormer = app.voter("the-storm@example.org").await;
-    let storm = wsis::db::auth::create_session(&app.db, stormer.id, 3600, app.services.now()).await.unwrap();
-    let port = free_port();
-    let log = app.outbox.parent().unwrap().join(format!("server-{port}.log"));
-    let mut server = start_with_log(&app, port, std::fs::File::create(&log).unwrap(), &[]);
-    wait_ready(port).await;
+    let token = session_of_new_voter(&app, "after-the-storm@example.org").await;
+    let storm = session_of_new_voter(&app, "the-storm@example.org").await;
+    let server = LoggedServer::start(&app).await;
+    let port = server.port;
     let nominee = format!("/nominees/{}", noms[0].uuid);
     let pages = ["/", "/categories", "/categories/c3", nominee.as_str(), "/results", "/signin", "/my-votes", "/admin/screening"];
     let mut tasks = tokio::task::JoinSet::new();
@@ -233,10 +265,7 @@ async fn abandoned_requests(app: TestApp) {
         assert_eq!(r.status(), 200, "[{}] {p} after the storm", app.backend);
     }
     assert_eq!(vote_after(port, &token, &noms[2].uuid.to_string(), 0).await, Some(200), "[{}] a vote after the storm", app.backend);
-    server.kill().unwrap();
-    server.wait().unwrap();
-    let text = std::fs::read_to_string(&log).unwrap();
-    assert!(!text.contains("panicked at"), "[{}] the server panicked:\n{text}", app.backend);
+    server.stop_without_panic(app.backend);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -256,12 +285,9 @@ async fn abandoned_requests_leave_no_panic_on_postgres() {
 /// in 6,000 signed-in pages on this machine's debug build; see `provide_i18n`.)
 async fn page_burst(app: TestApp) {
     let noms = app.nominees_in(4).await;
-    let v = app.voter("burst@example.org").await;
-    let token = wsis::db::auth::create_session(&app.db, v.id, 3600, app.services.now()).await.unwrap();
-    let port = free_port();
-    let log = app.outbox.parent().unwrap().join(format!("server-{port}.log"));
-    let mut server = start_with_log(&app, port, std::fs::File::create(&log).unwrap(), &[]);
-    wait_ready(port).await;
+    let token = session_of_new_voter(&app, "burst@example.org").await;
+    let server = LoggedServer::start(&app).await;
+    let port = server.port;
     let nominee = format!("/nominees/{}", noms[0].uuid);
     let pages = ["/categories/c4", nominee.as_str(), "/", "/signin", "/categories", "/my-votes", "/account"];
     let c = reqwest::Client::builder().pool_max_idle_per_host(64).timeout(Duration::from_secs(60)).build().unwrap();
@@ -287,11 +313,8 @@ async fn page_burst(app: TestApp) {
         *statuses.entry(s.unwrap()).or_default() += 1;
     }
     tokio::time::sleep(Duration::from_millis(500)).await;
-    server.kill().unwrap();
-    server.wait().unwrap();
     assert_eq!(statuses.get(&200).copied(), Some(3000), "[{}] every page answered: {statuses:?}", app.backend);
-    let text = std::fs::read_to_string(&log).unwrap();
-    assert!(!text.contains("panicked at"), "[{}] the server panicked:\n{}", app.backend, &text[..text.len().min(4000)]);
+    server.stop_without_panic(app.backend);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

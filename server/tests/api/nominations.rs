@@ -292,6 +292,7 @@ async fn nominations_screening_needs_the_admin_role() {
         let expert = app.sign_in("expert@wsis.example", DEMO_PASSWORD).await;
         for (endpoint, form) in [
             ("admin_screening_queue", vec![]),
+            ("admin_screening_queue", vec![("category", "c2")]),
             ("admin_screen", vec![("id", id.as_str()), ("input[decision]", "nominee")]),
             ("admin_release_decisions", vec![]),
             ("admin_correct_decision", vec![("id", id.as_str()), ("input[decision]", "nominee")]),

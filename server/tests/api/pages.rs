@@ -60,6 +60,15 @@ async fn unknown_and_malformed_ids_are_readable_404s() {
         let (status, html) = app.get(&c, &format!("/nominees/{}", uuid::Uuid::new_v4())).await;
         assert_eq!(status, 404);
         assert!(html.contains("There is no nominee with this id."));
+        // a stranger probing 300 made-up ids at once fills no cache
+        let probes = (0..300).map(|_| {
+            let app = &app;
+            async move { app.get(&app.client(), &format!("/nominees/{}", uuid::Uuid::new_v4())).await.0 }
+        });
+        for status in futures::future::join_all(probes).await {
+            assert!(status == 404 || status == 429, "[{}] {status}", app.backend);
+        }
+        assert!(app.services.nominee_pages.is_empty(), "[{}] unknown ids are never kept", app.backend);
         let (status, html) = app.get(&c, "/nominees/not-a-uuid").await;
         assert_eq!(status, 404);
         assert!(html.contains("Back to the home page"));
