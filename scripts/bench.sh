@@ -4,7 +4,11 @@
 # --tally-votes, --pages); DATABASE_URL=postgres://… runs it on PostgreSQL.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+source "$ROOT/scripts/build.sh"
 cd "$ROOT"
+# the pages are measured with the bundle users get, hydration in Chromium
+build_bundle
+need_browser
 say "building the release server and the load generator"
 cargo build --release -p wsis-server --bins
 say "running the benchmark"

@@ -56,6 +56,7 @@ pub(crate) use keyed_enum;
 
 pub mod account;
 pub mod audit;
+pub mod ballot;
 pub mod category;
 pub mod champion;
 pub mod edition;

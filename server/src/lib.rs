@@ -315,8 +315,16 @@ async fn request_context(State(s): State<Services>, mut req: Request<Body>, next
     }
     let flash = if page { cookie_value(&req, wsis::flash::COOKIE).and_then(|v| wsis::flash::open(&s.config.secret, &v)) } else { None };
     let had_flash = flash.is_some();
-    req.extensions_mut().insert(RequestContext { account, roles, session_token, client_addr, user_agent, lang, flash });
+    // a visitor's random id seeds their own ballot order until they sign in
+    let known_visitor = cookie_value(&req, wsis::db::VISITOR_COOKIE).filter(|v| v.len() == 32 && v.bytes().all(|b| b.is_ascii_hexdigit()));
+    let new_visitor = known_visitor.is_none() && page;
+    let visitor = known_visitor.unwrap_or_else(|| uuid::Uuid::new_v4().simple().to_string());
+    let cookie = new_visitor.then(|| format!("{}={visitor}; Path=/; HttpOnly; SameSite=Lax; Max-Age=31536000{}", wsis::db::VISITOR_COOKIE, if s.config.cookie_secure() { "; Secure" } else { "" }));
+    req.extensions_mut().insert(RequestContext { account, roles, session_token, client_addr, user_agent, lang, flash, visitor });
     let mut res = next.run(req).await;
+    if let Some(v) = cookie.and_then(|c| HeaderValue::from_str(&c).ok()) {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
     if had_flash {
         // shown once: the page that displays it clears it
         if let Ok(v) = HeaderValue::from_str(&format!("{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0", wsis::flash::COOKIE)) {

@@ -280,17 +280,20 @@ async fn connect_pool(url: &str, size: Option<u32>) -> Result<DatabaseConnection
         .acquire_timeout(Duration::from_secs(30));
     if url.starts_with("sqlite") {
         // One writer at a time in SQLite: WAL lets readers go on while a vote is written,
-        // and the busy timeout queues writers instead of failing them. Each connection
-        // keeps up to 8 MiB of pages (SQLite's default is 2 MiB), so that the vote
-        // table's indexes stay in memory further into a season.
-        opts.max_connections(8).min_connections(1).map_sqlx_sqlite_opts(|o| {
+        // and the busy timeout queues writers instead of failing them. The vote writer's
+        // connection keeps up to 8 MiB of pages (SQLite's default is 2 MiB), so that the
+        // vote table's indexes stay in memory further into a season; the readers keep the
+        // default (a page cache is per connection: eight readers scanning the votes for
+        // the audit page held 64 MiB, while the operating system caches the file for all).
+        let cache = if size == Some(1) { "-8192" } else { "-2000" };
+        opts.max_connections(8).min_connections(1).map_sqlx_sqlite_opts(move |o| {
             use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
             o.journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .busy_timeout(Duration::from_secs(30))
                 .foreign_keys(true)
                 .create_if_missing(true)
-                .pragma("cache_size", "-8192")
+                .pragma("cache_size", cache)
         });
     } else {
         opts.max_connections(32).min_connections(2);
@@ -356,6 +359,9 @@ pub struct RequestContext {
     pub lang: &'static str,
     /// The message a form post left for this page, if any (see [`crate::flash`]).
     pub flash: Option<crate::flash::Flash>,
+    /// The visitor's random id (the [`VISITOR_COOKIE`]), which seeds a visitor's own
+    /// ballot order before they sign in; never stored, never linked to an account.
+    pub visitor: String,
 }
 
 impl RequestContext {
@@ -370,7 +376,20 @@ impl RequestContext {
     pub fn has(&self, role: crate::account::Role) -> bool {
         self.account.is_some() && self.roles.contains(&role)
     }
+
+    /// The voter whose ballot order this request sees: the signed-in account, else the
+    /// visitor.
+    pub fn ballot_voter(&self) -> String {
+        match &self.account {
+            Some(a) => a.uuid.to_string(),
+            None => self.visitor.clone(),
+        }
+    }
 }
 
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "wsis_session";
+
+/// Name of the cookie with a visitor's random id (32 hexadecimal digits; see
+/// [`RequestContext::visitor`]).
+pub const VISITOR_COOKIE: &str = "wsis_visitor";

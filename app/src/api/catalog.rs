@@ -88,13 +88,21 @@ pub struct CategoryData {
     pub nominees: Vec<NomineeCard>,
     pub countries: Vec<String>,
     pub filter: NomineeFilter,
+    /// How the nominees are listed: in the voter's own order (the default) or by title.
+    pub order: wsis::ballot::BallotOrder,
     pub my_choice: Option<(Uuid, String)>,
     pub signed_in: bool,
     pub confirmed: bool,
 }
 
+/// A category's nominees: `filter` narrows them; `order` is `alpha` (by title) or empty
+/// (an order of the voter's own, stable for the account or, before sign-in, the visitor).
 #[server(endpoint = "category")]
-pub async fn get_category(slug: String, #[server(default)] filter: NomineeFilter) -> Result<CategoryData, AppError> {
+pub async fn get_category(
+    slug: String,
+    #[server(default)] filter: NomineeFilter,
+    #[server(default)] order: String,
+) -> Result<CategoryData, AppError> {
     use crate::api::guard::*;
     run(async move {
         let s = services()?;
@@ -108,13 +116,18 @@ pub async fn get_category(slug: String, #[server(default)] filter: NomineeFilter
                 Ok(std::sync::Arc::new(wsis::db::catalog::listing(&s.db, edition_id, def.slug).await?))
             })
             .await?;
+        let order = wsis::ballot::BallotOrder::parse(&order).map_err(AppError::Invalid)?;
         let category = listing.summary.clone();
         let countries = listing.countries.clone();
-        let nominees = if filter.is_empty() {
+        let mut nominees = if filter.is_empty() {
             listing.nominees.clone()
         } else {
             wsis::db::catalog::nominees(&s.db, edition_id, def.slug, &filter).await?
         };
+        if order == wsis::ballot::BallotOrder::Shuffled {
+            // the list by title, then the voter's own order (filtering keeps relative places)
+            wsis::ballot::shuffle(&mut nominees, wsis::ballot::seed(&request().ballot_voter(), def.slug));
+        }
         let my_choice = match &me {
             Some(a) => wsis::db::voting::choice_in(&s.db, edition_id, def.position as i32, a.id).await?,
             None => None,
@@ -126,6 +139,7 @@ pub async fn get_category(slug: String, #[server(default)] filter: NomineeFilter
             nominees,
             countries,
             filter,
+            order,
             my_choice,
             signed_in: me.is_some(),
             confirmed: me.as_ref().is_some_and(|a| a.confirmed_at.is_some()),

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use uuid::Uuid;
+use wsis::ballot::BallotOrder;
 use wsis::category::NomineeFilter;
 use wsis::nomination::{NomineeCard, Region, StakeholderType};
 
@@ -24,9 +25,10 @@ pub fn CategoryPage() -> impl IntoView {
             (
                 params.read().get("slug").unwrap_or_default(),
                 NomineeFilter { q: get("q"), region: get("region"), country: get("country"), stakeholder: get("stakeholder") },
+                get("order"),
             )
         },
-        |(slug, filter)| get_category(slug, filter),
+        |(slug, filter, order)| get_category(slug, filter, order),
     );
     view! {
         <Loaded data let:d>
@@ -60,8 +62,9 @@ fn Category(d: CategoryData) -> impl IntoView {
             None if voting => view! { <p class="hint">{t_string!(i18n, choose_one)}</p> }.into_any(),
             None => view! { <p class="hint">{t_string!(i18n, voting_not_open)}</p> }.into_any(),
         }}
-        <Filters filter=d.filter countries=d.countries/>
+        <Filters filter=d.filter countries=d.countries order=d.order/>
         <p class="meta" data-testid="result-count">{t!(i18n, showing_nominees, count = count)}</p>
+        {(d.order == BallotOrder::Shuffled).then(|| view! { <p class="hint" data-testid="ballot-order">{t_string!(i18n, ballot_order_hint)}</p> })}
         <ul class="nominee-list">
             {d.nominees.into_iter().map(|n| {
                 let chosen = choice.as_ref().is_some_and(|c| c.0 == n.id);
@@ -73,7 +76,7 @@ fn Category(d: CategoryData) -> impl IntoView {
 
 /// The search form (a GET form: it works without JavaScript and its answer has a link).
 #[component]
-fn Filters(filter: NomineeFilter, countries: Vec<String>) -> impl IntoView {
+fn Filters(filter: NomineeFilter, countries: Vec<String>, order: BallotOrder) -> impl IntoView {
     let i18n = use_i18n();
     let f = filter;
     view! {
@@ -103,6 +106,12 @@ fn Filters(filter: NomineeFilter, countries: Vec<String>) -> impl IntoView {
                     {StakeholderType::ALL.into_iter().map(|s| view! {
                         <option value=s.key() selected=f.stakeholder == s.key()>{stakeholder_name(i18n, s)}</option>
                     }).collect_view()}
+                </select>
+            </label>
+            <label>{t_string!(i18n, order_label)}" "
+                <select name="order">
+                    <option value="" selected=order == BallotOrder::Shuffled>{t_string!(i18n, order_random)}</option>
+                    <option value=BallotOrder::Alphabetical.key() selected=order == BallotOrder::Alphabetical>{t_string!(i18n, order_alpha)}</option>
                 </select>
             </label>
             <button type="submit">{t_string!(i18n, filter)}</button>

@@ -471,6 +471,73 @@ async fn metric(http: &reqwest::Client, base: &str, name: &str, labels: &[&str])
 /// The bytes a first visit to `path` transfers (HTML, then every stylesheet, script and
 /// WebAssembly file it names), as a browser asking for brotli or gzip receives them;
 /// returns (compressed, uncompressed, the files).
+/// The secretariat's longest pages and the nominee page in Chromium with the release
+/// bundle, on an edition of about 1,000 submissions (the demo's nominees and submitted
+/// projects added to reach it) and the run's voters: the time from the start of navigation
+/// until the browser build has taken over (`end2end/bench/hydration.mjs`).
+async fn hydration(http: &reqwest::Client, base: &str, conn: &DatabaseConnection, nominee_path: &str, report: &mut Report) {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../end2end/bench/hydration.mjs");
+    let playwright = Path::new(env!("CARGO_MANIFEST_DIR")).join("../end2end/node_modules/@playwright/test");
+    if !script.exists() || !playwright.exists() || !Path::new(&std::env::var("CHROMIUM_PATH").unwrap_or_else(|_| "/usr/bin/chromium".into())).exists() {
+        report.figure("hydration of the longest pages", "not measured: Chromium or Playwright missing (scripts/bench.sh installs them)".into(), "< 2 s", None);
+        return;
+    }
+    // about 1,000 submissions in the edition: the nominees plus submitted projects
+    let e = wsis::db::entity::edition::Model::current(conn).await.unwrap().unwrap();
+    let existing: Vec<nomination::Model> = nomination::Entity::find().all(conn).await.unwrap().into_iter().filter(|n| n.edition_id == e.id).collect();
+    let template = existing[0].clone();
+    let extra: Vec<nomination::ActiveModel> = (existing.len()..1000)
+        .map(|i| {
+            let mut n: nomination::ActiveModel = template.clone().into();
+            n.id = sea_orm::ActiveValue::NotSet;
+            n.uuid = Set(Uuid::new_v4());
+            n.title = Set(format!("Submitted project {i}"));
+            n.category_id = Set((i % 18) as i32 + 1);
+            n.status = Set(wsis::nomination::NominationStatus::Submitted);
+            n
+        })
+        .collect();
+    let added = extra.len();
+    for chunk in extra.chunks(200) {
+        nomination::Entity::insert_many(chunk.to_vec()).exec(conn).await.unwrap();
+    }
+    let signed = http
+        .post(format!("{base}/api/sign_in"))
+        .header("accept", "application/json")
+        .header("x-forwarded-for", "10.250.0.1")
+        .form(&[("email", "admin@wsis.example"), ("password", wsis::db::seed::DEMO_PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    let cookie = signed
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with(wsis::db::SESSION_COOKIE))
+        .and_then(|c| c.split(';').next())
+        .unwrap_or_default()
+        .to_string();
+    let paths = ["/admin/screening", "/admin/accounts", "/admin/tally", "/admin/audit", nominee_path];
+    println!("
+hydration in Chromium ({} submissions in the edition, {added} of them added)", existing.len() + added);
+    let out = Command::new("node").arg(&script).arg(base).arg(&cookie).args(paths).output();
+    let text = out.as_ref().map(|o| String::from_utf8_lossy(&o.stdout).to_string()).unwrap_or_default();
+    let mut measured = 0;
+    for line in text.lines().filter_map(|l| l.strip_prefix("hydration ")) {
+        let f: Vec<&str> = line.split_whitespace().collect();
+        if let [path, first, median, max] = f[..] {
+            let max_ms: f64 = max.parse().unwrap_or(f64::MAX);
+            report.figure(&format!("hydration of {path} (Chromium, release bundle)"), format!("{median} ms median of 5 (first load {first} ms, slowest {max} ms)"), "< 2 s", Some(max_ms < 2000.0));
+            measured += 1;
+        }
+    }
+    if measured != paths.len() {
+        let err = out.map(|o| String::from_utf8_lossy(&o.stderr).to_string()).unwrap_or_else(|e| e.to_string());
+        report.check("every page hydrated in Chromium", false, format!("{measured} of {}: {text}{err}", paths.len()));
+    }
+}
+
 async fn first_visit(base: &str, path: &str) -> (usize, usize, Vec<String>) {
     // no decompression in this client: the bodies are counted as they travel
     let http = reqwest::Client::new();
@@ -728,6 +795,7 @@ async fn main() {
         "< 400 KB",
         Some(compressed < 400 * 1024),
     );
+    hydration(&http, &base, &conn, &nominee_path, &mut report).await;
     let mem = nodes.iter().map(|n| n.peak_rss_mb()).fold(0.0, f64::max);
     check_panics(&nodes.iter().collect::<Vec<_>>(), &mut report);
     let failed_so_far = !report.failures.is_empty();

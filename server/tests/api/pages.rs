@@ -144,3 +144,59 @@ async fn nominee_pages_are_cached_for_display_only_and_briefly() {
     })
     .await;
 }
+
+/// The titles of a category page's nominees, in the order the page lists them.
+fn listed_titles(html: &str) -> Vec<String> {
+    html.split("data-testid=\"nominee-card\"")
+        .skip(1)
+        .filter_map(|card| card.split("lang=\"en\">").nth(1).and_then(|t| t.split('<').next()).map(str::to_string))
+        .collect()
+}
+
+/// A fair ballot: a category's nominees come in an order of each voter's own — the same
+/// on every visit, kept by the visitor's cookie and then by the account, whatever device
+/// it signs in from — or by title when asked (`?order=alpha`); an unknown order is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_voter_sees_the_ballot_in_an_order_of_their_own() {
+    each_backend(|app| async move {
+        let path = "/categories/c7-e-health";
+        let mut by_title: Vec<String> = app.nominees_in(10).await.into_iter().map(|n| n.title).collect();
+        by_title.sort();
+
+        let visitor = app.client();
+        let (_, html) = app.get(&visitor, path).await;
+        let first = listed_titles(&html);
+        assert_eq!(first.len(), 20, "[{}] {html}", app.backend);
+        let mut sorted = first.clone();
+        sorted.sort();
+        assert_eq!(sorted, by_title, "the same nominees");
+        assert!(html.contains("data-testid=\"ballot-order\""));
+        let (_, again) = app.get(&visitor, path).await;
+        assert_eq!(listed_titles(&again), first, "[{}] stable for one visitor (the cookie)", app.backend);
+
+        // other visitors: other orders (twenty visitors all alike would be a 20!^-19 chance)
+        let mut orders = std::collections::HashSet::new();
+        for _ in 0..20 {
+            orders.insert(listed_titles(&app.get(&app.client(), path).await.1));
+        }
+        assert!(orders.len() > 10, "[{}] {} distinct orders of 20 visitors", app.backend, orders.len());
+
+        // a signed-in voter keeps one order on every device
+        app.voter("two-devices@example.org").await;
+        let phone = app.sign_in("two-devices@example.org", crate::helpers::VOTER_PASSWORD).await;
+        let laptop = app.sign_in("two-devices@example.org", crate::helpers::VOTER_PASSWORD).await;
+        assert_eq!(listed_titles(&app.get(&phone, path).await.1), listed_titles(&app.get(&laptop, path).await.1), "[{}] one order per account", app.backend);
+
+        let (_, alpha) = app.get(&visitor, &format!("{path}?order=alpha")).await;
+        assert_eq!(listed_titles(&alpha), by_title, "[{}] by title when asked", app.backend);
+        assert!(!alpha.contains("data-testid=\"ballot-order\""));
+        let (status, body) = app.call(&visitor, "category", &[("slug", "c7-e-health"), ("order", "most-votes")]).await;
+        assert_eq!(status, 400, "{body}");
+        // a filtered list keeps the voter's order among the nominees it keeps
+        let (_, filtered) = app.get(&visitor, &format!("{path}?region=africa")).await;
+        let kept = listed_titles(&filtered);
+        let expected: Vec<String> = first.iter().filter(|t| kept.contains(t)).cloned().collect();
+        assert_eq!(kept, expected, "[{}] filtering keeps the order", app.backend);
+    })
+    .await;
+}
