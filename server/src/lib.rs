@@ -315,11 +315,12 @@ async fn request_context(State(s): State<Services>, mut req: Request<Body>, next
     }
     let flash = if page { cookie_value(&req, wsis::flash::COOKIE).and_then(|v| wsis::flash::open(&s.config.secret, &v)) } else { None };
     let had_flash = flash.is_some();
-    // a visitor's random id seeds their own ballot order until they sign in
+    // a visitor's random id seeds their own ballot order until they sign in; a page is
+    // where a browser gets one (nothing is made for the other requests, votes among them)
     let known_visitor = cookie_value(&req, wsis::db::VISITOR_COOKIE).filter(|v| v.len() == 32 && v.bytes().all(|b| b.is_ascii_hexdigit()));
-    let new_visitor = known_visitor.is_none() && page;
-    let visitor = known_visitor.unwrap_or_else(|| uuid::Uuid::new_v4().simple().to_string());
-    let cookie = new_visitor.then(|| format!("{}={visitor}; Path=/; HttpOnly; SameSite=Lax; Max-Age=31536000{}", wsis::db::VISITOR_COOKIE, if s.config.cookie_secure() { "; Secure" } else { "" }));
+    let new_visitor = (known_visitor.is_none() && page).then(|| uuid::Uuid::new_v4().simple().to_string());
+    let cookie = new_visitor.as_ref().map(|v| s.config.cookie(wsis::db::VISITOR_COOKIE, v, 31_536_000));
+    let visitor = known_visitor.or(new_visitor).unwrap_or_default();
     req.extensions_mut().insert(RequestContext { account, roles, session_token, client_addr, user_agent, lang, flash, visitor });
     let mut res = next.run(req).await;
     if let Some(v) = cookie.and_then(|c| HeaderValue::from_str(&c).ok()) {
@@ -327,7 +328,7 @@ async fn request_context(State(s): State<Services>, mut req: Request<Body>, next
     }
     if had_flash {
         // shown once: the page that displays it clears it
-        if let Ok(v) = HeaderValue::from_str(&format!("{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0", wsis::flash::COOKIE)) {
+        if let Ok(v) = HeaderValue::from_str(&s.config.cookie(wsis::flash::COOKIE, "", 0)) {
             res.headers_mut().append(header::SET_COOKIE, v);
         }
     }

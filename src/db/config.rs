@@ -92,6 +92,14 @@ impl Config {
         self.public_url.starts_with("https://")
     }
 
+    /// A `Set-Cookie` value of the platform's own cookies: the whole site, not readable by
+    /// scripts, not sent by cross-site posts, `Secure` when the site is served over https;
+    /// `max_age` 0 removes it.
+    pub fn cookie(&self, name: &str, value: &str, max_age: u64) -> String {
+        let secure = if self.cookie_secure() { "; Secure" } else { "" };
+        format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
+    }
+
     pub fn outbox_dir(&self) -> PathBuf {
         self.data_dir.join("outbox")
     }

@@ -360,7 +360,8 @@ pub struct RequestContext {
     /// The message a form post left for this page, if any (see [`crate::flash`]).
     pub flash: Option<crate::flash::Flash>,
     /// The visitor's random id (the [`VISITOR_COOKIE`]), which seeds a visitor's own
-    /// ballot order before they sign in; never stored, never linked to an account.
+    /// ballot order before they sign in; never stored, never linked to an account. A page
+    /// request without one gets a new one; other requests without one have none (empty).
     pub visitor: String,
 }
 

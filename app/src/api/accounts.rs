@@ -10,14 +10,9 @@ use wsis::AppError;
 fn set_session_cookie(token: Option<&str>) {
     use http::header::{HeaderValue, SET_COOKIE};
     let Ok(s) = crate::api::guard::services() else { return };
-    let secure = if s.config.cookie_secure() { "; Secure" } else { "" };
     let value = match token {
-        Some(t) => format!(
-            "{}={t}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
-            wsis::db::SESSION_COOKIE,
-            s.config.session_ttl_secs
-        ),
-        None => format!("{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}", wsis::db::SESSION_COOKIE),
+        Some(t) => s.config.cookie(wsis::db::SESSION_COOKIE, t, s.config.session_ttl_secs.max(0) as u64),
+        None => s.config.cookie(wsis::db::SESSION_COOKIE, "", 0),
     };
     if let (Some(r), Ok(v)) = (use_context::<leptos_axum::ResponseOptions>(), HeaderValue::from_str(&value)) {
         r.append_header(SET_COOKIE, v);

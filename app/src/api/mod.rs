@@ -65,8 +65,7 @@ pub mod guard {
         let Ok(s) = services() else { return };
         let path = target.split(['?', '#']).next().unwrap_or("/").to_string();
         let sealed = wsis::flash::seal(&s.config.secret, &wsis::flash::Flash { kind, text, path });
-        let secure = if s.config.cookie_secure() { "; Secure" } else { "" };
-        let cookie = format!("{}={sealed}; Path=/; HttpOnly; SameSite=Lax; Max-Age=120{secure}", wsis::flash::COOKIE);
+        let cookie = s.config.cookie(wsis::flash::COOKIE, &sealed, 120);
         if let (Some(r), Ok(v)) = (use_context::<leptos_axum::ResponseOptions>(), HeaderValue::from_str(&cookie)) {
             r.append_header(SET_COOKIE, v);
         }

@@ -187,6 +187,23 @@ async fn each_voter_sees_the_ballot_in_an_order_of_their_own() {
         let laptop = app.sign_in("two-devices@example.org", crate::helpers::VOTER_PASSWORD).await;
         assert_eq!(listed_titles(&app.get(&phone, path).await.1), listed_titles(&app.get(&laptop, path).await.1), "[{}] one order per account", app.backend);
 
+        // forged visitor cookies are replaced by a fresh one; a valid one is kept; a vote
+        // (not a page) never makes one
+        let raw = reqwest::Client::new();
+        for (sent, kept) in [("wsis_visitor=<script>", false), (&*format!("wsis_visitor={}", "f".repeat(500)), false), (&*format!("wsis_visitor={}", "ab".repeat(16)), true)] {
+            let r = raw.get(app.url(path)).header("cookie", sent).header("x-forwarded-for", crate::helpers::random_address()).send().await.unwrap();
+            let set: Vec<String> = r.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).filter(|c| c.starts_with("wsis_visitor=")).map(str::to_string).collect();
+            if kept {
+                assert!(set.is_empty(), "[{}] a valid cookie is kept: {set:?}", app.backend);
+            } else {
+                assert_eq!(set.len(), 1, "[{}] {sent}: {set:?}", app.backend);
+                let v = set[0].trim_start_matches("wsis_visitor=").split(';').next().unwrap();
+                assert!(v.len() == 32 && v.bytes().all(|b| b.is_ascii_hexdigit()) && set[0].contains("HttpOnly"), "[{}] {set:?}", app.backend);
+            }
+        }
+        let r = raw.post(app.url("/api/cast_vote")).header("x-forwarded-for", crate::helpers::random_address()).form(&[("nominee", uuid::Uuid::new_v4().to_string())]).send().await.unwrap();
+        assert!(r.headers().get_all("set-cookie").iter().all(|c| !c.to_str().unwrap_or("").starts_with("wsis_visitor=")), "[{}] no cookie for a vote", app.backend);
+
         let (_, alpha) = app.get(&visitor, &format!("{path}?order=alpha")).await;
         assert_eq!(listed_titles(&alpha), by_title, "[{}] by title when asked", app.backend);
         assert!(!alpha.contains("data-testid=\"ballot-order\""));
