@@ -280,20 +280,17 @@ async fn connect_pool(url: &str, size: Option<u32>) -> Result<DatabaseConnection
         .acquire_timeout(Duration::from_secs(30));
     if url.starts_with("sqlite") {
         // One writer at a time in SQLite: WAL lets readers go on while a vote is written,
-        // and the busy timeout queues writers instead of failing them. The vote writer's
-        // connection keeps up to 8 MiB of pages (SQLite's default is 2 MiB), so that the
-        // vote table's indexes stay in memory further into a season; the readers keep the
-        // default (a page cache is per connection: eight readers scanning the votes for
-        // the audit page held 64 MiB, while the operating system caches the file for all).
-        let cache = if size == Some(1) { "-8192" } else { "-2000" };
-        opts.max_connections(8).min_connections(1).map_sqlx_sqlite_opts(move |o| {
+        // and the busy timeout queues writers instead of failing them. Each connection
+        // keeps up to 8 MiB of pages (SQLite's default is 2 MiB), so that the vote
+        // table's indexes stay in memory further into a season.
+        opts.max_connections(8).min_connections(1).map_sqlx_sqlite_opts(|o| {
             use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
             o.journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .busy_timeout(Duration::from_secs(30))
                 .foreign_keys(true)
                 .create_if_missing(true)
-                .pragma("cache_size", cache)
+                .pragma("cache_size", "-8192")
         });
     } else {
         opts.max_connections(32).min_connections(2);
