@@ -6,15 +6,20 @@
 set -euo pipefail
 SITE="$ROOT/target/site"
 mkdir -p "$SITE/pkg"
+# The bundle has a build directory of its own, so that it builds while the server does
+# (cargo locks a build directory for one build at a time); its size-optimised link runs on
+# one core while the server's crates take the other.
+WASM_TARGET_DIR="${WASM_TARGET_DIR:-$CARGO_TARGET_DIR-wasm}"
 
 build_bundle() {
   local profile=wasm-release
   [ "${WSIS_DEV_BUNDLE:-0}" = 1 ] && profile=dev
+  need_wasm_bindgen
   say "building the browser bundle ($profile)"
-  cargo build -p wsis-app --lib --target wasm32-unknown-unknown --no-default-features --features hydrate --profile "$profile"
+  CARGO_TARGET_DIR="$WASM_TARGET_DIR" cargo build -p wsis-app --lib --target wasm32-unknown-unknown --no-default-features --features hydrate --profile "$profile"
   local dir="$profile"
   [ "$profile" = dev ] && dir=debug
-  local wasm="$CARGO_TARGET_DIR/wasm32-unknown-unknown/$dir/wsis_app.wasm"
+  local wasm="$WASM_TARGET_DIR/wasm32-unknown-unknown/$dir/wsis_app.wasm"
   local stamp="$SITE/pkg/.built-from"
   local sum
   sum="$(sha256sum "$wasm" "$ROOT/style/main.css" | sha256sum | cut -c1-16)"
@@ -47,4 +52,20 @@ build_bundle() {
 build_server() {
   say "building the server"
   cargo build -p wsis-server --bins
+}
+
+# The server (and, with "tests", the test binaries) in the background while the bundle
+# builds; fails when either fails.
+build_all() { # [tests]
+  local what="${1:-}"
+  (
+    build_server
+    if [ "$what" = tests ]; then say "building the tests"; cargo test -p wsis -p wsis-server --no-run; fi
+  ) &
+  local server=$!
+  local bundle=0
+  build_bundle || bundle=$?
+  local built=0
+  wait "$server" || built=$?
+  [ "$bundle" = 0 ] && [ "$built" = 0 ] || { echo "the build failed" >&2; return 1; }
 }

@@ -6,11 +6,14 @@
 #   scripts/first-run-time.sh [--test]
 # Packages installed system-wide by an earlier run (mold, brotli, Chromium) stay installed;
 # the cargo registry cache is shared unless FIRST_RUN_EMPTY_REGISTRY=1.
+# FIRST_RUN_TARGET_DIR names the (empty) target directory to use instead of a temporary one,
+# and FIRST_RUN_KEEP_TOOLS=1 copies the tools it installed into ~/.cargo/bin at the end, so
+# that a fresh machine's measurement also warms the machine for later builds.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TMP="$(mktemp -d)"
 PORT="${FIRST_RUN_PORT:-3900}"
-export CARGO_TARGET_DIR="$TMP/target"
+export CARGO_TARGET_DIR="${FIRST_RUN_TARGET_DIR:-$TMP/target}"
 export CARGO_HOME="$TMP/cargo-home"
 mkdir -p "$CARGO_HOME"
 if [ "${FIRST_RUN_EMPTY_REGISTRY:-0}" != 1 ] && [ -d "$HOME/.cargo/registry" ]; then
@@ -34,7 +37,12 @@ serve() { # log
   done
 }
 stop() { pkill -f "$CARGO_TARGET_DIR/debug/wsis-server" 2>/dev/null || true; sleep 1; }
-trap 'stop; rm -rf "$TMP"' EXIT
+keep_tools() {
+  if [ "${FIRST_RUN_KEEP_TOOLS:-0}" = 1 ] && [ -d "$CARGO_HOME/bin" ]; then
+    mkdir -p "$HOME/.cargo/bin" && cp -n "$CARGO_HOME/bin/"* "$HOME/.cargo/bin/" 2>/dev/null || true
+  fi
+}
+trap 'stop; keep_tools; rm -rf "$TMP"' EXIT
 
 date -u +"first run from a fresh clone, %Y-%m-%d %H:%M UTC, $(nproc) cores"
 t0=$(date +%s)

@@ -6,8 +6,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 source "$ROOT/scripts/build.sh"
 cd "$ROOT"
-build_bundle
-build_server
+build_all
 export DATA_DIR="${DATA_DIR:-$ROOT/data}"
 # the demo accounts and editions are this laptop command's choice, never a server default
 export DEMO_DATA="${DEMO_DATA:-1}"

@@ -38,11 +38,16 @@ command -v brotli >/dev/null || { say "installing brotli"; apt_install brotli; }
   || (cd "$ROOT" && rustup target add wasm32-unknown-unknown)
 
 
-WB_VERSION="$(grep -A1 '^name = "wasm-bindgen"$' "$ROOT/Cargo.lock" | sed -n 's/^version = "\(.*\)"/\1/p')"
-if [ "$("${CARGO_HOME:-$HOME/.cargo}/bin/wasm-bindgen" --version 2>/dev/null || true)" != "wasm-bindgen $WB_VERSION" ]; then
-  say "installing wasm-bindgen-cli $WB_VERSION (matching Cargo.lock)"
-  cargo install wasm-bindgen-cli --version "=$WB_VERSION"
-fi
+# The bundle's wasm-bindgen must match the wasm-bindgen crate of Cargo.lock.
+need_wasm_bindgen() {
+  local version
+  version="$(grep -A1 '^name = "wasm-bindgen"$' "$ROOT/Cargo.lock" | sed -n 's/^version = "\(.*\)"/\1/p')"
+  if [ "$("${CARGO_HOME:-$HOME/.cargo}/bin/wasm-bindgen" --version 2>/dev/null || true)" != "wasm-bindgen $version" ]; then
+    say "installing wasm-bindgen-cli $version (matching Cargo.lock)"
+    # its own temporary build directory, not the shared one the server is building in
+    env -u CARGO_TARGET_DIR cargo install --quiet wasm-bindgen-cli --version "=$version"
+  fi
+}
 
 # Release builds run wasm-opt; Debian's binaryen breaks hydration, npm's works.
 need_wasm_opt() {

@@ -8,8 +8,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 source "$ROOT/scripts/build.sh"
 cd "$ROOT"
 
-build_bundle
-build_server
+build_all tests
 
 # Each test makes its own database and data folder; clear those of earlier runs.
 rm -rf "${TMPDIR:-/tmp}"/wsis-test-* 2>/dev/null || true

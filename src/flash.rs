@@ -44,10 +44,14 @@ pub fn open(secret: &[u8], value: &str) -> Option<Flash> {
     serde_json::from_slice(&hex::decode(body).ok()?).ok()
 }
 
-/// A redirect target for a form post: a path on this site, or `/`. `//host/…` and
-/// `/\host` are other sites to a browser and become `/`.
+/// A redirect target (a form post's, or the page to return to after signing in,
+/// `/signin?next=…`): a path on this site, or `/`. `//host/…` and `/\host` are other sites
+/// to a browser and become `/`, and so does anything with a control character or a space.
 pub fn local_path(candidate: &str) -> String {
-    let ok = candidate.starts_with('/') && !candidate.starts_with("//") && !candidate.starts_with("/\\") && !candidate.contains(['\r', '\n']);
+    let ok = candidate.starts_with('/')
+        && !candidate.starts_with("//")
+        && !candidate.starts_with("/\\")
+        && !candidate.chars().any(|c| c.is_control() || c.is_whitespace());
     if ok { candidate.to_string() } else { "/".to_string() }
 }
 
@@ -58,8 +62,17 @@ mod tests {
     #[test]
     fn only_paths_of_this_site() {
         assert_eq!(local_path("/categories/c5?q=1"), "/categories/c5?q=1");
-        for bad in ["//evil.example/x", "/\\evil.example", "https://evil.example", "", "x", "/a\r\nSet-Cookie: x"] {
+        for bad in ["//evil.example/x", "/\\evil.example", "https://evil.example", "", "x", "/a\r\nSet-Cookie: x", "javascript:alert(1)", "/\t/evil.example", " //evil.example"] {
             assert_eq!(local_path(bad), "/", "{bad:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn no_redirect_target_names_another_host(s in "\\PC{0,40}") {
+            let p = local_path(&s);
+            proptest::prop_assert!(p.starts_with('/') && !p.starts_with("//") && !p.starts_with("/\\"));
+            proptest::prop_assert!(p == "/" || p == s);
         }
     }
 

@@ -71,6 +71,7 @@ pub mod phase;
 pub mod pow;
 pub mod results;
 pub mod review;
+pub mod share;
 pub mod tally;
 pub mod time;
 pub mod vote;

@@ -83,6 +83,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/categories") view=pages::categories::CategoriesPage ssr=SsrMode::Async/>
                     <Route path=path!("/categories/:slug") view=pages::category::CategoryPage ssr=SsrMode::Async/>
                     <Route path=path!("/nominees/:id") view=pages::nominee::NomineePage ssr=SsrMode::Async/>
+                    <Route path=path!("/nominees/:id/poster") view=pages::nominee::PosterPage ssr=SsrMode::Async/>
                     <Route path=path!("/signup") view=pages::auth::SignUpPage ssr=SsrMode::Async/>
                     <Route path=path!("/signin") view=pages::auth::SignInPage ssr=SsrMode::Async/>
                     <Route path=path!("/confirm") view=pages::auth::ConfirmPage ssr=SsrMode::Async/>

@@ -57,3 +57,17 @@ test("sign up and confirm with plain form posts: the proof of work's time lock",
   await expect(page).toHaveURL(/\/categories$/);
   await expect(page.getByTestId("signed-in-as")).toContainText("No Script");
 });
+
+test("a shared link's vote button signs in and comes back to the vote, with plain form posts", async ({ page }) => {
+  await page.goto("/categories/c10");
+  const nominee = await page.locator("main a[href^='/nominees/']").first().getAttribute("href");
+  await page.goto(nominee!);
+  await page.getByTestId("vote-sign-in").click();
+  await expect(page).toHaveURL(/\/signin\?next=/);
+  await page.getByLabel("E-mail address").fill("submitter@wsis.example");
+  await page.getByLabel("Password").fill(DEMO_PASSWORD);
+  await page.getByTestId("sign-in-submit").click();
+  await expect(page).toHaveURL(new RegExp(`${nominee}\\?confirm=1$`));
+  await page.getByTestId("confirm-vote").click();
+  await expect(page.getByText("Your vote is recorded")).toBeVisible();
+});

@@ -35,6 +35,8 @@ pub struct ChromeData {
     pub edition: Option<wsis::edition::EditionView>,
     /// The message a form post left for this page.
     pub flash: Option<wsis::flash::Flash>,
+    /// The platform's own address (`PUBLIC_URL`), for absolute links: share links, cards.
+    pub public_url: String,
 }
 
 impl ChromeData {
@@ -47,13 +49,14 @@ impl ChromeData {
             .and_then(|p| p.extensions.get::<wsis::db::CurrentEdition>().cloned())
             .and_then(|c| c.0);
         let req = request();
-        ChromeData { user: req.account.as_ref().map(|a| wsis::db::auth::session_user(a, &req.roles)), now: now(), edition, flash: req.flash }
+        let public_url = services().map(|s| s.config.public_url.clone()).unwrap_or_default();
+        ChromeData { user: req.account.as_ref().map(|a| wsis::db::auth::session_user(a, &req.roles)), now: now(), edition, flash: req.flash, public_url }
     }
 
     /// In the browser the value always comes with the page (this is never called there).
     #[cfg(not(feature = "ssr"))]
     pub fn of_request() -> ChromeData {
-        ChromeData { user: None, now: chrono::DateTime::<chrono::Utc>::default(), edition: None, flash: None }
+        ChromeData { user: None, now: chrono::DateTime::<chrono::Utc>::default(), edition: None, flash: None, public_url: String::new() }
     }
 }
 
@@ -119,7 +122,14 @@ pub async fn resend_confirmation(email: String, #[server(default)] pow: Solution
 }
 
 #[server(endpoint = "sign_in")]
-pub async fn sign_in(email: String, password: String, #[server(default)] pow: Solution) -> Result<SessionUser, AppError> {
+pub async fn sign_in(
+    email: String,
+    password: String,
+    #[server(default)] pow: Solution,
+    /// The page to return to (a path of this site; anything else means the home page).
+    #[server(default)]
+    next: Option<String>,
+) -> Result<SessionUser, AppError> {
     use crate::api::guard::*;
     run(async move {
         let s = services()?;
@@ -127,7 +137,7 @@ pub async fn sign_in(email: String, password: String, #[server(default)] pow: So
         let (acct, token) = wsis::db::auth::sign_in(&s, &email, &password, caller(&req), &pow, req.session_token.as_deref()).await?;
         let roles = wsis::db::auth::roles_of(&s.db, acct.id).await?;
         set_session_cookie(Some(&token));
-        done(Some("/"), None);
+        done(Some(&wsis::flash::local_path(next.as_deref().unwrap_or("/"))), None);
         Ok(wsis::db::auth::session_user(&acct, &roles))
     })
     .await

@@ -10,3 +10,4 @@ pub mod phase;
 pub mod pager;
 pub mod pow;
 pub mod project;
+pub mod share_card;

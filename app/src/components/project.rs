@@ -16,16 +16,16 @@ pub fn ProjectFields(n: wsis::nomination::NomineeDetail, #[prop(optional)] with_
     view! {
         <section>
             <h2>{t!(i18n, short_description)}</h2>
-            <p lang="en">{n.short_description.clone()}</p>
+            <p lang="en" dir="auto">{n.short_description.clone()}</p>
         </section>
         <dl class="fields">
             {category}
-            <dt>{t!(i18n, action_line_linkage)}</dt><dd lang="en">{n.action_line_linkage.clone()}</dd>
+            <dt>{t!(i18n, action_line_linkage)}</dt><dd lang="en" dir="auto">{n.action_line_linkage.clone()}</dd>
             <dt>{t!(i18n, sdgs)}</dt><dd>{sdgs}</dd>
-            <dt>{t!(i18n, impact_qualitative)}</dt><dd lang="en">{n.impact_qualitative.clone()}</dd>
-            <dt>{t!(i18n, impact_quantitative)}</dt><dd lang="en">{n.impact_quantitative.clone()}</dd>
-            <dt>{t!(i18n, partnerships)}</dt><dd lang="en">{n.partnerships.clone()}</dd>
-            <dt>{t!(i18n, challenges)}</dt><dd lang="en">{n.challenges.clone()}</dd>
+            <dt>{t!(i18n, impact_qualitative)}</dt><dd lang="en" dir="auto">{n.impact_qualitative.clone()}</dd>
+            <dt>{t!(i18n, impact_quantitative)}</dt><dd lang="en" dir="auto">{n.impact_quantitative.clone()}</dd>
+            <dt>{t!(i18n, partnerships)}</dt><dd lang="en" dir="auto">{n.partnerships.clone()}</dd>
+            <dt>{t!(i18n, challenges)}</dt><dd lang="en" dir="auto">{n.challenges.clone()}</dd>
             <dt>{t!(i18n, website)}</dt><dd><a href=n.website.clone() rel="nofollow noopener">{n.website.clone()}</a></dd>
         </dl>
     }

@@ -165,7 +165,7 @@ pub fn TallyPage() -> impl IntoView {
                                 view! {
                                     <li>
                                         <span class="rank">{l.rank}{l.tied.then_some("=")}</span>
-                                        <span class="name" lang="en">{l.key.1.clone()}</span>
+                                        <span class="name" lang="en" dir="auto">{l.key.1.clone()}</span>
                                         <span class="bar" style=format!("inline-size:{pct}%")></span>
                                         <span class="count">{num(i18n, l.votes)}</span>
                                     </li>

@@ -98,7 +98,7 @@ fn Signals(s: AuditSignals, freeze: ServerAction<FreezeCluster>, lift: ServerAct
                 {s.bursts.into_iter().map(|b| {
                     let key = format!("{}@{}", b.nominee, b.window_start.to_rfc3339());
                     view! {
-                        <tr><td>{b.category_code}</td><td lang="en">{b.title}</td><td>{geneva(i18n, b.window_start)}</td><td>{num(i18n, b.votes)}</td>
+                        <tr><td>{b.category_code}</td><td lang="en" dir="auto">{b.title}</td><td>{geneva(i18n, b.window_start)}</td><td>{num(i18n, b.votes)}</td>
                         <td><FreezeForm action=freeze kind=ClusterKind::Burst key=key/></td></tr>
                     }
                 }).collect_view()}
@@ -184,7 +184,7 @@ fn AccountVotes(
                 {list.into_iter().map(|v| view! {
                     <tr>
                         <td>{v.category_code}</td>
-                        <td lang="en">{v.nominee_title}</td>
+                        <td lang="en" dir="auto">{v.nominee_title}</td>
                         <td>{geneva(i18n, v.cast_at)}</td>
                         <td><code>{v.origin}</code></td>
                         <td>{if v.valid { t_string!(i18n, valid).to_string() } else { format!("{} — {}", t_string!(i18n, invalid), v.reason.unwrap_or_default()) }}</td>

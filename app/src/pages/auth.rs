@@ -46,13 +46,20 @@ pub fn SignInPage() -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<SignIn>::new();
     let v = action.value();
+    // a page that sent the visitor here (a nominee's vote button) gets them back, with
+    // scripts (below) and without (the form's `next`)
+    let q = use_query_map();
+    let next = q.with_untracked(|q| q.get("next").map(|n| wsis::flash::local_path(&n))).filter(|p| p != "/");
+    let to = next.clone().unwrap_or_else(|| "/".to_string());
     Effect::new(move |_| {
         if let Some(Ok(_)) = v.get() {
             // a full load so that every part of the page sees the new session
             #[cfg(feature = "hydrate")]
             if let Some(w) = web_sys::window() {
-                let _ = w.location().set_href("/");
+                let _ = w.location().set_href(&to);
             }
+            #[cfg(not(feature = "hydrate"))]
+            let _ = &to;
         }
     });
     view! {
@@ -64,6 +71,7 @@ pub fn SignInPage() -> impl IntoView {
             <label>{t!(i18n, email)}<input type="email" name="email" required autocomplete="username"/></label>
             <label>{t!(i18n, password)}<input type="password" name="password" required autocomplete="current-password"/></label>
             <PowFields purpose=Purpose::SignIn version=action.version()/>
+            {next.clone().map(|n| view! { <input type="hidden" name="next" value=n/> })}
             <button type="submit" class="button" data-testid="sign-in-submit">{t!(i18n, sign_in)}</button>
         </ActionForm>
         <p><a href="/forgot">{t!(i18n, forgot_password)}</a>" · "<a href="/resend">{t!(i18n, resend_link)}</a>" · "<a href="/signup">{t!(i18n, sign_up)}</a></p>

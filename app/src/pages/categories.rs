@@ -47,7 +47,7 @@ fn Ballot(d: BallotData) -> impl IntoView {
                     <h2><a href=format!("/categories/{}", l.category_slug)>{l.category_code.clone()}</a></h2>
                     <p>{category_label(i18n, &l.category_slug, &l.category_name)}</p>
                     <p class="meta">{l.nominees}" "{t!(i18n, nominees_word)}</p>
-                    {l.choice_title.clone().map(|t| view! { <p class="choice">"✓ "{t!(i18n, your_vote)}": "<span lang="en">{t}</span></p> })}
+                    {l.choice_title.clone().map(|t| view! { <p class="choice">"✓ "{t!(i18n, your_vote)}": "<span lang="en" dir="auto">{t}</span></p> })}
                 </li>
             }).collect_view()}
         </ul>

@@ -45,6 +45,10 @@ fn Category(d: CategoryData) -> impl IntoView {
     let choice = d.my_choice.clone();
     view! {
         <Title text=format!("{} — {}", d.category.code, d.edition.title)/>
+        <crate::components::share_card::ShareCard
+            title=format!("{} {} — {}", d.category.code, category_label(i18n, &d.category.slug, &d.category.name), d.edition.title)
+            description=t_string!(i18n, category_card).to_string().replace("[count]", &crate::components::labels::num(i18n, d.category.nominees))
+            path=format!("/categories/{}", d.category.slug)/>
         <nav class="breadcrumb" aria-label=move || t_string!(i18n, breadcrumb)>
             <a href="/categories">{t_string!(i18n, categories_title)}</a>" › "{d.category.code.clone()}
         </nav>
@@ -54,7 +58,7 @@ fn Category(d: CategoryData) -> impl IntoView {
             Some((id, title)) => view! {
                 <p class="notice" data-testid="my-choice">
                     "✓ "{t_string!(i18n, you_voted_for)}" "
-                    <a href=format!("/nominees/{id}") lang="en">{title}</a>". "
+                    <a href=format!("/nominees/{id}") lang="en" dir="auto">{title}</a>". "
                     {t_string!(i18n, votes_are_final)}
                 </p>
             }
@@ -127,12 +131,12 @@ fn Card(n: NomineeCard, chosen: bool, can_vote: bool) -> impl IntoView {
     let href = format!("/nominees/{id}");
     view! {
         <li class="card nominee" class:chosen=chosen data-testid="nominee-card">
-            <h2><a href=href.clone() lang="en">{n.title.clone()}</a></h2>
+            <h2><a href=href.clone() lang="en" dir="auto">{n.title.clone()}</a></h2>
             <p class="meta">
-                <span lang="en">{n.organisation.clone()}</span>" · "{n.country.clone()}" · "
+                <span lang="en" dir="auto">{n.organisation.clone()}</span>" · "{n.country.clone()}" · "
                 {region_name(i18n, n.region)}" · "{stakeholder_name(i18n, n.stakeholder_type)}
             </p>
-            <p lang="en">{n.excerpt.clone()}</p>
+            <p lang="en" dir="auto">{n.excerpt.clone()}</p>
             {chosen.then(|| view! { <p class="choice">"✓ "{t_string!(i18n, your_vote)}</p> })}
             {can_vote.then(|| view! { <a class="button" href=format!("{href}?confirm=1")>{t_string!(i18n, vote_for_this)}</a> })}
         </li>

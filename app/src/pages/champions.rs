@@ -55,7 +55,7 @@ fn Champions(v: ChampionsView, exclude: ServerAction<ExcludeTied>) -> impl IntoV
                             let id = l.nominee.to_string();
                             view! {
                                 <li>
-                                    <span lang="en">{l.title}</span>" — "{num(i18n, l.votes)}" "{t!(i18n, votes_word)}
+                                    <span lang="en" dir="auto">{l.title}</span>" — "{num(i18n, l.votes)}" "{t!(i18n, votes_word)}
                                     {l.excluded_reason.clone().map(|r| view! { " — " {t!(i18n, left_out)}": "{r} })}
                                     {(l.tied_at_cutoff && l.excluded_reason.is_none() && tie).then(|| view! {
                                         <ActionForm action=exclude attr:class="inline">

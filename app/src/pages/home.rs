@@ -69,7 +69,7 @@ fn PastEditions(past: Vec<PastEdition>) -> impl IntoView {
                             view! { <span>{p.title.clone()}" ("{p.year}")"</span> }.into_any()
                         }}
                         {(!p.winners.is_empty()).then(|| view! {
-                            <ul class="winners">{p.winners.iter().map(|w| view! { <li lang="en">"★ "{w.clone()}</li> }).collect_view()}</ul>
+                            <ul class="winners">{p.winners.iter().map(|w| view! { <li lang="en" dir="auto">"★ "{w.clone()}</li> }).collect_view()}</ul>
                         })}
                     </li>
                 }).collect_view()}

@@ -42,7 +42,7 @@ fn VoteTable(votes: Vec<MyVote>) -> impl IntoView {
                 {votes.into_iter().map(|v| view! {
                     <tr>
                         <td><a href=format!("/categories/{}", v.category_slug)>{v.category_code.clone()}</a></td>
-                        <td><a href=format!("/nominees/{}", v.nominee_id) lang="en">{v.nominee_title.clone()}</a></td>
+                        <td><a href=format!("/nominees/{}", v.nominee_id) lang="en" dir="auto">{v.nominee_title.clone()}</a></td>
                         <td><time datetime=v.cast_at.to_rfc3339()>{geneva(i18n, v.cast_at)}</time></td>
                         <td><code data-testid="receipt">{v.receipt.clone()}</code></td>
                     </tr>

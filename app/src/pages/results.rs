@@ -31,6 +31,10 @@ pub fn ResultsPage() -> impl IntoView {
         let y = v.year;
         view! {
             <Title text=format!("{} — {}", t_string!(i18n, results_title), v.title)/>
+            <crate::components::share_card::ShareCard
+                title=format!("{} — {}", t_string!(i18n, results_title), v.title)
+                description=if v.released { t_string!(i18n, results_card_released).to_string() } else { t_string!(i18n, results_card_pending).to_string() }
+                path=format!("/results/{y}") site=v.title.clone()/>
             <h1>{t!(i18n, results_title)}" — "{v.title.clone()}</h1>
             <FormNotice/>
             {if v.released {
@@ -77,8 +81,8 @@ fn CategoryResults(c: CategoryResult, publish: bool) -> impl IntoView {
                 {c.champions.into_iter().map(|l| view! {
                     <li class=if l.winner { "winner" } else { "champion" }>
                         <strong>{if l.winner { t_string!(i18n, winner_label) } else { t_string!(i18n, champion_label) }}</strong>": "
-                        <a href=format!("/nominees/{}", l.nominee) lang="en">{l.title}</a>
-                        " — "<span lang="en">{l.organisation}</span>", "{l.country}
+                        <a href=format!("/nominees/{}", l.nominee) lang="en" dir="auto">{l.title}</a>
+                        " — "<span lang="en" dir="auto">{l.organisation}</span>", "{l.country}
                         {l.valid_votes.map(|n| format!(" — {} {}", num(i18n, n), t_string!(i18n, votes_word)))}
                     </li>
                 }).collect_view()}
@@ -93,7 +97,7 @@ fn CategoryResults(c: CategoryResult, publish: bool) -> impl IntoView {
                                 <summary>{t!(i18n, votes_as_table)}</summary>
                                 <table class="table">
                                     <thead><tr><th>{t!(i18n, project)}</th><th>{t!(i18n, votes_word)}</th></tr></thead>
-                                    <tbody>{rows.into_iter().map(|(t, n)| view! { <tr><td lang="en">{t}</td><td>{num(i18n, n)}</td></tr> }).collect_view()}</tbody>
+                                    <tbody>{rows.into_iter().map(|(t, n)| view! { <tr><td lang="en" dir="auto">{t}</td><td>{num(i18n, n)}</td></tr> }).collect_view()}</tbody>
                                 </table>
                             </details>
                         </figcaption>
@@ -118,9 +122,9 @@ pub fn StoriesPage() -> impl IntoView {
                 c.champions.into_iter().map(move |l| view! {
                     <article class="story print-page" data-testid="story">
                         <p class="meta">{code.clone()}" — "{name.clone()}" · "{if l.winner { t_string!(i18n, winner_label) } else { t_string!(i18n, champion_label) }}</p>
-                        <h2 lang="en">{l.title}</h2>
-                        <p class="meta"><span lang="en">{l.organisation}</span>", "{l.country}</p>
-                        <p lang="en">{l.short_description}</p>
+                        <h2 lang="en" dir="auto">{l.title}</h2>
+                        <p class="meta"><span lang="en" dir="auto">{l.organisation}</span>", "{l.country}</p>
+                        <p lang="en" dir="auto">{l.short_description}</p>
                     </article>
                 }).collect::<Vec<_>>()
             }).collect_view()}
@@ -143,8 +147,8 @@ pub fn CertificatesPage() -> impl IntoView {
                     <section class="certificate print-page" id=format!("n-{}", l.nominee) data-testid="certificate">
                         <p class="cert-brand">{t!(i18n, brand)}" "{year}</p>
                         <h2>{if l.winner { t_string!(i18n, certificate_winner) } else { t_string!(i18n, certificate_champion) }}</h2>
-                        <p class="cert-project" lang="en">{l.title}</p>
-                        <p lang="en">{l.organisation}", "{l.country}</p>
+                        <p class="cert-project" lang="en" dir="auto">{l.title}</p>
+                        <p lang="en" dir="auto">{l.organisation}", "{l.country}</p>
                         <p>{t!(i18n, category)}" "{code.clone()}" — "{name.clone()}</p>
                         <p class="meta">{title.clone()}</p>
                     </section>

@@ -68,7 +68,7 @@ fn ExpertHomeView(h: ExpertHome) -> impl IntoView {
                     <tbody>
                         {c.champions.into_iter().map(|r| view! {
                             <tr>
-                                <td><a href=format!("/review/{}", r.nominee) lang="en">{r.title}</a><br/><small lang="en">{r.organisation}</small></td>
+                                <td><a href=format!("/review/{}", r.nominee) lang="en" dir="auto">{r.title}</a><br/><small lang="en" dir="auto">{r.organisation}</small></td>
                                 <td>{r.country}</td>
                                 <td data-testid="review-status">{status_label(i18n, r.status)}</td>
                             </tr>
@@ -115,9 +115,9 @@ fn Sheet(s: ReviewSheet, save: ServerAction<SaveReview>, conflict: ServerAction<
     let points_now = rubric.points(&s.scores);
     view! {
         <article class="nominee-detail">
-            <h1 lang="en">{n.title.clone()}</h1>
+            <h1 lang="en" dir="auto">{n.title.clone()}</h1>
             <p class="meta">
-                {s.category_code.clone()}" · "<span lang="en">{n.organisation.clone()}</span>" · "{n.country.clone()}
+                {s.category_code.clone()}" · "<span lang="en" dir="auto">{n.organisation.clone()}</span>" · "{n.country.clone()}
             </p>
             <p data-testid="sheet-status"><strong>{t!(i18n, status)}": "</strong>{status_label(i18n, s.status)}
                 {points_now.map(|p| format!(" — {p:.1} / 100"))}
@@ -383,7 +383,7 @@ fn CategoryBlock(
                                     view! {
                                         <tr data-testid="ranking-row">
                                             <td>{r.rank.map(|x| x.to_string()).unwrap_or_else(|| "—".into())}</td>
-                                            <td><span lang="en">{r.title.clone()}</span><br/><small lang="en">{r.organisation.clone()}</small>" · "<small>{r.country.clone()}</small></td>
+                                            <td><span lang="en" dir="auto">{r.title.clone()}</span><br/><small lang="en" dir="auto">{r.organisation.clone()}</small>" · "<small>{r.country.clone()}</small></td>
                                             <td>{num(i18n, r.votes)}</td>
                                             <td>{points(r.raw)}</td>
                                             <td>{points(r.normalised)}</td>

@@ -189,7 +189,7 @@ fn ScreeningEntry(
         <article class="screening-entry" data-status=status.key()>
             <details>
                 <summary>
-                    <strong lang="en">{s.input.title.clone()}</strong>" — "<span lang="en">{s.input.organisation.clone()}</span>
+                    <strong lang="en" dir="auto">{s.input.title.clone()}</strong>" — "<span lang="en" dir="auto">{s.input.organisation.clone()}</span>
                     " · "<span class="badge">{status_name(i18n, status)}</span>
                 </summary>
                 {s.rejection_reason.clone().map(|r| view! { <p>{t!(i18n, reason)}": "{r}</p> })}

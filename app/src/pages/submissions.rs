@@ -120,7 +120,7 @@ fn ProjectTexts(input: NominationInput, action: ServerAction<SaveDraft>) -> impl
         <label>{t!(i18n, project_title)}<input type="text" name="input[title]" value=input.title.clone() maxlength="200"/></label>
         {field_error(v, "title")}
         <label>{t!(i18n, short_description)}
-            <textarea name="input[short_description]" rows="10" lang="en"
+            <textarea name="input[short_description]" rows="10" lang="en" dir="auto"
                 on:input=move |ev| set_words.set(word_count(&event_target_value(&ev)))>{input.short_description.clone()}</textarea>
         </label>
         <span class="hint" aria-live="polite">
@@ -220,7 +220,7 @@ fn SubmissionTable(rows: Vec<SubmissionView>) -> impl IntoView {
                     let title = if s.input.title.is_empty() { "—".to_string() } else { s.input.title.clone() };
                     view! {
                         <tr data-status=s.status.key()>
-                            <td><a href=format!("/submissions/{}", s.id) lang="en">{title}</a></td>
+                            <td><a href=format!("/submissions/{}", s.id) lang="en" dir="auto">{title}</a></td>
                             <td>{s.category_code.clone()}</td>
                             <td>{s.edition_year}</td>
                             <td>
@@ -284,22 +284,22 @@ pub fn SubmissionDetails(s: SubmissionView) -> impl IntoView {
     let stakeholder = StakeholderType::parse(&i.stakeholder_type).map(|t| stakeholder_name(i18n, t)).unwrap_or_default();
     view! {
         <article class="nominee-detail">
-            <h2 lang="en">{i.title.clone()}</h2>
-            <p class="meta"><span lang="en">{i.organisation.clone()}</span>" · "{i.country.clone()}" · "{region}" · "{stakeholder}</p>
+            <h2 lang="en" dir="auto">{i.title.clone()}</h2>
+            <p class="meta"><span lang="en" dir="auto">{i.organisation.clone()}</span>" · "{i.country.clone()}" · "{region}" · "{stakeholder}</p>
             <section>
                 <h3>{t!(i18n, short_description)}</h3>
-                <p lang="en">{i.short_description.clone()}</p>
+                <p lang="en" dir="auto">{i.short_description.clone()}</p>
                 <p class="hint"><span data-testid="word-count">{word_count(&i.short_description)}</span>" "{t!(i18n, words_required)}</p>
             </section>
             <dl class="fields">
                 <dt>{t!(i18n, category)}</dt><dd>{s.category_code.clone()}": "{category_label(i18n, &s.category_code, &s.category_name)}</dd>
                 <dt>{t!(i18n, edition_word)}</dt><dd>{s.edition_year}</dd>
-                <dt>{t!(i18n, action_line_linkage)}</dt><dd lang="en">{i.action_line_linkage.clone()}</dd>
+                <dt>{t!(i18n, action_line_linkage)}</dt><dd lang="en" dir="auto">{i.action_line_linkage.clone()}</dd>
                 <dt>{t!(i18n, sdgs)}</dt><dd>{sdgs}</dd>
-                <dt>{t!(i18n, impact_qualitative)}</dt><dd lang="en">{i.impact_qualitative.clone()}</dd>
-                <dt>{t!(i18n, impact_quantitative)}</dt><dd lang="en">{i.impact_quantitative.clone()}</dd>
-                <dt>{t!(i18n, partnerships)}</dt><dd lang="en">{i.partnerships.clone()}</dd>
-                <dt>{t!(i18n, challenges)}</dt><dd lang="en">{i.challenges.clone()}</dd>
+                <dt>{t!(i18n, impact_qualitative)}</dt><dd lang="en" dir="auto">{i.impact_qualitative.clone()}</dd>
+                <dt>{t!(i18n, impact_quantitative)}</dt><dd lang="en" dir="auto">{i.impact_quantitative.clone()}</dd>
+                <dt>{t!(i18n, partnerships)}</dt><dd lang="en" dir="auto">{i.partnerships.clone()}</dd>
+                <dt>{t!(i18n, challenges)}</dt><dd lang="en" dir="auto">{i.challenges.clone()}</dd>
                 <dt>{t!(i18n, website)}</dt><dd>{i.website.clone()}</dd>
                 <dt>{t!(i18n, contact)}</dt><dd>{i.contact.clone()}</dd>
                 {s.submitted_at.map(|t| view! { <dt>{t!(i18n, submitted_at)}</dt><dd>{geneva(i18n, t)}</dd> })}

@@ -13,5 +13,6 @@ mod nominations;
 mod ops;
 mod pages;
 mod results;
+mod share;
 mod review;
 mod voting;

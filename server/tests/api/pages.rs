@@ -149,7 +149,7 @@ async fn nominee_pages_are_cached_for_display_only_and_briefly() {
 fn listed_titles(html: &str) -> Vec<String> {
     html.split("data-testid=\"nominee-card\"")
         .skip(1)
-        .filter_map(|card| card.split("lang=\"en\">").nth(1).and_then(|t| t.split('<').next()).map(str::to_string))
+        .filter_map(|card| card.split("lang=\"en\" dir=\"auto\">").nth(1).and_then(|t| t.split('<').next()).map(str::to_string))
         .collect()
 }
 
