@@ -9,7 +9,38 @@ pub mod pages;
 mod i18n_gen {
     leptos_i18n::load_locales!();
 }
-pub use i18n_gen::i18n;
+/// The generated translations, with `use_i18n` that a late part of a page can call.
+pub mod i18n {
+    pub use crate::i18n_gen::i18n::*;
+    use leptos_i18n::I18nContext;
+
+    /// The page's i18n context. A part of a page that the server renders after its request
+    /// was abandoned (the page's owner disposed, so no context to find) gets a detached
+    /// context in the default language instead of a panic; nobody receives that render.
+    pub fn use_i18n() -> I18nContext<Locale> {
+        leptos::prelude::use_context::<I18nContext<Locale>>().unwrap_or_else(detached)
+    }
+
+    #[cfg(feature = "ssr")]
+    fn detached() -> I18nContext<Locale> {
+        static DETACHED: std::sync::OnceLock<I18nContext<Locale>> = std::sync::OnceLock::new();
+        *DETACHED.get_or_init(|| {
+            let owner = leptos::prelude::Owner::new_root(None);
+            let i18n = owner.with(|| {
+                leptos_i18n::context::provide_i18n_context_with_options_inner::<Locale>(leptos_i18n::context::I18nContextOptions::default())
+            });
+            // its effects never run, and it lives as long as the process
+            owner.pause();
+            std::mem::forget(owner);
+            i18n
+        })
+    }
+
+    #[cfg(not(feature = "ssr"))]
+    fn detached() -> I18nContext<Locale> {
+        leptos_i18n::context::use_i18n_context::<Locale>()
+    }
+}
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Html, Link, Meta, MetaTags, Title};

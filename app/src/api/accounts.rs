@@ -40,6 +40,18 @@ pub struct ChromeData {
 }
 
 impl ChromeData {
+    /// The page's chrome when it is still there: a part of a page rendered after its
+    /// request was abandoned finds no context, and must not panic for it.
+    pub fn current() -> ChromeData {
+        use_context::<ChromeData>().unwrap_or_else(|| ChromeData {
+            user: None,
+            now: chrono::DateTime::<chrono::Utc>::default(),
+            edition: None,
+            flash: None,
+            public_url: String::new(),
+        })
+    }
+
     /// What the request's middleware learned (the session's account, the current edition);
     /// the header renders it without waiting, and the browser receives it with the page.
     #[cfg(feature = "ssr")]

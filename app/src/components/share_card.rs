@@ -8,7 +8,7 @@ use crate::api::accounts::ChromeData;
 /// `path` is the page's own path; the card names it by its absolute address.
 #[component]
 pub fn ShareCard(title: String, description: String, path: String, #[prop(optional)] site: Option<String>) -> impl IntoView {
-    let chrome = expect_context::<ChromeData>();
+    let chrome = ChromeData::current();
     let url = format!("{}{path}", chrome.public_url.trim_end_matches('/'));
     let description = wsis::share::clip(&description, 200);
     let site = site.or_else(|| chrome.edition.as_ref().map(|e| e.title.clone())).unwrap_or_default();

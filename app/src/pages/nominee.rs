@@ -34,7 +34,7 @@ pub fn sign_in_then(to: &str) -> String {
 fn Nominee(d: NomineeData) -> impl IntoView {
     let i18n = use_i18n();
     let n = d.nominee.clone();
-    let chrome = expect_context::<ChromeData>();
+    let chrome = ChromeData::current();
     let page = wsis::share::nominee_url(&chrome.public_url, n.id);
     let share = (d.edition.phase_at(d.now) == Phase::Open(PhaseKind::Voting)).then(|| view! { <ShareKit d=d.clone() page=page.clone()/> });
     view! {
@@ -211,7 +211,7 @@ pub fn PosterPage() -> impl IntoView {
 fn Poster(d: NomineeData) -> impl IntoView {
     let i18n = use_i18n();
     let n = d.nominee.clone();
-    let chrome = expect_context::<ChromeData>();
+    let chrome = ChromeData::current();
     let page = wsis::share::nominee_url(&chrome.public_url, n.id);
     let closes = geneva(i18n, d.edition.schedule.window(PhaseKind::Voting).closes);
     let hydrated = RwSignal::new(false);
