@@ -1,6 +1,6 @@
 import { test, expect, Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
-import { DEMO_PASSWORD, hydrated, newConfirmedVoter } from "./helpers";
+import { DEMO_PASSWORD, hydrated, newConfirmedVoter, setLanguage } from "./helpers";
 
 const WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 
@@ -9,11 +9,6 @@ async function axe(page: Page, label: string, lang?: string) {
   const result = await new AxeBuilder({ page }).withTags(WCAG).analyze();
   const summary = result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`);
   expect(summary, `axe violations on ${label}`).toEqual([]);
-}
-
-async function setLanguage(page: Page, lang: string) {
-  const url = new URL(process.env.BASE_URL ?? "http://127.0.0.1:3000");
-  await page.context().addCookies([{ name: "i18n_pref_locale", value: lang, domain: url.hostname, path: "/" }]);
 }
 
 async function signIn(page: Page, email: string) {

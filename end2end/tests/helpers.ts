@@ -58,3 +58,9 @@ export async function newConfirmedVoter(page: Page): Promise<string> {
   await expect(page.getByTestId("signed-in-as")).toContainText("Playwright Voter");
   return email;
 }
+
+/** Chooses the interface language as the language links do (the i18n cookie). */
+export async function setLanguage(page: Page, lang: string) {
+  const url = new URL(process.env.BASE_URL ?? "http://127.0.0.1:3000");
+  await page.context().addCookies([{ name: "i18n_pref_locale", value: lang, domain: url.hostname, path: "/" }]);
+}

@@ -1,13 +1,8 @@
 import { test, expect, Page } from "@playwright/test";
-import { DEMO_PASSWORD, hydrated, newConfirmedVoter } from "./helpers";
+import { DEMO_PASSWORD, hydrated, newConfirmedVoter, setLanguage } from "./helpers";
 
 // Most voters come from a shared link on a phone: every page fits a 360 px screen.
 test.use({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
-
-async function setLanguage(page: Page, lang: string) {
-  const url = new URL(process.env.BASE_URL ?? "http://127.0.0.1:3000");
-  await page.context().addCookies([{ name: "i18n_pref_locale", value: lang, domain: url.hostname, path: "/" }]);
-}
 
 async function fits(page: Page, label: string) {
   const { scroll, inner } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));

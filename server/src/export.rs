@@ -130,11 +130,15 @@ async fn download(s: Services, year: String, ctx: Option<RequestContext>, format
             h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
             res
         }
-        Err(e) => {
-            let status = StatusCode::from_u16(e.status().as_u16()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            (status, [(header::CONTENT_TYPE, "application/json")], serde_json::to_string(&e).unwrap_or_default()).into_response()
-        }
+        Err(e) => refusal(e),
     }
+}
+
+/// A refusal of a plain route, as the server functions answer one: its status and the
+/// error as JSON.
+pub fn refusal(e: AppError) -> Response {
+    let status = StatusCode::from_u16(e.status().as_u16()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (status, [(header::CONTENT_TYPE, "application/json")], serde_json::to_string(&e).unwrap_or_default()).into_response()
 }
 
 /// The result files' routes and formats.

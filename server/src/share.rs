@@ -4,12 +4,11 @@
 //! without a vote count at any phase.
 
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::{header, HeaderValue};
+use axum::response::Response;
 use axum::routing::get;
 use axum::{Extension, Router};
 use std::collections::HashMap;
-use std::sync::Arc;
 use uuid::Uuid;
 use wsis::db::{RequestContext, Services};
 use wsis::share::{badge_svg, nominee_url};
@@ -78,13 +77,7 @@ enum Kit {
 
 async fn kit(s: Services, id: String, lang: &str, kit: Kit) -> Result<Response, AppError> {
     let id = Uuid::parse_str(id.trim()).map_err(|_| AppError::no_nominee())?;
-    let page = s
-        .nominee_pages
-        .get_or_load(id, || async {
-            let (nominee, e) = wsis::db::catalog::nominee_page(&s.db, id).await?;
-            Ok(Arc::new((nominee, e.id, e.view())))
-        })
-        .await?;
+    let page = s.nominee_page(id).await?;
     let (nominee, _, edition) = &*page;
     let url = nominee_url(&s.config.public_url, nominee.id);
     let (body, kind): (Vec<u8>, &str) = match kit {
@@ -106,19 +99,10 @@ async fn kit(s: Services, id: String, lang: &str, kit: Kit) -> Result<Response, 
     Ok(res)
 }
 
-fn refusal(e: AppError) -> Response {
-    let status = StatusCode::from_u16(e.status().as_u16()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (status, [(header::CONTENT_TYPE, "application/json")], serde_json::to_string(&e).unwrap_or_default()).into_response()
-}
-
-/// The share kit's files and their routes.
-pub const PATHS: [(&str, &str); 3] =
-    [("/nominees/{id}/qr.svg", "image/svg+xml"), ("/nominees/{id}/qr.png", "image/png"), ("/nominees/{id}/badge.svg", "image/svg+xml")];
-
 /// `/nominees/{id}/qr.svg`, `/nominees/{id}/qr.png`, `/nominees/{id}/badge.svg` (`?lang=`).
 pub fn routes<S: Clone + Send + Sync + 'static>(services: Services) -> Router<S> {
     let mut r = Router::new();
-    for (path, k) in [(PATHS[0].0, Kit::QrSvg), (PATHS[1].0, Kit::QrPng), (PATHS[2].0, Kit::Badge)] {
+    for (path, k) in [("/nominees/{id}/qr.svg", Kit::QrSvg), ("/nominees/{id}/qr.png", Kit::QrPng), ("/nominees/{id}/badge.svg", Kit::Badge)] {
         r = r.route(
             path,
             get(move |State(s): State<Services>, Path(id): Path<String>, Query(q): Query<HashMap<String, String>>, ctx: Option<Extension<RequestContext>>| async move {
@@ -127,7 +111,7 @@ pub fn routes<S: Clone + Send + Sync + 'static>(services: Services) -> Router<S>
                     .and_then(|l| wsis::language(l))
                     .or(ctx.map(|c| c.0.lang))
                     .unwrap_or("en");
-                kit(s, id, lang, k).await.unwrap_or_else(refusal)
+                kit(s, id, lang, k).await.unwrap_or_else(crate::export::refusal)
             }),
         );
     }

@@ -84,6 +84,17 @@ impl Services {
         self.nominee_pages.clear();
     }
 
+    /// A nominee on the ballot with its edition, for display (the nominee page, its share
+    /// kit), from the node's cache; ids that are not nominees are never kept.
+    pub async fn nominee_page(&self, id: uuid::Uuid) -> Result<Arc<(crate::nomination::NomineeDetail, i32, crate::edition::EditionView)>, crate::AppError> {
+        self.nominee_pages
+            .get_or_load(id, || async {
+                let (nominee, e) = catalog::nominee_page(&self.db, id).await?;
+                Ok(Arc::new((nominee, e.id, e.view())))
+            })
+            .await
+    }
+
     /// Tells the mail worker that messages were queued (call after the commit).
     pub fn wake_mail(&self) {
         self.mail_wake.notify_one();

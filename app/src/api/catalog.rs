@@ -167,13 +167,7 @@ pub async fn get_nominee(id: String) -> Result<NomineeData, AppError> {
         let me = request().account;
         let id = Uuid::parse_str(id.trim()).map_err(|_| AppError::no_nominee())?;
         // display data from the node's cache; the visitor's own choice from the database
-        let page = s
-            .nominee_pages
-            .get_or_load(id, || async {
-                let (nominee, e) = wsis::db::catalog::nominee_page(&s.db, id).await?;
-                Ok(std::sync::Arc::new((nominee, e.id, e.view())))
-            })
-            .await?;
+        let page = s.nominee_page(id).await?;
         let (nominee, edition_id, edition) = (*page).clone();
         let my_choice = match &me {
             Some(a) => match wsis::category::by_slug(&nominee.category_slug) {

@@ -46,3 +46,11 @@ where
         </Transition>
     }
 }
+
+/// `true` once the page runs in the browser (never on the server): for controls that need a
+/// script, such as a copy or print button, which a page without scripts does not show.
+pub fn in_browser() -> RwSignal<bool> {
+    let ready = RwSignal::new(false);
+    Effect::new(move |_| ready.set(true));
+    ready
+}

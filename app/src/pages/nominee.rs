@@ -16,13 +16,18 @@ use crate::i18n::*;
 
 #[component]
 pub fn NomineePage() -> impl IntoView {
-    let params = use_params_map();
-    let data = Resource::new(move || params.read().get("id").unwrap_or_default(), get_nominee);
+    let data = nominee_of_route();
     view! {
         <Loaded data let:d>
             <Nominee d/>
         </Loaded>
     }
+}
+
+/// The nominee that the route's `:id` names (its page and its poster).
+fn nominee_of_route() -> Resource<Result<NomineeData, wsis::AppError>> {
+    let params = use_params_map();
+    Resource::new(move || params.read().get("id").unwrap_or_default(), get_nominee)
 }
 
 /// The address of the sign-in page that comes back to `to` afterwards.
@@ -155,8 +160,7 @@ fn ShareKit(d: NomineeData, page: String) -> impl IntoView {
     let badge = format!("{page}/badge.svg?lang={lang}");
     let snippet = wsis::share::badge_snippet(&page, &badge, &t_string!(i18n, share_badge_alt));
     // the copy button needs a script: shown once the page runs in the browser
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
+    let hydrated = crate::components::loaded::in_browser();
     let copied = RwSignal::new(false);
     let to_copy = page.clone();
     let copy = move |_| {
@@ -198,8 +202,7 @@ fn ShareKit(d: NomineeData, page: String) -> impl IntoView {
 /// close of voting.
 #[component]
 pub fn PosterPage() -> impl IntoView {
-    let params = use_params_map();
-    let data = Resource::new(move || params.read().get("id").unwrap_or_default(), get_nominee);
+    let data = nominee_of_route();
     view! {
         <Loaded data let:d>
             <Poster d/>
@@ -214,8 +217,7 @@ fn Poster(d: NomineeData) -> impl IntoView {
     let chrome = ChromeData::current();
     let page = wsis::share::nominee_url(&chrome.public_url, n.id);
     let closes = geneva(i18n, d.edition.schedule.window(PhaseKind::Voting).closes);
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
+    let hydrated = crate::components::loaded::in_browser();
     let print = move |_| {
         #[cfg(feature = "hydrate")]
         if let Some(w) = web_sys::window() {

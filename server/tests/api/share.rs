@@ -113,6 +113,18 @@ async fn made_up_ids_are_refused_and_fill_nothing() {
                 assert_eq!(r.headers()["content-type"], "application/json", "a readable refusal");
             }
         }
+        // 300 at once from one address: refused or cut by the address limit, nothing kept
+        let flood = app.client();
+        let probes = (0..300).map(|i| {
+            let (app, flood) = (&app, &flood);
+            async move {
+                let path = ["qr.svg", "qr.png", "badge.svg"][i % 3];
+                flood.get(app.url(&format!("/nominees/{}/{path}", uuid::Uuid::new_v4()))).send().await.unwrap().status().as_u16()
+            }
+        });
+        for status in futures::future::join_all(probes).await {
+            assert!(status == 404 || status == 429, "[{}] {status}", app.backend);
+        }
         assert!(app.services.nominee_pages.is_empty(), "[{}] made-up ids cached nothing", app.backend);
         // a submission that is not on the ballot has no share kit
         use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
