@@ -5,18 +5,30 @@
 # (nothing changed) and, with --test, the test command after it.
 #   scripts/first-run-time.sh [--test]
 # Packages installed system-wide by an earlier run (mold, brotli, Chromium) stay installed;
-# the cargo registry cache is shared unless FIRST_RUN_EMPTY_REGISTRY=1.
+# the cargo registry (~/.cargo/registry) is shared unless FIRST_RUN_EMPTY_REGISTRY=1.
 # FIRST_RUN_TARGET_DIR names the (empty) target directory to use instead of a temporary one,
-# and FIRST_RUN_KEEP_TOOLS=1 copies the tools it installed into ~/.cargo/bin at the end, so
-# that a fresh machine's measurement also warms the machine for later builds.
+# and FIRST_RUN_KEEP_TOOLS=1 installs the tools into ~/.cargo itself (empty of them on a
+# fresh machine), so that a fresh machine's measurement also warms the machine for later
+# builds: dependency sources at another path would make every later build start over.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TMP="$(mktemp -d)"
 PORT="${FIRST_RUN_PORT:-3900}"
 export CARGO_TARGET_DIR="${FIRST_RUN_TARGET_DIR:-$TMP/target}"
 export CARGO_HOME="$TMP/cargo-home"
+if [ "${FIRST_RUN_KEEP_TOOLS:-0}" = 1 ]; then
+  # the machine's own cargo home, which a fresh machine has without the project's tools:
+  # the builds then find their dependencies where later builds look, and stay warm
+  CARGO_HOME="${CARGO_HOME_DEFAULT:-$HOME/.cargo}"
+  if [ -x "$CARGO_HOME/bin/wasm-bindgen" ]; then
+    echo "note: $CARGO_HOME/bin already holds wasm-bindgen; its install is not measured" >&2
+  fi
+fi
 mkdir -p "$CARGO_HOME"
-if [ "${FIRST_RUN_EMPTY_REGISTRY:-0}" != 1 ] && [ -d "$HOME/.cargo/registry" ]; then
+# the shared registry keeps the dependency sources where later builds look for them (an empty
+# one on a fresh machine, so the downloads are measured too)
+if [ "${FIRST_RUN_EMPTY_REGISTRY:-0}" != 1 ] && [ "$CARGO_HOME" != "$HOME/.cargo" ]; then
+  mkdir -p "$HOME/.cargo/registry"
   ln -s "$HOME/.cargo/registry" "$CARGO_HOME/registry"
 fi
 export PATH="$CARGO_HOME/bin:$PATH"
@@ -31,14 +43,15 @@ serve() { # log
     bash scripts/run.sh 2>&1 | while IFS= read -r l; do printf '%6ds %s\n' "$(( $(date +%s) - start ))" "$l"; done > "$log") &
   until curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1; do
     sleep 1
-    if ! pgrep -f "scripts/run.sh" >/dev/null && ! curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1; then
+    # run.sh ends by exec-ing the server: either process means the run command is alive
+    if ! pgrep -f "scripts/run.sh|$CARGO_TARGET_DIR/debug/wsis-server" >/dev/null && ! curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1; then
       cat "$log"; echo "the run command stopped before serving" >&2; exit 1
     fi
   done
 }
 stop() { pkill -f "$CARGO_TARGET_DIR/debug/wsis-server" 2>/dev/null || true; sleep 1; }
 keep_tools() {
-  if [ "${FIRST_RUN_KEEP_TOOLS:-0}" = 1 ] && [ -d "$CARGO_HOME/bin" ]; then
+  if [ "${FIRST_RUN_KEEP_TOOLS:-0}" = 1 ] && [ "$CARGO_HOME" != "$HOME/.cargo" ] && [ -d "$CARGO_HOME/bin" ]; then
     mkdir -p "$HOME/.cargo/bin" && cp -n "$CARGO_HOME/bin/"* "$HOME/.cargo/bin/" 2>/dev/null || true
   fi
 }

@@ -175,6 +175,69 @@ impl SessionUser {
 /// An account as listed on the admin page: the facts a session shows of it.
 pub type AccountRow = SessionUser;
 
+/// What a browser sends to sign in: the code it was mailed (or the link's token), and the
+/// profile of a new account.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct CodeSignIn {
+    #[serde(default)]
+    pub code: String,
+    #[serde(default)]
+    pub token: String,
+    #[serde(default)]
+    pub display_name: String,
+    #[serde(default)]
+    pub organisation: String,
+    #[serde(default)]
+    pub country: String,
+}
+
+/// A sign-in with a code: who is now signed in, and the page to go back to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodeSignedIn {
+    pub user: SessionUser,
+    pub next: String,
+}
+
+/// E-mailed sign-in codes: six digits, valid for a quarter of an hour, for the browser that
+/// asked; a few wrong guesses end them.
+pub const SIGN_IN_CODE_DIGITS: usize = 6;
+pub const SIGN_IN_CODE_TTL_MINUTES: i64 = 15;
+pub const SIGN_IN_CODE_ATTEMPTS: i32 = 5;
+
+/// The code as typed: six digits, with any spaces or dashes between them, in Western,
+/// Arabic-Indic, Eastern Arabic-Indic or full-width digits (as a phone keyboard may type
+/// them). Anything else is not a code.
+pub fn parse_sign_in_code(input: &str) -> Option<String> {
+    let mut out = String::with_capacity(SIGN_IN_CODE_DIGITS);
+    for c in input.trim().chars() {
+        let digit = match c {
+            '0'..='9' => c as u32 - '0' as u32,
+            '\u{660}'..='\u{669}' => c as u32 - 0x660,
+            '\u{6F0}'..='\u{6F9}' => c as u32 - 0x6F0,
+            '\u{FF10}'..='\u{FF19}' => c as u32 - 0xFF10,
+            ' ' | '-' | '\u{a0}' => continue,
+            _ => return None,
+        };
+        if out.len() == SIGN_IN_CODE_DIGITS {
+            return None;
+        }
+        out.push(char::from_digit(digit, 10)?);
+    }
+    (out.len() == SIGN_IN_CODE_DIGITS).then_some(out)
+}
+
+/// A code from a random number (any `u32`), uniformly over the million codes but for a
+/// bias below one in four thousand.
+pub fn sign_in_code_of(random: u32) -> String {
+    format!("{:06}", random % 1_000_000)
+}
+
+/// Accounts holding a role sign in with their password only: a mailbox alone must not open
+/// the secretariat's, the experts' or the announcers' pages.
+pub fn signs_in_with_password_only(roles: &[Role]) -> bool {
+    !roles.is_empty()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -214,6 +277,43 @@ mod tests {
         assert_eq!(Role::parse(" admin "), Some(Role::Admin));
         assert_eq!(Role::parse("wizard"), None);
         assert_eq!(Role::ALL.map(Role::key), ["expert", "admin", "announcer"]);
+    }
+
+    #[test]
+    fn sign_in_codes_as_typed() {
+        assert_eq!(parse_sign_in_code(" 123 456 ").as_deref(), Some("123456"));
+        assert_eq!(parse_sign_in_code("123-456").as_deref(), Some("123456"));
+        assert_eq!(parse_sign_in_code("\u{661}\u{662}\u{663}\u{664}\u{665}\u{666}").as_deref(), Some("123456"));
+        assert_eq!(parse_sign_in_code("\u{FF10}\u{FF11}\u{FF12}\u{FF13}\u{FF14}\u{FF15}").as_deref(), Some("012345"));
+        for bad in ["", "12345", "1234567", "12345a", "１２３", "123456\u{0}", "+123456"] {
+            assert_eq!(parse_sign_in_code(bad), None, "{bad:?}");
+        }
+        assert_eq!(sign_in_code_of(7), "000007");
+        assert_eq!(sign_in_code_of(u32::MAX).len(), 6);
+        assert!(signs_in_with_password_only(&[Role::Expert]) && !signs_in_with_password_only(&[]));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn every_generated_code_reads_back(n: u32, spaced: bool) {
+            let code = sign_in_code_of(n);
+            let typed = if spaced { format!("{} {}", &code[..3], &code[3..]) } else { code.clone() };
+            proptest::prop_assert_eq!(parse_sign_in_code(&typed), Some(code));
+        }
+
+        #[test]
+        fn digits_and_separators_read_as_a_code_exactly_when_there_are_six_digits(s in "[0-9 \\-]{0,14}") {
+            let digits: String = s.chars().filter(char::is_ascii_digit).collect();
+            let expected = (digits.len() == 6).then_some(digits);
+            proptest::prop_assert_eq!(parse_sign_in_code(&s), expected);
+        }
+
+        #[test]
+        fn any_other_character_makes_it_no_code(code in "[0-9]{6}", at in 0usize..7, c in "[^0-9 \\-\u{a0}\u{660}-\u{669}\u{6f0}-\u{6f9}\u{ff10}-\u{ff19}\\s]") {
+            let mut typed = code.clone();
+            typed.insert_str(at, &c);
+            proptest::prop_assert_eq!(parse_sign_in_code(&typed), None);
+        }
     }
 
     #[test]

@@ -7,6 +7,7 @@ crate::keyed_enum! {
         AccountConfirm = "account.confirm",
         AccountSignIn = "account.sign_in",
         AccountSignInFailed = "account.sign_in_failed",
+        AccountSignInCode = "account.sign_in_code",
         AccountPasswordReset = "account.password_reset",
         AccountCreateAdmin = "account.create_admin",
         RoleGranted = "account.role_granted",

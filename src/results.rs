@@ -178,22 +178,24 @@ pub fn export_rows(v: &ResultsView) -> Vec<ExportRow> {
     out
 }
 
-/// RFC 4180 CSV with a header line; fields with commas, quotes or line breaks are quoted.
-/// Cells that a spreadsheet would run as a formula are prefixed with `'`.
-pub fn to_csv(rows: &[ExportRow]) -> String {
-    fn field(s: &str) -> String {
-        // the OWASP list of a formula's first characters, tab and carriage return included
-        let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) && s.parse::<f64>().is_err() { format!("'{s}") } else { s.to_string() };
-        if s.contains([',', '"', '\n', '\r']) {
-            format!("\"{}\"", s.replace('"', "\"\""))
-        } else {
-            s
-        }
+/// One RFC 4180 CSV field: quoted when it holds a comma, a quote or a line break, and
+/// prefixed with `'` when a spreadsheet would run it as a formula.
+pub fn csv_cell(s: &str) -> String {
+    // the OWASP list of a formula's first characters, tab and carriage return included
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) && s.parse::<f64>().is_err() { format!("'{s}") } else { s.to_string() };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
     }
+}
+
+/// RFC 4180 CSV with a header line (see [`csv_cell`]).
+pub fn to_csv(rows: &[ExportRow]) -> String {
     let mut out = EXPORT_HEADERS.join(",");
     out.push_str("\r\n");
     for r in rows {
-        out.push_str(&r.cells().iter().map(|c| field(c)).collect::<Vec<_>>().join(","));
+        out.push_str(&r.cells().iter().map(|c| csv_cell(c)).collect::<Vec<_>>().join(","));
         out.push_str("\r\n");
     }
     out

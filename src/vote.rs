@@ -91,3 +91,61 @@ mod tests {
         assert_eq!(normalise_receipt("0123-4567"), None);
     }
 }
+
+/// How long before voting closes the voters who asked for it get their one reminder.
+pub const REMINDER_HOURS_BEFORE_CLOSE: i64 = 48;
+
+/// Whether reminders go out at `now` for a vote closing at `closes`: from
+/// [`REMINDER_HOURS_BEFORE_CLOSE`] before the close until the close.
+pub fn reminders_due(now: chrono::DateTime<chrono::Utc>, closes: chrono::DateTime<chrono::Utc>) -> bool {
+    now >= closes - chrono::Duration::hours(REMINDER_HOURS_BEFORE_CLOSE) && now < closes
+}
+
+/// Whether a voter who asked for a reminder gets one: they voted in some categories, not all.
+pub fn needs_reminder(categories_voted: usize, categories: usize) -> bool {
+    categories_voted > 0 && categories_voted < categories
+}
+
+/// The reminder's subject and body; `closes` as messages name instants (Geneva time).
+pub fn reminder_mail(categories_voted: usize, categories: usize, closes: &str, public_url: &str) -> (String, String) {
+    (
+        format!("You voted in {categories_voted} of {categories} categories of the WSIS Prizes"),
+        format!(
+            "You voted in {categories_voted} of {categories} categories of the WSIS Prizes. Voting closes on {closes} (Geneva time).\n\n\
+             The other categories are waiting for your vote: {public_url}/categories\n\n\
+             You asked for this one reminder; no other will follow. Your votes and their receipts: {public_url}/my-votes\n"
+        ),
+    )
+}
+
+#[cfg(test)]
+mod reminder_tests {
+    use super::*;
+    use chrono::{Duration, TimeZone, Utc};
+    use proptest::prelude::*;
+
+    #[test]
+    fn reminders_go_out_in_the_last_two_days_only() {
+        let closes = Utc.with_ymd_and_hms(2027, 3, 31, 21, 0, 0).unwrap();
+        assert!(!reminders_due(closes - Duration::hours(48) - Duration::seconds(1), closes));
+        assert!(reminders_due(closes - Duration::hours(48), closes));
+        assert!(reminders_due(closes - Duration::seconds(1), closes));
+        assert!(!reminders_due(closes, closes), "not once voting is closed");
+        assert!(!needs_reminder(0, 18) && needs_reminder(1, 18) && needs_reminder(17, 18) && !needs_reminder(18, 18));
+        let (subject, body) = reminder_mail(7, 18, "2027-03-31 23:00 CEST", "https://prizes.example");
+        assert!(subject.contains("7 of 18") && body.contains("2027-03-31 23:00 CEST") && body.contains("https://prizes.example/categories"));
+        for lang in ["ar", "es", "fr", "ru", "zh"] {
+            let b = crate::messages::translate(&body, lang);
+            assert!(b != body && b.contains("https://prizes.example/my-votes"), "{lang}: {b}");
+            assert_ne!(crate::messages::translate(&subject, lang), subject, "{lang}");
+        }
+    }
+
+    proptest! {
+        /// A complete ballot, or an empty one, never gets a reminder.
+        #[test]
+        fn only_partial_ballots_are_reminded(voted in 0usize..40, categories in 1usize..30) {
+            prop_assert_eq!(needs_reminder(voted, categories), voted > 0 && voted < categories);
+        }
+    }
+}

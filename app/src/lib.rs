@@ -117,6 +117,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/nominees/:id/poster") view=pages::nominee::PosterPage ssr=SsrMode::Async/>
                     <Route path=path!("/signup") view=pages::auth::SignUpPage ssr=SsrMode::Async/>
                     <Route path=path!("/signin") view=pages::auth::SignInPage ssr=SsrMode::Async/>
+                    <Route path=path!("/signin/email") view=pages::auth::CodeRequestPage ssr=SsrMode::Async/>
+                    <Route path=path!("/signin/code") view=pages::auth::CodeEntryPage ssr=SsrMode::Async/>
                     <Route path=path!("/confirm") view=pages::auth::ConfirmPage ssr=SsrMode::Async/>
                     <Route path=path!("/resend") view=pages::auth::ResendPage ssr=SsrMode::Async/>
                     <Route path=path!("/forgot") view=pages::auth::ForgotPage ssr=SsrMode::Async/>
@@ -137,6 +139,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/results") view=pages::results::ResultsPage ssr=SsrMode::Async/>
                     <Route path=path!("/results/:year") view=pages::results::ResultsPage ssr=SsrMode::Async/>
                     <Route path=path!("/results/:year/stories") view=pages::results::StoriesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/results/:year/participation") view=pages::results::ParticipationPage ssr=SsrMode::Async/>
                     <Route path=path!("/results/:year/certificates") view=pages::results::CertificatesPage ssr=SsrMode::Async/>
                     <Route path=path!("/review") view=pages::review::ExpertHomePage ssr=SsrMode::Async/>
                     <Route path=path!("/review/:id") view=pages::review::ReviewSheetPage ssr=SsrMode::Async/>

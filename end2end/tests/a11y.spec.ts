@@ -20,7 +20,7 @@ async function signIn(page: Page, email: string) {
   await expect(page.getByTestId("signed-in-as")).toBeVisible();
 }
 
-const PUBLIC_PAGES = ["/", "/categories", "/categories/c1", "/signin", "/signup", "/forgot", "/resend", "/receipt", "/results"];
+const PUBLIC_PAGES = ["/", "/categories", "/categories/c1", "/signin", "/signin/email", "/signin/code", "/signup", "/forgot", "/resend", "/receipt", "/results"];
 const VOTER_PAGES = ["/my-votes", "/account", "/submit", "/submissions"];
 const ADMIN_PAGES = ["/admin", "/admin/accounts", "/admin/tally", "/admin/audit", "/admin/champions", "/admin/screening", "/admin/review", "/admin/editions/new"];
 

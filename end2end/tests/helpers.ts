@@ -27,6 +27,25 @@ export async function outboxLink(to: string, needle: string): Promise<string> {
   throw new Error(`no mail to ${to} with ${needle}`);
 }
 
+/** The sign-in code of the newest code mail to a recipient (its subject ends with it). */
+export async function outboxCode(to: string): Promise<string> {
+  const dir = process.env.OUTBOX_DIR;
+  if (!dir) throw new Error("OUTBOX_DIR is not set");
+  for (let i = 0; i < 50; i++) {
+    const files = fs.existsSync(dir) ? fs.readdirSync(dir).sort().reverse() : [];
+    for (const f of files) {
+      const text = fs.readFileSync(path.join(dir, f), "utf8");
+      const lines = text.split("\n");
+      if (lines.some((l) => l.toLowerCase() === `to: ${to.toLowerCase()}`) && text.includes("/signin/code?token=")) {
+        const m = lines.find((l) => l.startsWith("Subject:"))?.match(/(\d{6})$/);
+        if (m) return m[1];
+      }
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`no sign-in code mailed to ${to}`);
+}
+
 export function uniqueEmail(prefix: string): string {
   return `${prefix}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.org`;
 }

@@ -1,5 +1,5 @@
 import { test, expect, Page } from "@playwright/test";
-import { DEMO_PASSWORD, hydrated, newConfirmedVoter, setLanguage } from "./helpers";
+import { DEMO_PASSWORD, hydrated, outboxCode, powSolved, setLanguage, uniqueEmail } from "./helpers";
 
 // Most voters come from a shared link on a phone: every page fits a 360 px screen.
 test.use({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
@@ -9,7 +9,7 @@ async function fits(page: Page, label: string) {
   expect(scroll, `${label}: the page is ${scroll} px wide on a ${inner} px screen`).toBeLessThanOrEqual(inner);
 }
 
-const PUBLIC_PAGES = ["/", "/categories", "/categories/c1", "/signin", "/signup", "/forgot", "/resend", "/receipt", "/results"];
+const PUBLIC_PAGES = ["/", "/categories", "/categories/c1", "/signin", "/signin/email", "/signin/code", "/signup", "/forgot", "/resend", "/receipt", "/results"];
 const VOTER_PAGES = ["/my-votes", "/account", "/submit", "/submissions"];
 const ADMIN_PAGES = ["/admin", "/admin/accounts", "/admin/tally", "/admin/audit", "/admin/champions", "/admin/screening", "/admin/review", "/admin/editions/new"];
 
@@ -72,8 +72,8 @@ for (const lang of ["en", "ar"]) {
 
   test(`from a shared nominee link to a counted vote on a phone, in ${lang}`, async ({ page }) => {
     test.setTimeout(120_000);
-    const email = await newConfirmedVoter(page);
-    await page.context().clearCookies();
+    // a first-time voter: no account, no password
+    const email = uniqueEmail(`phone-${lang}`);
     await setLanguage(page, lang);
     // the link a nominee shared
     await page.goto("/categories/c5");
@@ -87,11 +87,25 @@ for (const lang of ["en", "ar"]) {
     expect(box!.width).toBeGreaterThan(250);
     await expect(page.getByTestId("share-kit")).toBeVisible();
     await cta.click();
-    await expect(page).toHaveURL(/\/signin\?next=/);
+    await expect(page).toHaveURL(/\/signin\/email\?next=/);
     await hydrated(page);
+    await fits(page, `code request (${lang})`);
     await page.locator("input[name=email]").fill(email);
-    await page.locator("input[name=password]").fill("correct horse battery");
-    await page.getByTestId("sign-in-submit").click();
+    await powSolved(page);
+    await page.getByTestId("send-code").click();
+    await expect(page).toHaveURL(/\/signin\/code\?next=/);
+    await hydrated(page);
+    await page.getByTestId("code-input").fill(await outboxCode(email));
+    await powSolved(page);
+    await page.getByTestId("code-submit").click();
+    // a new address: the name and country, once
+    await expect(page.getByTestId("error-profile")).toBeVisible();
+    await expect(page.getByTestId("new-account")).toHaveAttribute("open", "");
+    await fits(page, `code entry (${lang})`);
+    await page.locator("input[name='input[display_name]']").fill("Phone Voter");
+    await page.locator("input[name='input[country]']").fill("Ghana");
+    await powSolved(page);
+    await page.getByTestId("code-submit").click();
     // back on the nominee, at the confirmation
     await expect(page).toHaveURL(new RegExp(`${nominee}\\?confirm=1$`));
     await hydrated(page);

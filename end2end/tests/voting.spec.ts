@@ -27,6 +27,14 @@ test("vote in two categories, see progress, my votes and a receipt; a second vot
   await hydrated(page);
   await expect(page.getByTestId("my-votes").locator("tbody tr")).toHaveCount(2);
   await expect(page.getByTestId("my-votes")).toContainText(r1);
+  // one reminder before voting closes, asked for and cancelled on the same page
+  await page.getByTestId("reminder-toggle").click();
+  await expect(page.getByTestId("reminder-set")).toBeVisible();
+  await page.reload();
+  await hydrated(page);
+  await expect(page.getByTestId("reminder-set")).toBeVisible();
+  await page.getByTestId("reminder-toggle").click();
+  await expect(page.getByTestId("reminder-set")).toHaveCount(0);
 
   await page.goto(`/receipt?receipt=${encodeURIComponent(r1)}`);
   await expect(page.getByTestId("receipt-status")).toContainText("C3");

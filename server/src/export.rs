@@ -22,6 +22,8 @@ pub enum Format {
     Xlsx,
     Ledger,
     Digest,
+    /// The participation figures (CSV).
+    Participation,
 }
 
 impl Format {
@@ -32,13 +34,14 @@ impl Format {
             "xlsx" => Format::Xlsx,
             "ledger" => Format::Ledger,
             "digest" => Format::Digest,
+            "participation" => Format::Participation,
             _ => return None,
         })
     }
 
     pub fn content_type(self) -> &'static str {
         match self {
-            Format::Csv => "text/csv; charset=utf-8",
+            Format::Csv | Format::Participation => "text/csv; charset=utf-8",
             Format::Json | Format::Ledger | Format::Digest => "application/json",
             Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         }
@@ -51,6 +54,7 @@ impl Format {
             Format::Xlsx => format!("wsis-prizes-{year}-results.xlsx"),
             Format::Ledger => format!("wsis-prizes-{year}-ledger.json"),
             Format::Digest => format!("wsis-prizes-{year}-digest.json"),
+            Format::Participation => format!("wsis-prizes-{year}-participation.csv"),
         }
     }
 }
@@ -101,6 +105,10 @@ pub async fn build(db: &DatabaseConnection, year: &str, format: Format, viewer: 
             let d = wsis::db::results::published_digest(db, year, viewer).await?;
             Ok((d.edition, json(&d)))
         }
+        Format::Participation => {
+            let p = wsis::db::participation::figures_now(db, year).await?;
+            Ok((p.year, wsis::participation::to_csv(&p).into_bytes()))
+        }
         _ => {
             let v = wsis::db::results::view(db, year, viewer, now).await?;
             let bytes = match format {
@@ -119,7 +127,13 @@ fn json<T: serde::Serialize>(v: &T) -> Vec<u8> {
 
 async fn download(s: Services, year: String, ctx: Option<RequestContext>, format: Format) -> Response {
     let viewer = ctx.map_or(Viewer::Public, |c| c.viewer());
-    match build(&s.db, &year, format, viewer, s.now()).await {
+    // released figures are kept by the node; the other files are built per request
+    let built = if format == Format::Participation {
+        wsis::db::participation::figures(&s, &year).await.map(|p| (p.year, wsis::participation::to_csv(&p).into_bytes()))
+    } else {
+        build(&s.db, &year, format, viewer, s.now()).await
+    };
+    match built {
         Ok((y, bytes)) => {
             let mut res = Response::new(Body::from(bytes));
             let h = res.headers_mut();
@@ -142,12 +156,13 @@ pub fn refusal(e: AppError) -> Response {
 }
 
 /// The result files' routes and formats.
-pub const PATHS: [(&str, Format); 5] = [
+pub const PATHS: [(&str, Format); 6] = [
     ("/results/{year}/export.csv", Format::Csv),
     ("/results/{year}/export.json", Format::Json),
     ("/results/{year}/export.xlsx", Format::Xlsx),
     ("/results/{year}/ledger.json", Format::Ledger),
     ("/results/{year}/digest.json", Format::Digest),
+    ("/results/{year}/participation.csv", Format::Participation),
 ];
 
 /// `/results/{year}/export.{csv,json,xlsx}`, `/results/{year}/ledger.json`, `/results/{year}/digest.json`.

@@ -323,8 +323,12 @@ async fn request_context(State(s): State<Services>, mut req: Request<Body>, next
     let new_visitor = (known_visitor.is_none() && page).then(|| uuid::Uuid::new_v4().simple().to_string());
     let cookie = new_visitor.as_ref().map(|v| s.config.cookie(wsis::db::VISITOR_COOKIE, v, 31_536_000));
     let visitor = known_visitor.or(new_visitor).unwrap_or_default();
+    let via = if page { campaign_cookie(req.uri()).map(|v| s.config.cookie(wsis::campaign::VIA_COOKIE, &v, wsis::campaign::VIA_COOKIE_SECS)) } else { None };
     req.extensions_mut().insert(RequestContext { account, roles, session_token, client_addr, user_agent, lang, flash, visitor });
     let mut res = next.run(req).await;
+    if let Some(v) = via.and_then(|c| HeaderValue::from_str(&c).ok()) {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
     if let Some(v) = cookie.and_then(|c| HeaderValue::from_str(&c).ok()) {
         res.headers_mut().append(header::SET_COOKIE, v);
     }
@@ -335,6 +339,17 @@ async fn request_context(State(s): State<Services>, mut req: Request<Body>, next
         }
     }
     res
+}
+
+/// A nominee page opened by a campaign link (`/nominees/{id}?via=code`, the code well
+/// formed) remembers the link for the vote: the value of the campaign cookie. Whether the
+/// campaign exists is the vote's question; a link of another nominee counts for nothing.
+fn campaign_cookie(uri: &axum::http::Uri) -> Option<String> {
+    let id = uri.path().strip_prefix("/nominees/")?;
+    let nominee = uuid::Uuid::try_parse(id).ok()?;
+    let code = uri.query()?.split('&').find_map(|kv| kv.strip_prefix("via="))?;
+    let code = wsis::campaign::parse_code(code).ok()?;
+    Some(wsis::campaign::via_value(nominee, &code))
 }
 
 /// Floods stop here: calls per minute per client address (every request but the static
@@ -368,8 +383,8 @@ async fn rate_limit(State(s): State<Services>, req: Request<Body>, next: Next) -
 }
 
 /// The node's background tasks: the mail worker, the release of results at their
-/// announcement instant (claimed once across nodes), and the clean-up of expired throttle
-/// records.
+/// announcement instant (claimed once across nodes), the vote reminders (each claimed
+/// once), and the clean-up of expired throttle records.
 pub fn start_workers(services: &Services) {
     tokio::spawn(wsis::db::mail::run_worker(services.clone()));
     let s = services.clone();
@@ -381,6 +396,11 @@ pub fn start_workers(services: &Services) {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(editions = n, "results released at their announcement instant"),
                 Err(e) => tracing::warn!("releasing results: {e}"),
+            }
+            match wsis::db::reminders::send_due(&s).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(reminders = n, "vote reminders queued"),
+                Err(e) => tracing::warn!("vote reminders: {e}"),
             }
             if let Err(e) = wsis::db::friction::housekeeping(&s.db, s.now()).await {
                 tracing::warn!("housekeeping: {e}");

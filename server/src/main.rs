@@ -10,7 +10,7 @@ const USAGE: &str = "usage:
   wsis-server migrate                      apply database migrations and exit
   wsis-server create-admin --email E --password P [--name N]
                                            create (or promote) a confirmed admin account
-  wsis-server export --edition YEAR --format csv|json|xlsx|ledger|digest --out FILE [--as EMAIL]
+  wsis-server export --edition YEAR --format csv|json|xlsx|ledger|digest|participation --out FILE [--as EMAIL]
                                            write a results file; before release only with
                                            --as an admin's or announcer's account
   wsis-server backup --out FILE            consistent copy of the SQLite database while it runs

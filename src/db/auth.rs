@@ -35,7 +35,7 @@ pub const MAIL_REQUESTS_PER_CLIENT: u64 = 10;
 pub const CONFIRM_ATTEMPTS_PER_LINK: u64 = 10;
 
 
-fn window() -> Duration {
+pub(super) fn window() -> Duration {
     Duration::minutes(THROTTLE_WINDOW_MINUTES)
 }
 
@@ -223,13 +223,13 @@ pub async fn delete_session(db: &impl ConnectionTrait, token: &str) -> Result<()
 }
 
 /// Ends every session of an account.
-async fn end_sessions(db: &impl ConnectionTrait, account_id: i32) -> Result<(), AppError> {
+pub(super) async fn end_sessions(db: &impl ConnectionTrait, account_id: i32) -> Result<(), AppError> {
     session::Entity::delete_many().filter(session::Column::AccountId.eq(account_id)).exec(db).await?;
     Ok(())
 }
 
 /// Marks every unused link of an account used (after one of them changed who holds it).
-async fn retire_links(db: &impl ConnectionTrait, account_id: i32, now: chrono::DateTime<Utc>) -> Result<(), AppError> {
+pub(super) async fn retire_links(db: &impl ConnectionTrait, account_id: i32, now: chrono::DateTime<Utc>) -> Result<(), AppError> {
     email_token::Entity::update_many()
         .col_expr(email_token::Column::UsedAt, Expr::value(Some(now)))
         .filter(email_token::Column::AccountId.eq(account_id))
@@ -337,7 +337,7 @@ pub struct Caller<'a> {
 
 /// Past [`MAIL_REQUESTS_PER_CLIENT`] requests for e-mail from one address, each needs a
 /// proof of work.
-async fn mail_request_friction(s: &Services, from: Caller<'_>, pow: &Solution, now: chrono::DateTime<Utc>) -> Result<(), AppError> {
+pub(super) async fn mail_request_friction(s: &Services, from: Caller<'_>, pow: &Solution, now: chrono::DateTime<Utc>) -> Result<(), AppError> {
     let key = format!("mail_request:{}", friction::address_key(&s.config.secret, from.addr));
     let (n, _) = friction::reserve(&s.db, &key, window(), now).await?;
     if n > MAIL_REQUESTS_PER_CLIENT {

@@ -159,6 +159,7 @@ pub async fn housekeeping(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Resu
     super::auth::delete_expired_sessions(db, now).await?;
     attempt::Entity::delete_many().filter(attempt::Column::At.lt(now - Duration::days(1))).exec(db).await?;
     used_challenge::Entity::delete_many().filter(used_challenge::Column::ExpiresAt.lt(now)).exec(db).await?;
+    super::sign_in_code::housekeeping(db, now).await?;
     Ok(())
 }
 

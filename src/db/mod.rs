@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod campaigns;
 pub mod catalog;
 pub mod champions;
 pub mod column;
@@ -13,9 +14,12 @@ pub mod friction;
 pub mod mail;
 pub mod migration;
 pub mod nominations;
+pub mod participation;
+pub mod reminders;
 pub mod results;
 pub mod review;
 pub mod seed;
+pub mod sign_in_code;
 pub mod vote_audit;
 pub mod voting;
 
@@ -49,7 +53,12 @@ pub struct Services {
     pub background: Arc<Background>,
     /// The platform's one clock (see [`Clock`]).
     pub clock: Arc<Clock>,
+    /// Participation figures of released editions, computed once per node.
+    pub participation: Arc<tokio::sync::Mutex<ParticipationKept>>,
 }
+
+/// Released participation figures by edition id and release time.
+pub type ParticipationKept = std::collections::HashMap<(i32, Option<chrono::DateTime<chrono::Utc>>), Arc<crate::participation::Participation>>;
 
 impl Services {
     pub fn new(db: DatabaseConnection, config: Config) -> Self {
@@ -66,6 +75,7 @@ impl Services {
             mail_wake: Arc::default(),
             background: Arc::default(),
             clock: Arc::default(),
+            participation: Arc::default(),
         }
     }
 

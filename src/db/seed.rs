@@ -7,7 +7,7 @@ use chrono_tz::Europe::Zurich;
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
 use super::auth::ensure_account;
@@ -20,14 +20,19 @@ use crate::AppError;
 pub const DEMO_PASSWORD: &str = "wsis-demo-2026";
 
 /// (e-mail, display name, roles) of the demo accounts; all share [`DEMO_PASSWORD`].
-pub const DEMO_ACCOUNTS: [(&str, &str, &[Role]); 6] = [
+pub const DEMO_ACCOUNTS: [(&str, &str, &[Role]); 7] = [
     ("admin@wsis.example", "Ada Admin", &[Role::Admin]),
     ("expert@wsis.example", "Emeka Expert", &[Role::Expert]),
     ("expert2@wsis.example", "Eva Examiner", &[Role::Expert]),
     ("announcer@wsis.example", "Ana Announcer", &[Role::Announcer]),
     ("voter@wsis.example", "Vera Voter", &[]),
     ("submitter@wsis.example", "Sami Submitter", &[]),
+    ("team@wsis.example", "Tomás Team", &[]),
 ];
+
+/// The demo nominee's team: it owns the first nominee of C1, with two campaign links.
+pub const DEMO_TEAM: &str = "team@wsis.example";
+pub const DEMO_CAMPAIGNS: [(&str, &str); 2] = [("newsletter", "Our monthly newsletter"), ("partners", "Partner organisations' sites")];
 
 pub const NOMINEES_PER_CATEGORY: usize = 20;
 
@@ -258,8 +263,42 @@ pub async fn load_demo(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<
     let e = demo_edition(year, now).insert(db).await?;
     insert_nominations(db, demo_nominations(e.id, year as u64, NOMINEES_PER_CATEGORY, now)).await?;
     ensure_tally_rows(db, e.id).await?;
+    demo_team(db, e.id, now).await?;
     next_demo_edition(year + 1, now).insert(db).await?;
     Ok(true)
+}
+
+/// Hands the first nominee of C1 to the demo team and gives it its campaign links.
+async fn demo_team(db: &impl ConnectionTrait, edition_id: i32, now: DateTime<Utc>) -> Result<(), AppError> {
+    use super::entity::{account, campaign};
+    use sea_orm::QueryOrder;
+    let Some(team) = account::Entity::find().filter(account::Column::Email.eq(DEMO_TEAM)).one(db).await? else { return Ok(()) };
+    let Some(n) = nomination::Entity::find()
+        .filter(nomination::Column::EditionId.eq(edition_id))
+        .filter(nomination::Column::CategoryId.eq(1))
+        .order_by_asc(nomination::Column::Id)
+        .one(db)
+        .await?
+    else {
+        return Ok(());
+    };
+    let mut am: nomination::ActiveModel = n.clone().into();
+    am.account_id = Set(Some(team.id));
+    am.update(db).await?;
+    for (code, label) in DEMO_CAMPAIGNS {
+        campaign::ActiveModel {
+            uuid: Set(Uuid::new_v4()),
+            nomination_id: Set(n.id),
+            code: Set(code.into()),
+            label: Set(label.into()),
+            created_by: Set(team.id),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(())
 }
 
 /// Demo voters created by [`bring_to_review`].
@@ -293,7 +332,8 @@ pub async fn bring_to_review(s: &super::Services, now: DateTime<Utc>) -> Result<
             password_hash: Set(template.password_hash.clone()),
             display_name: Set(format!("Demo voter {i}")),
             organisation: Set(String::new()),
-            country: Set(String::new()),
+            // the countries their profiles name (every tenth names none)
+            country: Set(if i % 10 == 9 { String::new() } else { COUNTRIES[i % COUNTRIES.len()].0.to_string() }),
             confirmed_at: Set(Some(now)),
             created_at: Set(now - Duration::days(20)),
             ..Default::default()

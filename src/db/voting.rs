@@ -37,6 +37,8 @@ pub struct Ballot<'a> {
     pub origin: &'a str,
     pub addr: &'a str,
     pub pow: &'a crate::pow::Solution,
+    /// The campaign link the voter came by (the [`crate::campaign::VIA_COOKIE`]), if any.
+    pub via: Option<&'a str>,
 }
 
 /// Records one vote after every check; the unique index on (edition, category, account)
@@ -78,6 +80,11 @@ async fn cast_vote_unmetered(s: &Services, voter: &account::Model, nominee: Uuid
     if !(within_addr && within_net) {
         super::friction::verify(&s.db, &s.config, crate::pow::Purpose::Vote, from.pow, now).await?;
     }
+    let campaign_id = match from.via.and_then(crate::campaign::parse_via) {
+        // a link of another nominee says nothing about this vote
+        Some((nominee_id, code)) if nominee_id == n.uuid => super::campaigns::id_of(&s.db, n.id, &code).await?,
+        _ => None,
+    };
     let id = Uuid::new_v4();
     let receipt = receipt_for(&s.config.secret, id);
     let row = vote::ActiveModel {
@@ -92,6 +99,7 @@ async fn cast_vote_unmetered(s: &Services, voter: &account::Model, nominee: Uuid
         valid: Set(true),
         invalidated_reason: Set(None),
         frozen_by: Set(None),
+        campaign_id: Set(campaign_id),
         ..Default::default()
     };
     let category_id = n.category_id;

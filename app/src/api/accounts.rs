@@ -8,14 +8,10 @@ use wsis::AppError;
 
 #[cfg(feature = "ssr")]
 fn set_session_cookie(token: Option<&str>) {
-    use http::header::{HeaderValue, SET_COOKIE};
     let Ok(s) = crate::api::guard::services() else { return };
-    let value = match token {
-        Some(t) => s.config.cookie(wsis::db::SESSION_COOKIE, t, s.config.session_ttl_secs.max(0) as u64),
-        None => s.config.cookie(wsis::db::SESSION_COOKIE, "", 0),
-    };
-    if let (Some(r), Ok(v)) = (use_context::<leptos_axum::ResponseOptions>(), HeaderValue::from_str(&value)) {
-        r.append_header(SET_COOKIE, v);
+    match token {
+        Some(t) => crate::api::guard::set_cookie(wsis::db::SESSION_COOKIE, t, s.config.session_ttl_secs.max(0) as u64),
+        None => crate::api::guard::set_cookie(wsis::db::SESSION_COOKIE, "", 0),
     }
 }
 
@@ -151,6 +147,58 @@ pub async fn sign_in(
         set_session_cookie(Some(&token));
         done(Some(&wsis::flash::local_path(next.as_deref().unwrap_or("/"))), None);
         Ok(wsis::db::auth::session_user(&acct, &roles))
+    })
+    .await
+}
+
+/// Mails a sign-in code and link for an address (a new address gets its account when the
+/// code is used); the answer is the same whatever the address. The browser gets the
+/// request cookie that the code works with.
+#[server(endpoint = "request_sign_in_code")]
+pub async fn request_sign_in_code(
+    email: String,
+    #[server(default)] pow: Solution,
+    /// The page to return to once signed in (a path of this site).
+    #[server(default)]
+    next: Option<String>,
+) -> Result<String, AppError> {
+    use crate::api::guard::*;
+    use wsis::db::sign_in_code as code;
+    run(async move {
+        let s = services()?;
+        let req = request();
+        let held = cookie(code::REQUEST_COOKIE);
+        let known = cookie(code::KNOWN_COOKIE);
+        let next = next.unwrap_or_else(|| "/".into());
+        let (value, answer) = code::request_code(&s, &email, held.as_deref(), known.as_deref(), &next, caller(&req), &pow).await?;
+        set_cookie(code::REQUEST_COOKIE, &value, (wsis::account::SIGN_IN_CODE_TTL_MINUTES * 60) as u64);
+        let page = match wsis::flash::local_path(&next).as_str() {
+            "/" => "/signin/code".to_string(),
+            n => format!("/signin/code?next={}", wsis::share::encode(n)),
+        };
+        done(Some(&page), Some(answer));
+        Ok(tr(answer))
+    })
+    .await
+}
+
+/// Signs in with the code (or the link) mailed to this browser; a new address also gives
+/// its display name and country here.
+#[server(endpoint = "sign_in_with_code")]
+pub async fn sign_in_with_code(input: wsis::account::CodeSignIn, #[server(default)] pow: Solution) -> Result<wsis::account::CodeSignedIn, AppError> {
+    use crate::api::guard::*;
+    use wsis::db::sign_in_code as code;
+    run(async move {
+        let s = services()?;
+        let req = request();
+        let held = cookie(code::REQUEST_COOKIE);
+        let signed = code::sign_in_with_code(&s, &input, held.as_deref(), caller(&req), &pow, req.session_token.as_deref()).await?;
+        let roles = wsis::db::auth::roles_of(&s.db, signed.account.id).await?;
+        set_session_cookie(Some(&signed.session));
+        set_cookie(code::REQUEST_COOKIE, "", 0);
+        set_cookie(code::KNOWN_COOKIE, &signed.known, code::KNOWN_COOKIE_SECS);
+        done(Some(&signed.next), None);
+        Ok(wsis::account::CodeSignedIn { user: wsis::db::auth::session_user(&signed.account, &roles), next: signed.next })
     })
     .await
 }

@@ -22,6 +22,18 @@ pub async fn get_audit_signals() -> Result<AuditSignals, AppError> {
     .await
 }
 
+/// Every campaign link of the current edition with its votes and flags (admins).
+#[server(endpoint = "admin_campaigns")]
+pub async fn admin_campaigns() -> Result<Vec<wsis::campaign::CampaignLine>, AppError> {
+    use crate::api::guard::*;
+    run(async move {
+        require_role(wsis::account::Role::Admin)?;
+        let s = services()?;
+        wsis::db::campaigns::audit_lines(&s.db, current_edition_id().await?).await
+    })
+    .await
+}
+
 #[server(endpoint = "admin_account_votes")]
 pub async fn account_votes(email: String) -> Result<(Uuid, Vec<AuditVote>), AppError> {
     use crate::api::guard::*;

@@ -97,6 +97,26 @@ pub mod guard {
         }
     }
 
+    /// The value of one of the request's cookies.
+    pub fn cookie(name: &str) -> Option<String> {
+        let parts = use_context::<http::request::Parts>()?;
+        parts.headers.get_all(http::header::COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|c| {
+            c.split(';').find_map(|kv| {
+                let (k, v) = kv.trim().split_once('=')?;
+                (k == name && !v.is_empty()).then(|| v.to_string())
+            })
+        })
+    }
+
+    /// Sets one of the platform's cookies on the response (`max_age` 0 removes it).
+    pub fn set_cookie(name: &str, value: &str, max_age: u64) {
+        use http::header::{HeaderValue, SET_COOKIE};
+        let Ok(s) = services() else { return };
+        if let (Some(r), Ok(v)) = (use_context::<leptos_axum::ResponseOptions>(), HeaderValue::from_str(&s.config.cookie(name, value, max_age))) {
+            r.append_header(SET_COOKIE, v);
+        }
+    }
+
     /// A message of the server in the request's language.
     pub fn tr(message: &str) -> String {
         wsis::messages::translate(message, request().lang)

@@ -146,3 +146,29 @@ pub async fn admin_correct_decision(id: String, #[server(default)] input: Decisi
     })
     .await
 }
+
+/// The campaign links of a nominee, for the team that submitted it (links, no counts).
+#[server(endpoint = "my_campaigns")]
+pub async fn my_campaigns(nominee: uuid::Uuid) -> Result<Vec<wsis::campaign::CampaignLink>, AppError> {
+    use crate::api::guard::*;
+    run(async move {
+        let me = require_confirmed()?;
+        let s = services()?;
+        wsis::db::campaigns::links(&s, &me, nominee).await
+    })
+    .await
+}
+
+/// Makes a named campaign link (`?via=code`) for a nominee, until its voting closes.
+#[server(endpoint = "create_campaign")]
+pub async fn create_campaign(nominee: uuid::Uuid, code: String, #[server(default)] label: String) -> Result<wsis::campaign::CampaignLink, AppError> {
+    use crate::api::guard::*;
+    run(async move {
+        let me = require_confirmed()?;
+        let s = services()?;
+        let made = wsis::db::campaigns::create(&s, &me, nominee, &code, &label).await?;
+        done(None, Some("The campaign link is ready to share."));
+        Ok(made)
+    })
+    .await
+}

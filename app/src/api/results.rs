@@ -27,3 +27,13 @@ pub async fn release_results(#[server(default)] year: String, #[server(default)]
     })
     .await
 }
+
+/// The participation figures of a released edition (`year`; empty: the current edition):
+/// voters and valid votes per category, region and country, nominees by stakeholder type
+/// and region, votes removed by the vote audit per category and reason. Nothing before
+/// release.
+#[server(endpoint = "participation")]
+pub async fn get_participation(#[server(default)] year: String) -> Result<wsis::participation::Participation, AppError> {
+    use crate::api::guard::*;
+    run(async move { Ok((*wsis::db::participation::figures(&services()?, &year).await?).clone()) }).await
+}

@@ -15,7 +15,8 @@ pub async fn cast_vote(nominee: Uuid, #[server(default)] pow: wsis::pow::Solutio
         let s = services()?;
         let req = request();
         let origin = wsis::db::voting::origin_hash(&s.config.secret, &req.client_addr, &req.user_agent);
-        let from = wsis::db::voting::Ballot { origin: &origin, addr: &req.client_addr, pow: &pow };
+        let via = cookie(wsis::campaign::VIA_COOKIE);
+        let from = wsis::db::voting::Ballot { origin: &origin, addr: &req.client_addr, pow: &pow, via: via.as_deref() };
         let vote = wsis::db::voting::cast_vote(&s, &me, nominee, from).await?;
         done(Some(&format!("/categories/{}", vote.category_slug)), Some("Your vote is recorded. Thank you!"));
         Ok(vote)
@@ -72,6 +73,34 @@ pub async fn recount() -> Result<usize, AppError> {
         let changed = wsis::db::voting::rebuild_counters(&s, Some(me.id), e.id).await?;
         done(None, Some(&format!("Recount done: {changed} counters corrected.")));
         Ok(changed)
+    })
+    .await
+}
+
+/// Whether the signed-in account asked for a reminder before the current vote closes.
+#[server(endpoint = "vote_reminder")]
+pub async fn vote_reminder() -> Result<bool, AppError> {
+    use crate::api::guard::*;
+    run(async move {
+        let me = require_user()?;
+        wsis::db::reminders::wanted(&services()?.db, me.id).await
+    })
+    .await
+}
+
+/// Asks for (`on=true`) or cancels one e-mail reminder before voting closes, sent if the
+/// account has voted in some categories but not all. Confirmed accounts, while voting is open.
+#[server(endpoint = "set_vote_reminder")]
+pub async fn set_vote_reminder(on: bool) -> Result<bool, AppError> {
+    use crate::api::guard::*;
+    run(async move {
+        let me = require_confirmed()?;
+        let on = wsis::db::reminders::set(&services()?, &me, on).await?;
+        done(
+            Some("/my-votes"),
+            Some(if on { "Done: we will remind you once before voting closes if you have not voted in every category." } else { "Done: no reminder will be sent." }),
+        );
+        Ok(on)
     })
     .await
 }

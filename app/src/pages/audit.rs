@@ -8,7 +8,7 @@ use leptos_router::hooks::use_query_map;
 use uuid::Uuid;
 use wsis::champion::{AuditSignals, AuditVote, ClusterKind, FreezeLine};
 
-use crate::api::audit::{account_votes, get_audit_signals, FreezeCluster, LiftFreeze, ReopenAudit, SetAccountValidity, SetVoteValidity};
+use crate::api::audit::{account_votes, admin_campaigns, get_audit_signals, FreezeCluster, LiftFreeze, ReopenAudit, SetAccountValidity, SetVoteValidity};
 use crate::components::admin_nav::AdminNav;
 use crate::components::labels::{geneva, num};
 use crate::components::loaded::Loaded;
@@ -28,6 +28,7 @@ pub fn AuditPage() -> impl IntoView {
         set_vote.version().get() + set_account.version().get() + freeze.version().get() + lift.version().get() + reopen.version().get()
     };
     let signals = Resource::new(version, |_| get_audit_signals());
+    let campaigns = Resource::new(version, |_| admin_campaigns());
     let email = move || q.read().get("email").unwrap_or_default();
     let votes = Resource::new(move || (email(), version()), |(e, _)| async move {
         if e.trim().is_empty() { Ok(None) } else { account_votes(e).await.map(Some) }
@@ -51,6 +52,9 @@ pub fn AuditPage() -> impl IntoView {
         {errors}
         <Loaded data=signals let:s>
             <Signals s freeze lift reopen/>
+        </Loaded>
+        <Loaded data=campaigns let:lines>
+            <Campaigns lines/>
         </Loaded>
         <section>
             <h2>{t!(i18n, audit_account_votes)}</h2>
@@ -214,5 +218,52 @@ fn FreezeForm(action: ServerAction<FreezeCluster>, kind: ClusterKind, key: Strin
             <input type="text" name="reason" required aria-label=move || t_string!(i18n, reason)/>
             <button type="submit" class="chip" data-testid=format!("freeze-{}", kind.key())>{t!(i18n, audit_freeze)}</button>
         </ActionForm>
+    }
+}
+
+/// The votes that came through each campaign link, and the campaigns whose voters look
+/// farmed (mostly new accounts, or several voters behind one origin) first.
+#[component]
+fn Campaigns(lines: Vec<wsis::campaign::CampaignLine>) -> impl IntoView {
+    let i18n = use_i18n();
+    let flag_name = move |f: wsis::campaign::CampaignFlag| match f {
+        wsis::campaign::CampaignFlag::NewAccounts => t_string!(i18n, campaign_flag_new_accounts).to_string(),
+        wsis::campaign::CampaignFlag::SharedOrigins => t_string!(i18n, campaign_flag_shared_origins).to_string(),
+    };
+    view! {
+        <section data-testid="audit-campaigns">
+            <h2>{t!(i18n, audit_campaigns)}</h2>
+            <p class="hint">{t!(i18n, audit_campaigns_hint)}</p>
+            {if lines.is_empty() {
+                view! { <p>{t!(i18n, campaigns_none)}</p> }.into_any()
+            } else {
+                view! {
+                    <div class="table-scroll"><table>
+                        <thead><tr>
+                            <th>{t!(i18n, category)}</th><th>{t!(i18n, project)}</th><th>{t!(i18n, campaign_code)}</th>
+                            <th class="num">{t!(i18n, count_votes)}</th><th class="num">{t!(i18n, campaign_new_accounts)}</th>
+                            <th class="num">{t!(i18n, campaign_shared_origins)}</th><th>{t!(i18n, campaign_flags)}</th>
+                        </tr></thead>
+                        <tbody>
+                            {lines.into_iter().map(|l| {
+                                let flagged = !l.flags.is_empty();
+                                let flags = l.flags.iter().map(|f| flag_name(*f)).collect::<Vec<_>>().join(", ");
+                                view! {
+                                    <tr data-testid="campaign-line" data-flagged=flagged.to_string() class:flagged=flagged>
+                                        <td>{l.category_code.clone()}</td>
+                                        <td><a href=format!("/nominees/{}", l.nominee) lang="en" dir="auto">{l.title.clone()}</a></td>
+                                        <td><code>{l.code.clone()}</code>" "{l.label.clone()}</td>
+                                        <td class="num" data-testid="campaign-votes">{l.counts.votes}</td>
+                                        <td class="num">{l.counts.from_new_accounts}</td>
+                                        <td class="num">{l.counts.from_shared_origins}</td>
+                                        <td data-testid="campaign-flags">{flags}</td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table></div>
+                }.into_any()
+            }}
+        </section>
     }
 }

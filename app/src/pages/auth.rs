@@ -5,7 +5,7 @@ use leptos::server::ServerAction;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::accounts::{ConfirmEmail, RequestPasswordReset, ResendConfirmation, ResetPassword, SignIn, SignUp};
+use crate::api::accounts::{ConfirmEmail, RequestPasswordReset, RequestSignInCode, ResendConfirmation, ResetPassword, SignIn, SignInWithCode, SignUp};
 use crate::components::notice::{field_error, result_line, FormNotice};
 use crate::components::pow::PowFields;
 use crate::i18n::*;
@@ -51,6 +51,7 @@ pub fn SignInPage() -> impl IntoView {
     let q = use_query_map();
     let next = q.with_untracked(|q| q.get("next").map(|n| wsis::flash::local_path(&n))).filter(|p| p != "/");
     let to = next.clone().unwrap_or_else(|| "/".to_string());
+    let code_href = with_next("/signin/email", next.as_deref());
     Effect::new(move |_| {
         if let Some(Ok(_)) = v.get() {
             // a full load so that every part of the page sees the new session
@@ -65,6 +66,7 @@ pub fn SignInPage() -> impl IntoView {
     view! {
         <Title text=t_string!(i18n, sign_in_title)/>
         <h1>{t!(i18n, sign_in_title)}</h1>
+        <p><a class="button secondary" href=code_href data-testid="use-code">{t!(i18n, use_code)}</a></p>
         <FormNotice/>
         {result_line(v, |u: &wsis::account::SessionUser| u.display_name.clone())}
         <ActionForm action=action attr:class="form">
@@ -75,6 +77,114 @@ pub fn SignInPage() -> impl IntoView {
             <button type="submit" class="button" data-testid="sign-in-submit">{t!(i18n, sign_in)}</button>
         </ActionForm>
         <p><a href="/forgot">{t!(i18n, forgot_password)}</a>" · "<a href="/resend">{t!(i18n, resend_link)}</a>" · "<a href="/signup">{t!(i18n, sign_up)}</a></p>
+    }
+}
+
+/// `path` with `?next=` when there is a page to return to.
+fn with_next(path: &str, next: Option<&str>) -> String {
+    match next.filter(|n| *n != "/") {
+        Some(n) => format!("{path}?next={}", wsis::share::encode(n)),
+        None => path.to_string(),
+    }
+}
+
+/// The page to return to, from the query (a path of this site), if any.
+fn next_of_query() -> Option<String> {
+    use_query_map().with_untracked(|q| q.get("next").map(|n| wsis::flash::local_path(&n))).filter(|p| p != "/")
+}
+
+/// Asks for a sign-in code by e-mail: the way in for a voter who came from a shared link.
+#[component]
+pub fn CodeRequestPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<RequestSignInCode>::new();
+    let v = action.value();
+    let next = next_of_query();
+    let entry = with_next("/signin/code", next.as_deref());
+    let password_href = with_next("/signin", next.as_deref());
+    let navigate = leptos_router::hooks::use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = v.get() {
+            navigate(&entry, Default::default());
+        }
+    });
+    view! {
+        <Title text=t_string!(i18n, code_request_title)/>
+        <h1>{t!(i18n, code_request_title)}</h1>
+        <p>{t!(i18n, code_request_intro)}</p>
+        <FormNotice/>
+        {result_line(v, |m: &String| m.clone())}
+        <ActionForm action=action attr:class="form">
+            <label>{t!(i18n, email)}<input type="email" name="email" required autocomplete="email" maxlength="254" inputmode="email"/></label>
+            {field_error(v, "email")}
+            <PowFields purpose=Purpose::Mail version=action.version()/>
+            {next.clone().map(|n| view! { <input type="hidden" name="next" value=n/> })}
+            <button type="submit" class="button" data-testid="send-code">{t!(i18n, send_code)}</button>
+        </ActionForm>
+        <p><a href=password_href data-testid="use-password">{t!(i18n, use_password)}</a></p>
+    }
+}
+
+/// Enters the code (or presses the button of the mailed link) in the browser that asked;
+/// a new address also gives its name and country here.
+#[component]
+pub fn CodeEntryPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let q = use_query_map();
+    let token = q.with_untracked(|q| q.get("token")).filter(|t| !t.is_empty());
+    let action = ServerAction::<SignInWithCode>::new();
+    let v = action.value();
+    let again = with_next("/signin/email", next_of_query().as_deref());
+    Effect::new(move |_| {
+        if let Some(Ok(done)) = v.get() {
+            // a full load so that every part of the page sees the new session
+            #[cfg(feature = "hydrate")]
+            if let Some(w) = web_sys::window() {
+                let _ = w.location().set_href(&wsis::flash::local_path(&done.next));
+            }
+            #[cfg(not(feature = "hydrate"))]
+            let _ = done;
+        }
+    });
+    // the profile fields open once the server asked for them (or after any refusal of a
+    // form sent without JavaScript, whose message says what is missing)
+    let asked = move || {
+        v.get().and_then(|r| r.err()).is_some_and(|e| ["profile", "display_name", "country"].iter().any(|f| e.field(f).is_some()))
+            || crate::api::accounts::ChromeData::current().flash.is_some_and(|f| f.kind == wsis::flash::FlashKind::Error)
+    };
+    let by_link = token.is_some();
+    view! {
+        <Title text=t_string!(i18n, code_entry_title)/>
+        <h1>{t!(i18n, code_entry_title)}</h1>
+        <p>{if by_link { t_string!(i18n, code_link_intro) } else { t_string!(i18n, code_entry_intro) }}</p>
+        <FormNotice/>
+        {result_line(v, |d: &wsis::account::CodeSignedIn| d.user.display_name.clone())}
+        <ActionForm action=action attr:class="form">
+            {match token.clone() {
+                Some(t) => view! { <input type="hidden" name="input[token]" value=t/> }.into_any(),
+                None => view! {
+                    <label>{t!(i18n, sign_in_code)}
+                        <input type="text" name="input[code]" required inputmode="numeric" autocomplete="one-time-code"
+                            maxlength="16" data-testid="code-input"/>
+                    </label>
+                }.into_any(),
+            }}
+            {field_error(v, "code")}
+            <details class="new-account" open=asked data-testid="new-account">
+                <summary>{t!(i18n, new_account_summary)}</summary>
+                {field_error(v, "profile")}
+                <span class="hint">{t!(i18n, new_account_hint)}</span>
+                <label>{t!(i18n, display_name)}<input type="text" name="input[display_name]" maxlength="100" autocomplete="name"/></label>
+                {field_error(v, "display_name")}
+                <label>{t!(i18n, organisation)}<input type="text" name="input[organisation]" maxlength="200" autocomplete="organization"/></label>
+                {field_error(v, "organisation")}
+                <label>{t!(i18n, country)}<input type="text" name="input[country]" maxlength="100" autocomplete="country-name"/></label>
+                {field_error(v, "country")}
+            </details>
+            <PowFields purpose=Purpose::SignUp version=action.version()/>
+            <button type="submit" class="button" data-testid="code-submit">{t!(i18n, sign_in)}</button>
+        </ActionForm>
+        <p>{t!(i18n, code_missing)}" "<a href=again data-testid="code-again">{t!(i18n, ask_new_code)}</a></p>
     }
 }
 

@@ -23,6 +23,32 @@ pub fn MyVotesPage() -> impl IntoView {
                 view! { <VoteTable votes/> }.into_any()
             }}
         </Loaded>
+        <Reminder/>
+    }
+}
+
+/// One e-mail before voting closes, for a voter who has not voted in every category.
+#[component]
+fn Reminder() -> impl IntoView {
+    use crate::api::voting::{vote_reminder, SetVoteReminder};
+    let i18n = use_i18n();
+    let set = ServerAction::<SetVoteReminder>::new();
+    let wanted = Resource::new(move || set.version().get(), |_| vote_reminder());
+    view! {
+        <section aria-labelledby="reminder-heading" data-testid="vote-reminder">
+            <h2 id="reminder-heading">{t!(i18n, reminder_heading)}</h2>
+            <p class="hint">{t!(i18n, reminder_intro)}</p>
+            {move || set.value().get().and_then(|r| r.err()).map(|e| view! { <p class="error" role="alert">{crate::components::notice::describe(&e)}</p> })}
+            <Loaded data=wanted inline=true let:on>
+                {on.then(|| view! { <p role="status" data-testid="reminder-set">{t!(i18n, reminder_is_set)}</p> })}
+                <ActionForm action=set attr:class="inline">
+                    <input type="hidden" name="on" value=if on { "false" } else { "true" }/>
+                    <button type="submit" class=if on { "button small secondary" } else { "button small" } data-testid="reminder-toggle">
+                        {if on { t_string!(i18n, reminder_off) } else { t_string!(i18n, reminder_on) }}
+                    </button>
+                </ActionForm>
+            </Loaded>
+        </section>
     }
 }
 

@@ -32,7 +32,7 @@ fn nominee_of_route() -> Resource<Result<NomineeData, wsis::AppError>> {
 
 /// The address of the sign-in page that comes back to `to` afterwards.
 pub fn sign_in_then(to: &str) -> String {
-    format!("/signin?next={}", wsis::share::encode(to))
+    format!("/signin/email?next={}", wsis::share::encode(to))
 }
 
 #[component]

@@ -50,6 +50,7 @@ pub fn ResultsPage() -> impl IntoView {
                     <li><a href=format!("/results/{y}/export.xlsx") download rel="external">"XLSX"</a></li>
                     <li><a href=format!("/results/{y}/stories") rel="external">{t!(i18n, success_stories)}</a></li>
                     <li><a href=format!("/results/{y}/certificates") rel="external">{t!(i18n, certificates)}</a></li>
+                    {v.released.then(|| view! { <li><a href=format!("/results/{y}/participation") data-testid="participation-link">{t!(i18n, participation_title)}</a></li> })}
                 </ul>
             </nav>
             {v.categories.into_iter().map(|c| view! { <CategoryResults c=c publish=v.publish_vote_counts/> }).collect_view()}
@@ -156,4 +157,93 @@ pub fn CertificatesPage() -> impl IntoView {
             }).collect_view()}
         }
     })
+}
+
+/// `/results/:year/participation`: who voted and where from, and what the vote audit
+/// removed; charts drawn on the server beside their tables (after release only).
+#[component]
+pub fn ParticipationPage() -> impl IntoView {
+    use wsis::nomination::{Region, StakeholderType};
+    use wsis::participation::{AreaFigures, RemovalReason, NOT_STATED};
+    let i18n = use_i18n();
+    let data = Resource::new(year_param(), crate::api::results::get_participation);
+    let region = move |k: &str| Region::parse(k).map(|r| crate::components::labels::region_name(i18n, r)).unwrap_or_else(|| t_string!(i18n, not_stated).to_string());
+    let country = move |k: &str| if k == NOT_STATED { t_string!(i18n, not_stated).to_string() } else { k.to_string() };
+    let stakeholder = move |k: &str| StakeholderType::parse(k).map(|s| crate::components::labels::stakeholder_name(i18n, s)).unwrap_or_else(|| k.to_string());
+    let reason = move |r: RemovalReason| match r {
+        RemovalReason::SharedOrigin => t_string!(i18n, removal_shared_origin),
+        RemovalReason::Burst => t_string!(i18n, removal_burst),
+        RemovalReason::NewAccounts => t_string!(i18n, removal_new_accounts),
+        RemovalReason::Account => t_string!(i18n, removal_account),
+        RemovalReason::AuditDecision => t_string!(i18n, removal_audit_decision),
+    };
+    // a chart and, beside it, its figures as a table
+    let chart = move |id: &'static str, title: String, bars: Vec<(String, u64)>, head: String| {
+        let svg = bar_chart_svg(&title, &bars);
+        view! {
+            <section class="participation" data-testid=id aria-label=title.clone()>
+                <h2>{title.clone()}</h2>
+                <figure class="chart"><div inner_html=svg></div></figure>
+                <table class="table">
+                    <thead><tr><th scope="col">{head}</th><th scope="col">{t!(i18n, number_word)}</th></tr></thead>
+                    <tbody>{bars.into_iter().map(|(k, n)| view! { <tr><td>{k}</td><td>{num(i18n, n)}</td></tr> }).collect_view()}</tbody>
+                </table>
+            </section>
+        }
+    };
+    let areas = move |id: &'static str, title: String, rows: Vec<AreaFigures>, regional: bool| {
+        let name = move |k: &str| if regional { region(k) } else { country(k) };
+        let bars: Vec<(String, u64)> = rows.iter().map(|a| (name(&a.area), a.voters)).collect();
+        let svg = bar_chart_svg(&title, &bars);
+        view! {
+            <section class="participation" data-testid=id>
+                <h2>{title.clone()}</h2>
+                <figure class="chart"><div inner_html=svg></div></figure>
+                <table class="table">
+                    <thead><tr><th scope="col"></th><th scope="col">{t!(i18n, voters_word)}</th><th scope="col">{t!(i18n, votes_word)}</th></tr></thead>
+                    <tbody>{rows.into_iter().map(|a| view! { <tr><td>{name(&a.area)}</td><td>{num(i18n, a.voters)}</td><td>{num(i18n, a.valid_votes)}</td></tr> }).collect_view()}</tbody>
+                </table>
+            </section>
+        }
+    };
+    view! {
+        <Loaded data let:p>
+            {
+                let y = p.year;
+                let per_category: Vec<(String, u64)> = p.categories.iter().map(|c| (format!("{} — {}", c.code, category_label(i18n, &c.slug, "")), c.valid_votes)).collect();
+                view! {
+                    <Title text=format!("{} — {}", t_string!(i18n, participation_title), p.title)/>
+                    <h1>{t!(i18n, participation_title)}" — "{p.title.clone()}</h1>
+                    <p>{t!(i18n, participation_intro)}</p>
+                    <dl class="totals" data-testid="participation-totals">
+                        <dt>{t!(i18n, voters_word)}</dt><dd data-testid="total-voters">{num(i18n, p.voters)}</dd>
+                        <dt>{t!(i18n, votes_word)}</dt><dd data-testid="total-valid">{num(i18n, p.valid_votes)}</dd>
+                        <dt>{t!(i18n, removed_votes)}</dt><dd data-testid="total-removed">{num(i18n, p.removed_votes)}</dd>
+                        <dt>{t!(i18n, nominees_word)}</dt><dd>{num(i18n, p.nominees)}</dd>
+                    </dl>
+                    <p><a href=format!("/results/{y}/participation.csv") download rel="external" data-testid="participation-csv">{t!(i18n, participation_csv)}</a>
+                       " · "<a href=format!("/results/{y}")>{t!(i18n, results_title)}</a></p>
+                    {chart("participation-categories", t_string!(i18n, votes_per_category).to_string(), per_category, t_string!(i18n, category).to_string())}
+                    <section class="participation" data-testid="participation-removed">
+                        <h2>{t!(i18n, removed_per_category)}</h2>
+                        <table class="table">
+                            <thead><tr><th scope="col">{t!(i18n, category)}</th><th scope="col">{t!(i18n, voters_word)}</th><th scope="col">{t!(i18n, votes_word)}</th><th scope="col">{t!(i18n, removed_votes)}</th><th scope="col">{t!(i18n, reason)}</th></tr></thead>
+                            <tbody>{p.categories.iter().map(|c| view! {
+                                <tr data-testid=format!("participation-{}", c.slug)>
+                                    <td>{c.code.clone()}</td><td>{num(i18n, c.voters)}</td><td>{num(i18n, c.valid_votes)}</td><td>{num(i18n, c.removed_votes)}</td>
+                                    <td>{c.reasons.iter().map(|(r, n)| format!("{} ({})", reason(*r), num(i18n, *n))).collect::<Vec<_>>().join(", ")}</td>
+                                </tr>
+                            }).collect_view()}</tbody>
+                        </table>
+                    </section>
+                    {areas("participation-regions", t_string!(i18n, voters_by_region).to_string(), p.regions.clone(), true)}
+                    {areas("participation-countries", t_string!(i18n, voters_by_country).to_string(), p.countries.clone(), false)}
+                    {chart("participation-stakeholders", t_string!(i18n, nominees_by_stakeholder).to_string(),
+                        p.nominees_by_stakeholder.iter().map(|(k, n)| (stakeholder(k), *n)).collect(), t_string!(i18n, stakeholder).to_string())}
+                    {chart("participation-nominee-regions", t_string!(i18n, nominees_by_region).to_string(),
+                        p.nominees_by_region.iter().map(|(k, n)| (region(k), *n)).collect(), t_string!(i18n, region).to_string())}
+                }
+            }
+        </Loaded>
+    }
 }

@@ -10,7 +10,7 @@ use wsis::nomination::{
     SHORT_DESCRIPTION_MIN_WORDS,
 };
 
-use crate::api::nominations::{get_submission, get_submission_window, my_submissions, SaveDraft};
+use crate::api::nominations::{get_submission, get_submission_window, my_campaigns, my_submissions, CreateCampaign, SaveDraft};
 use crate::components::labels::{category_label, geneva, geneva_and_utc, region_name, stakeholder_name, status_name};
 use crate::components::loaded::Loaded;
 use crate::components::notice::{field_error, FormNotice};
@@ -269,6 +269,7 @@ fn Submission(s: SubmissionView) -> impl IntoView {
         </p>
         {s.rejection_reason.clone().map(|r| view! { <p>{t!(i18n, reason)}": "{r}</p> })}
         {(s.status == NominationStatus::Draft).then(|| view! { <p class="hint">{t!(i18n, not_editable)}</p> })}
+        {s.status.on_ballot().then(|| view! { <CampaignLinks nominee=s.id/> })}
         <SubmissionDetails s/>
     }
     .into_any()
@@ -305,5 +306,52 @@ pub fn SubmissionDetails(s: SubmissionView) -> impl IntoView {
                 {s.submitted_at.map(|t| view! { <dt>{t!(i18n, submitted_at)}</dt><dd>{geneva(i18n, t)}</dd> })}
             </dl>
         </article>
+    }
+}
+
+/// A nominee's campaign links, for its team: one per channel it shares its page through,
+/// so that the secretariat sees which channel brought which votes. No counts here.
+#[component]
+fn CampaignLinks(nominee: uuid::Uuid) -> impl IntoView {
+    let i18n = use_i18n();
+    let create = ServerAction::<CreateCampaign>::new();
+    let v = create.value();
+    let links = Resource::new(move || create.version().get(), move |_| my_campaigns(nominee));
+    view! {
+        <section class="campaigns" data-testid="campaigns">
+            <h2>{t!(i18n, campaigns_title)}</h2>
+            <p class="hint">{t!(i18n, campaigns_intro)}</p>
+            <Loaded data=links let:list>
+                {if list.is_empty() {
+                    view! { <p data-testid="no-campaigns">{t!(i18n, campaigns_none)}</p> }.into_any()
+                } else {
+                    view! {
+                        <div class="table-scroll"><table>
+                            <thead><tr><th>{t!(i18n, campaign_code)}</th><th>{t!(i18n, campaign_label)}</th><th>{t!(i18n, campaign_link)}</th></tr></thead>
+                            <tbody>
+                                {list.into_iter().map(|c| view! {
+                                    <tr data-testid="campaign-row">
+                                        <td><code>{c.code.clone()}</code></td>
+                                        <td>{c.label.clone()}</td>
+                                        <td><input type="text" readonly value=c.url.clone() aria-label=c.code.clone() class="copy-field" data-testid="campaign-url"/></td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table></div>
+                    }.into_any()
+                }}
+            </Loaded>
+            <ActionForm action=create attr:class="form inline">
+                <input type="hidden" name="nominee" value=nominee.to_string()/>
+                <label>{t!(i18n, campaign_code)}<input type="text" name="code" required maxlength="32" placeholder="newsletter" data-testid="campaign-code"/></label>
+                {field_error(v, "code")}
+                <label>{t!(i18n, campaign_label)}<input type="text" name="label" maxlength="100"/></label>
+                {field_error(v, "label")}
+                <button type="submit" class="button" data-testid="campaign-create">{t!(i18n, campaign_create)}</button>
+            </ActionForm>
+            {move || v.get().and_then(|r| r.err()).filter(|e| e.field("code").is_none() && e.field("label").is_none()).map(|e| view! {
+                <p class="error" role="alert">{crate::components::notice::describe(&e)}</p>
+            })}
+        </section>
     }
 }

@@ -538,6 +538,119 @@ hydration in Chromium ({} submissions in the edition, {added} of them added)", e
     }
 }
 
+/// A new voter's way from a shared nominee link to a counted vote, signing in with an
+/// e-mailed code: the nominee page (and its files), the e-mail page, the code request, the
+/// code page, the code (refused once: a new address is asked for its name and country), the
+/// code with the profile, the nominee page again and the vote, each proof of work solved
+/// here as the browser solves it. A page's first challenge comes inside the page in a
+/// browser; here each is asked for by a call of its own, so the count is an upper bound.
+/// Returns (requests, the time spent waiting on the platform, of which the mail's delivery),
+/// the voter's reading and typing not counted.
+async fn shared_link_to_vote(base: &str, data: &Path, conn: &DatabaseConnection, nominee: Uuid) -> Result<(usize, usize, Duration, Duration), String> {
+    let mut h = reqwest::header::HeaderMap::new();
+    h.insert("x-forwarded-for", "10.251.0.7".parse().unwrap());
+    let http = reqwest::Client::builder().cookie_store(true).default_headers(h).timeout(Duration::from_secs(30)).build().unwrap();
+    let email = format!("new-voter-{}@example.org", Uuid::new_v4().simple());
+    let nominee_path = format!("/nominees/{nominee}");
+    let (mut requests, mut files) = (0usize, 0usize);
+    let page = |path: String| {
+        let http = http.clone();
+        async move {
+            let r = http.get(format!("{base}{path}")).header("accept", "text/html").send().await.map_err(|e| e.to_string())?;
+            if !r.status().is_success() {
+                return Err(format!("{path}: {}", r.status()));
+            }
+            r.text().await.map_err(|e| e.to_string())
+        }
+    };
+    let call = |name: &'static str, form: Vec<(String, String)>| {
+        let http = http.clone();
+        async move {
+            let r = http.post(format!("{base}/api/{name}")).header("accept", "application/json").form(&form).send().await.map_err(|e| e.to_string())?;
+            let status = r.status().as_u16();
+            let body: serde_json::Value = r.json().await.unwrap_or_default();
+            Ok::<_, String>((status, body))
+        }
+    };
+    let pow = |purpose: &'static str| {
+        let call = call.clone();
+        async move {
+            let (_, ch) = call("pow_challenge", vec![("purpose".into(), purpose.into())]).await?;
+            let challenge = ch["challenge"].as_str().ok_or("no challenge")?.to_string();
+            let nonce = wsis::pow::solve(&challenge, ch["bits"].as_u64().unwrap_or(0) as u8).to_string();
+            Ok::<_, String>(vec![("pow[challenge]".to_string(), challenge), ("pow[nonce]".to_string(), nonce)])
+        }
+    };
+    let t = Instant::now();
+    let html = page(format!("{nominee_path}?via=shared")).await?;
+    requests += 1;
+    let mut assets: Vec<String> = html.split('"').filter(|p| p.starts_with('/') && p.contains("/pkg/")).map(str::to_string).collect();
+    assets.sort();
+    assets.dedup();
+    for a in &assets {
+        http.get(format!("{base}{a}")).send().await.map_err(|e| e.to_string())?.bytes().await.map_err(|e| e.to_string())?;
+        files += 1;
+    }
+    page(format!("/signin/email?next={nominee_path}")).await?;
+    let mut form = pow("mail").await?;
+    requests += 2;
+    form.extend([("email".to_string(), email.clone()), ("next".to_string(), nominee_path.clone())]);
+    let (status, body) = call("request_sign_in_code", form).await?;
+    requests += 1;
+    if status != 200 {
+        return Err(format!("request_sign_in_code: {status} {body}"));
+    }
+    // the mail, as the voter's mailbox receives it
+    let sent = Instant::now();
+    let code = loop {
+        let mails = wsis::db::mail::read_outbox(&data.join("outbox"), &email);
+        if let Some(code) = mails.iter().rev().find_map(|m| m.lines().find(|l| l.starts_with("Subject:")).map(|s| s[s.len() - 6..].to_string())) {
+            break code;
+        }
+        if sent.elapsed() > Duration::from_secs(30) {
+            return Err("no code mail within 30 s".into());
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    };
+    let mail = sent.elapsed();
+    page(format!("/signin/code?next={nominee_path}")).await?;
+    let mut form = pow("sign_up").await?;
+    requests += 2;
+    form.push(("input[code]".into(), code.clone()));
+    let (status, body) = call("sign_in_with_code", form).await?;
+    requests += 1;
+    if status != 400 {
+        return Err(format!("a new address's code without a profile: {status} {body}"));
+    }
+    let mut form = pow("sign_up").await?;
+    form.extend([
+        ("input[code]".to_string(), code),
+        ("input[display_name]".to_string(), "Amina A.".to_string()),
+        ("input[country]".to_string(), "Senegal".to_string()),
+        ("input[organisation]".to_string(), String::new()),
+    ]);
+    let (status, body) = call("sign_in_with_code", form).await?;
+    requests += 2;
+    if status != 200 {
+        return Err(format!("sign_in_with_code: {status} {body}"));
+    }
+    let next = body["next"].as_str().unwrap_or_default().to_string();
+    page(next).await?;
+    let mut form = pow("vote").await?;
+    form.push(("nominee".into(), nominee.to_string()));
+    let (status, body) = call("cast_vote", form).await?;
+    requests += 3;
+    let took = t.elapsed();
+    if status != 200 {
+        return Err(format!("cast_vote: {status} {body}"));
+    }
+    let stored = count_on(conn, &format!("SELECT COUNT(*) FROM vote v JOIN account a ON a.id = v.account_id WHERE a.email = '{email}'")).await;
+    if stored != 1 {
+        return Err(format!("{stored} votes stored for the new voter"));
+    }
+    Ok((requests, files, took, mail))
+}
+
 async fn first_visit(base: &str, path: &str) -> (usize, usize, Vec<String>) {
     // no decompression in this client: the bodies are counted as they travel
     let http = reqwest::Client::new();
@@ -795,6 +908,15 @@ async fn main() {
         "< 400 KB",
         Some(compressed < 400 * 1024),
     );
+    match shared_link_to_vote(&base, &dir.join("http-data"), &conn, noms[1]).await {
+        Ok((requests, files, took, mail)) => report.figure(
+            "a new voter from a shared nominee link to a counted vote (e-mailed code)",
+            format!("{requests} requests and {files} files, {:.0} ms waiting on the platform (the mail's delivery {:.0} ms)", took.as_secs_f64() * 1000.0, mail.as_secs_f64() * 1000.0),
+            "",
+            None,
+        ),
+        Err(e) => report.check("a new voter votes from a shared link with an e-mailed code", false, e),
+    }
     hydration(&http, &base, &conn, &nominee_path, &mut report).await;
     let mem = nodes.iter().map(|n| n.peak_rss_mb()).fold(0.0, f64::max);
     check_panics(&nodes.iter().collect::<Vec<_>>(), &mut report);
@@ -829,7 +951,7 @@ async fn main() {
             let k = i % v.len();
             let addr = address(k);
             let pow = wsis::pow::Solution::default();
-            let from = wsis::db::voting::Ballot { origin: "bench", addr: &addr, pow: &pow };
+            let from = wsis::db::voting::Ballot { origin: "bench", addr: &addr, pow: &pow, via: None };
             wsis::db::voting::cast_vote(&s, &v[k], noms[i / v.len()], from).await.is_ok()
         }
     })

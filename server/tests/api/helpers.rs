@@ -257,7 +257,7 @@ pub async fn second_node(app: &TestApp) -> TestApp {
 pub async fn cast(s: &Services, voter: &account::Model, nominee: uuid::Uuid, origin: &str) -> Result<wsis::vote::MyVote, wsis::AppError> {
     let addr = format!("10.{}.{}.1", (voter.id >> 8) & 255, voter.id & 255);
     let pow = wsis::pow::Solution::default();
-    wsis::db::voting::cast_vote(s, voter, nominee, wsis::db::voting::Ballot { origin, addr: &addr, pow: &pow }).await
+    wsis::db::voting::cast_vote(s, voter, nominee, wsis::db::voting::Ballot { origin, addr: &addr, pow: &pow, via: None }).await
 }
 
 /// The message a no-JavaScript form post left for its next page (the signed flash cookie).

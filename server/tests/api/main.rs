@@ -2,6 +2,8 @@
 
 mod accounts;
 mod attacks;
+mod campaigns;
+mod code_sign_in;
 mod api_v1;
 mod audit;
 mod durability;
@@ -15,4 +17,6 @@ mod pages;
 mod results;
 mod share;
 mod review;
+mod participation;
+mod reminders;
 mod voting;

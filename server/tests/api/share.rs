@@ -26,8 +26,8 @@ async fn a_nominee_page_carries_its_card_plain_share_links_and_a_way_to_vote() {
         for third_party in ["<script src=\"https://", "platform.twitter.com", "connect.facebook.net", "platform.linkedin.com"] {
             assert!(!html.contains(third_party), "no third-party script: {third_party}");
         }
-        // a signed-out visitor's main button: sign in and come back to confirm the vote
-        let back = format!("/signin?next={}", wsis::share::encode(&format!("/nominees/{}?confirm=1", n.uuid)));
+        // a signed-out visitor's main button: a sign-in code by e-mail, then back to confirm the vote
+        let back = format!("/signin/email?next={}", wsis::share::encode(&format!("/nominees/{}?confirm=1", n.uuid)));
         assert!(html.contains(&format!("href=\"{back}\"")), "[{}] the vote button signs in and comes back", app.backend);
         // an English project text inside any page keeps its direction
         assert!(html.contains("lang=\"en\" dir=\"auto\""));

@@ -22,6 +22,8 @@ pub struct Model {
     pub invalidated_reason: Option<String>,
     /// The frozen cluster holding this vote out of the count, if any.
     pub frozen_by: Option<i32>,
+    /// The campaign link the voter came by, if any (the audit's view of campaigns).
+    pub campaign_id: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

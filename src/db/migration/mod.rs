@@ -10,6 +10,9 @@ mod m20261122_000005_review;
 mod m20261129_000006_account_lang;
 mod m20261201_000007_integrity;
 mod m20261202_000008_account_roles;
+mod m20261202_000009_sign_in_code;
+mod m20261202_000010_campaign;
+mod m20261203_000011_vote_reminder;
 
 pub struct Migrator;
 
@@ -25,6 +28,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000006_account_lang::Migration),
             Box::new(m20261201_000007_integrity::Migration),
             Box::new(m20261202_000008_account_roles::Migration),
+            Box::new(m20261202_000009_sign_in_code::Migration),
+            Box::new(m20261202_000010_campaign::Migration),
+            Box::new(m20261203_000011_vote_reminder::Migration),
         ]
     }
 }
