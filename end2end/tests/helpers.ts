@@ -9,8 +9,8 @@ export async function hydrated(page: Page) {
   await expect(page.locator("body[data-hydrated='true']")).toHaveCount(1);
 }
 
-/** The newest link in the outbox for a recipient that contains `needle`. */
-export async function outboxLink(to: string, needle: string): Promise<string> {
+/** What `pick` finds in the newest mail to a recipient that has it, waiting up to 10 s. */
+async function fromOutbox(to: string, missing: string, pick: (text: string) => string | undefined): Promise<string> {
   const dir = process.env.OUTBOX_DIR;
   if (!dir) throw new Error("OUTBOX_DIR is not set");
   for (let i = 0; i < 50; i++) {
@@ -18,32 +18,25 @@ export async function outboxLink(to: string, needle: string): Promise<string> {
     for (const f of files) {
       const text = fs.readFileSync(path.join(dir, f), "utf8");
       if (text.split("\n").some((l) => l.toLowerCase() === `to: ${to.toLowerCase()}`)) {
-        const link = text.split(/\s+/).find((w) => w.startsWith("http") && w.includes(needle));
-        if (link) return link;
+        const found = pick(text);
+        if (found) return found;
       }
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`no mail to ${to} with ${needle}`);
+  throw new Error(missing);
+}
+
+/** The newest link in the outbox for a recipient that contains `needle`. */
+export async function outboxLink(to: string, needle: string): Promise<string> {
+  return fromOutbox(to, `no mail to ${to} with ${needle}`, (text) => text.split(/\s+/).find((w) => w.startsWith("http") && w.includes(needle)));
 }
 
 /** The sign-in code of the newest code mail to a recipient (its subject ends with it). */
 export async function outboxCode(to: string): Promise<string> {
-  const dir = process.env.OUTBOX_DIR;
-  if (!dir) throw new Error("OUTBOX_DIR is not set");
-  for (let i = 0; i < 50; i++) {
-    const files = fs.existsSync(dir) ? fs.readdirSync(dir).sort().reverse() : [];
-    for (const f of files) {
-      const text = fs.readFileSync(path.join(dir, f), "utf8");
-      const lines = text.split("\n");
-      if (lines.some((l) => l.toLowerCase() === `to: ${to.toLowerCase()}`) && text.includes("/signin/code?token=")) {
-        const m = lines.find((l) => l.startsWith("Subject:"))?.match(/(\d{6})$/);
-        if (m) return m[1];
-      }
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`no sign-in code mailed to ${to}`);
+  return fromOutbox(to, `no sign-in code mailed to ${to}`, (text) =>
+    text.includes("/signin/code?token=") ? text.split("\n").find((l) => l.startsWith("Subject:"))?.match(/(\d{6})$/)?.[1] : undefined,
+  );
 }
 
 export function uniqueEmail(prefix: string): string {

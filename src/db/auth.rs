@@ -346,6 +346,47 @@ pub(super) async fn mail_request_friction(s: &Services, from: Caller<'_>, pow: &
     Ok(())
 }
 
+/// A new account without a password (confirmed at `confirmed_at`, if given) and its sign-up
+/// in the audit log, in `txn`; `None` when the mailbox got its account meanwhile (the unique
+/// index on the canonical address): the caller then rolls back.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn insert_account(
+    txn: &sea_orm::DatabaseTransaction,
+    email: &str,
+    canonical: &str,
+    display_name: &str,
+    organisation: &str,
+    country: &str,
+    lang: &str,
+    confirmed_at: Option<chrono::DateTime<Utc>>,
+    now: chrono::DateTime<Utc>,
+) -> Result<Option<account::Model>, AppError> {
+    let inserted = account::ActiveModel {
+        uuid: Set(Uuid::new_v4()),
+        email: Set(email.to_string()),
+        email_canonical: Set(Some(canonical.to_string())),
+        password_hash: Set(String::new()),
+        display_name: Set(display_name.to_string()),
+        organisation: Set(organisation.to_string()),
+        country: Set(country.to_string()),
+        confirmed_at: Set(confirmed_at),
+        created_at: Set(now),
+        lang: Set(lang.to_string()),
+        frozen_by: Set(None),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await;
+    match inserted {
+        Ok(a) => {
+            audit::record(txn, now, Some(a.id), AuditAction::AccountSignUp, &a.uuid.to_string(), None, None).await?;
+            Ok(Some(a))
+        }
+        Err(e) if matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// Creates an account. The checks that cost nothing come first, then the proof of work
 /// (a sign-up always needs one), then the password hash; what depends on whether the
 /// address already has an account runs after the answer, which is the same either way.
@@ -410,37 +451,15 @@ async fn register(s: &Services, email: Email, pending: PendingSignUp) -> Result<
             return Ok(());
         }
         Some(a) => a,
-        None => {
-            let inserted = account::ActiveModel {
-                uuid: Set(Uuid::new_v4()),
-                email: Set(email.as_str().to_string()),
-                email_canonical: Set(Some(canonical)),
-                // no password until the confirmation link is opened with the chosen one
-                password_hash: Set(String::new()),
-                display_name: Set(pending.display_name.clone()),
-                organisation: Set(pending.organisation.clone()),
-                country: Set(pending.country.clone()),
-                confirmed_at: Set(None),
-                created_at: Set(now),
-                lang: Set(lang.clone()),
-                frozen_by: Set(None),
-                ..Default::default()
+        // no password until the confirmation link is opened with the chosen one
+        None => match insert_account(&txn, email.as_str(), &canonical, &pending.display_name, &pending.organisation, &pending.country, &lang, None, now).await? {
+            Some(a) => a,
+            // a concurrent sign-up of the same mailbox won the race
+            None => {
+                let _ = txn.rollback().await;
+                return Ok(());
             }
-            .insert(&txn)
-            .await;
-            match inserted {
-                Ok(a) => {
-                    audit::record(&txn, now, Some(a.id), AuditAction::AccountSignUp, &a.uuid.to_string(), None, None).await?;
-                    a
-                }
-                // a concurrent sign-up of the same mailbox won the race
-                Err(e) if matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) => {
-                    let _ = txn.rollback().await;
-                    return Ok(());
-                }
-                Err(e) => return Err(e.into()),
-            }
-        }
+        },
     };
     let payload = serde_json::to_string(&pending).map_err(|_| AppError::Internal)?;
     let token = issue_link(&txn, acct.id, LinkPurpose::Confirm, Some(payload), now).await?;

@@ -17,7 +17,6 @@ use chrono::{DateTime, Duration, Utc};
 use rand::RngCore;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait};
-use uuid::Uuid;
 
 use super::auth::{self, find_by_email, keyed_hash, known_lang, random_token, token_hash, Caller};
 use super::entity::{account, sign_in_code};
@@ -360,34 +359,14 @@ pub async fn sign_in_with_code(
             a
         }
         (None, None, Some((name, org, country))) => {
-            let inserted = account::ActiveModel {
-                uuid: Set(Uuid::new_v4()),
-                email: Set(row.email.clone()),
-                email_canonical: Set(Some(row.email_canonical.clone())),
-                password_hash: Set(String::new()),
-                display_name: Set(name),
-                organisation: Set(org),
-                country: Set(country),
-                confirmed_at: Set(Some(now)),
-                created_at: Set(now),
-                lang: Set(lang.clone()),
-                frozen_by: Set(None),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await;
-            match inserted {
-                Ok(a) => {
-                    audit::record(&txn, now, Some(a.id), AuditAction::AccountSignUp, &a.uuid.to_string(), None, None).await?;
-                    a
-                }
+            match auth::insert_account(&txn, &row.email, &row.email_canonical, &name, &org, &country, &lang, Some(now), now).await? {
+                Some(a) => a,
                 // the same mailbox got its account meanwhile (another code of it): the
                 // transaction rolls back, this code stays good for another try
-                Err(e) if matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) => {
+                None => {
                     let _ = txn.rollback().await;
                     return Err(raced());
                 }
-                Err(e) => return Err(e.into()),
             }
         }
         (None, _, None) => return Err(AppError::Internal),
