@@ -60,8 +60,8 @@ need_wasm_opt() {
 
 need_browser() {
   command -v chromium >/dev/null || { say "installing Chromium"; apt_install chromium; }
-  if [ ! -d "$ROOT/end2end/node_modules/@playwright/test" ] || [ ! -d "$ROOT/end2end/node_modules/@axe-core/playwright" ]; then
-    say "installing Playwright (no browser download)"
+  if [ ! -d "$ROOT/end2end/node_modules/@playwright/test" ] || [ ! -d "$ROOT/end2end/node_modules/@axe-core/playwright" ] || [ ! -d "$ROOT/end2end/node_modules/oidc-provider" ]; then
+    say "installing Playwright (no browser download) and the test OpenID provider"
     (cd "$ROOT/end2end" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --no-audit --no-fund --silent >/dev/null)
   fi
 }

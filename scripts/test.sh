@@ -18,12 +18,26 @@ if [ -n "${TEST_DATABASE_URL:-}" ] && command -v psql >/dev/null; then
   done
 fi
 
+# a real OpenID Connect provider (oidc-provider from npm) for the sign-in tests
+need_browser
+OIDC_PORT="${OIDC_PORT:-3190}"
+(cd end2end && OIDC_PORT="$OIDC_PORT" exec node oidc/provider.mjs) > "${TMPDIR:-/tmp}/wsis-oidc-provider.log" 2>&1 &
+OIDC_PID=$!
+trap 'kill $OIDC_PID 2>/dev/null || true' EXIT
+for _ in $(seq 1 60); do
+  curl -fs "http://127.0.0.1:$OIDC_PORT/.well-known/openid-configuration" >/dev/null 2>&1 && break
+  kill -0 "$OIDC_PID" 2>/dev/null || { cat "${TMPDIR:-/tmp}/wsis-oidc-provider.log"; exit 1; }
+  sleep 0.5
+done
+export TEST_OIDC_ISSUER="http://127.0.0.1:$OIDC_PORT"
+
 BACKENDS="SQLite${TEST_DATABASE_URL:+ and PostgreSQL}"
 say "unit, property, HTTP integration and red-team tests on $BACKENDS"
-cargo test -p wsis -p wsis-server
+# every test server holds a pool of its own on one PostgreSQL server (100 connections):
+# small pools, so that tests running side by side, two nodes each, never exhaust it
+DATABASE_MAX_CONNECTIONS="${DATABASE_MAX_CONNECTIONS:-6}" cargo test -p wsis -p wsis-server
 
 say "starting demo servers for the API and browser tests"
-need_browser
 E2E_DIR="$(mktemp -d)"
 PORT="${E2E_PORT:-3100}"
 REVIEW_PORT=$((PORT + 1))
@@ -32,12 +46,13 @@ start_server() { # port data-dir demo-phase
   mkdir -p "$2"
   LEPTOS_SITE_ADDR="127.0.0.1:$1" LEPTOS_SITE_ROOT="$ROOT/target/site" DATA_DIR="$2" \
     PUBLIC_URL="http://127.0.0.1:$1" DATABASE_URL="" DEMO_DATA=1 DEMO_PHASE="$3" POW_WAIT_SECS=2 \
+    OIDC_ISSUER="$TEST_OIDC_ISSUER" OIDC_CLIENT_ID=wsis-prizes OIDC_CLIENT_SECRET=wsis-prizes-test-secret OIDC_NAME="Test Identity" \
     "$CARGO_TARGET_DIR/debug/wsis-server" > "$2/server.log" 2>&1 &
   echo $!
 }
 SERVER_PID=$(start_server "$PORT" "$E2E_DIR/voting" "")
 REVIEW_PID=$(start_server "$REVIEW_PORT" "$E2E_DIR/review" review)
-trap 'kill $SERVER_PID $REVIEW_PID 2>/dev/null || true' EXIT
+trap 'kill $SERVER_PID $REVIEW_PID $OIDC_PID 2>/dev/null || true' EXIT
 for p in "$PORT:$SERVER_PID:voting" "$REVIEW_PORT:$REVIEW_PID:review"; do
   IFS=: read -r port pid dir <<< "$p"
   for _ in $(seq 1 240); do

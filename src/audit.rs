@@ -8,6 +8,7 @@ crate::keyed_enum! {
         AccountSignIn = "account.sign_in",
         AccountSignInFailed = "account.sign_in_failed",
         AccountSignInCode = "account.sign_in_code",
+        AccountSignInOidc = "account.sign_in_oidc",
         AccountPasswordReset = "account.password_reset",
         AccountCreateAdmin = "account.create_admin",
         RoleGranted = "account.role_granted",

@@ -120,6 +120,72 @@ pub fn badge_svg(call: &str, edition_title: &str, project: &str) -> String {
     )
 }
 
+/// The card image's size: Open Graph's 1.91:1, at the size the large cards show it.
+pub const CARD_WIDTH: u32 = 1200;
+pub const CARD_HEIGHT: u32 = 630;
+
+/// What a share card says: the edition on its band, a kicker line (the category), the title
+/// (up to three lines), a byline (the organisation and country) and the call ("Vote until
+/// …"). Never a count.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Card {
+    pub edition: String,
+    pub kicker: String,
+    pub title: String,
+    pub byline: String,
+    pub call: String,
+}
+
+/// `text` in lines of at most `width` characters, broken between words, at most `lines`
+/// of them (the last one ending in "…" when text is left over).
+pub fn wrap(text: &str, width: usize, lines: usize) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let word = clip(word, width);
+        if line.is_empty() {
+            line = word;
+        } else if line.chars().count() + 1 + word.chars().count() <= width {
+            line.push(' ');
+            line.push_str(&word);
+        } else {
+            out.push(std::mem::replace(&mut line, word));
+        }
+    }
+    if !line.is_empty() {
+        out.push(line);
+    }
+    if out.len() > lines {
+        let rest = out[lines - 1..].join(" ");
+        out.truncate(lines - 1);
+        out.push(clip(&rest, width));
+    }
+    out
+}
+
+/// The card as SVG (rendered to PNG by the server): plain shapes and text in the fonts
+/// the server bundles.
+pub fn card_svg(card: &Card) -> String {
+    const FONT: &str = "DejaVu Sans";
+    let title_lines = wrap(&card.title, 28, 3);
+    let mut title = String::new();
+    for (i, l) in title_lines.iter().enumerate() {
+        title.push_str(&format!(r#"<tspan x="80" y="{}">{}</tspan>"#, 268 + i * 72, xml_escape(l)));
+    }
+    let byline_y = 268 + title_lines.len() * 72 + 14;
+    let call = clip(&card.call, 48);
+    let call_width = (call.chars().count() as f64 * 21.5 + 64.0).min(1040.0);
+    format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" font-family="{FONT}"><rect width="{w}" height="{h}" fill="#f4f7fa"/><rect width="{w}" height="120" fill="#00558c"/><text x="80" y="76" font-size="38" font-weight="700" fill="#ffffff">{edition}</text><text x="80" y="186" font-size="30" font-weight="700" fill="#00558c">{kicker}</text><text font-size="58" font-weight="700" fill="#14171a">{title}</text><text x="80" y="{byline_y}" font-size="30" fill="#3d4852">{byline}</text><rect x="80" y="510" width="{call_width:.0}" height="76" rx="14" fill="#00558c"/><text x="112" y="560" font-size="34" font-weight="700" fill="#ffffff">{call}</text></svg>"##,
+        w = CARD_WIDTH,
+        h = CARD_HEIGHT,
+        edition = xml_escape(&clip(&card.edition, 48)),
+        kicker = xml_escape(&clip(&card.kicker, 64)),
+        byline = xml_escape(&clip(&card.byline, 64)),
+        call = xml_escape(&call),
+    )
+}
+
 /// The HTML a team copies onto its site: the badge image, linked to the nominee page.
 pub fn badge_snippet(page: &str, badge: &str, alt: &str) -> String {
     format!(r#"<a href="{}"><img src="{}" alt="{}" width="320" height="84"></a>"#, xml_escape(page), xml_escape(badge), xml_escape(alt))
@@ -144,6 +210,37 @@ mod tests {
             }
         }
         String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn a_card_wraps_long_titles_and_escapes_what_it_shows() {
+        let card = Card {
+            edition: "WSIS Prizes 2027".into(),
+            kicker: "C7 E-health".into(),
+            title: "A very long project title that keeps going on and on across many more words than three lines can hold <script>".into(),
+            byline: "Org & Co · Kenya".into(),
+            call: "Vote until 30 April 2027".into(),
+        };
+        let svg = card_svg(&card);
+        assert_eq!(svg.matches("<tspan").count(), 3, "three title lines at most: {svg}");
+        assert!(svg.contains("Org &amp; Co") && !svg.contains("<script>"), "{svg}");
+        assert!(svg.contains(r#"width="1200" height="630""#));
+    }
+
+    proptest! {
+        #[test]
+        fn wrapped_lines_keep_to_their_width_and_count(text in "[a-zA-Z ]{0,300}", width in 5usize..40, lines in 1usize..5) {
+            let out = wrap(&text, width, lines);
+            prop_assert!(out.len() <= lines);
+            for l in &out {
+                prop_assert!(l.chars().count() <= width, "{l:?} wider than {width}");
+            }
+            // nothing is lost when it fits
+            let words: Vec<&str> = text.split_whitespace().collect();
+            if out.len() < lines && words.iter().all(|w| w.len() <= width) {
+                prop_assert_eq!(out.join(" "), words.join(" "));
+            }
+        }
     }
 
     #[test]

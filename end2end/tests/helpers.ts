@@ -76,3 +76,15 @@ export async function setLanguage(page: Page, lang: string) {
   const url = new URL(process.env.BASE_URL ?? "http://127.0.0.1:3000");
   await page.context().addCookies([{ name: "i18n_pref_locale", value: lang, domain: url.hostname, path: "/" }]);
 }
+
+/** A new address's profile on the code page (name and country), then the vote's confirmation on `nominee`. */
+export async function giveProfileAndVote(page: Page, nominee: string, name: string, country: string) {
+  await page.locator("input[name='input[display_name]']").fill(name);
+  await page.locator("input[name='input[country]']").fill(country);
+  await powSolved(page);
+  await page.getByTestId("code-submit").click();
+  await expect(page).toHaveURL(new RegExp(`${nominee}\\?confirm=1$`));
+  await hydrated(page);
+  await page.getByTestId("confirm-vote").click();
+  await expect(page.getByTestId("vote-recorded")).toBeVisible();
+}

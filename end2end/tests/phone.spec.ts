@@ -1,5 +1,5 @@
 import { test, expect, Page } from "@playwright/test";
-import { DEMO_PASSWORD, hydrated, outboxCode, powSolved, setLanguage, uniqueEmail } from "./helpers";
+import { DEMO_PASSWORD, giveProfileAndVote, hydrated, outboxCode, powSolved, setLanguage, uniqueEmail } from "./helpers";
 
 // Most voters come from a shared link on a phone: every page fits a 360 px screen.
 test.use({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
@@ -102,15 +102,8 @@ for (const lang of ["en", "ar"]) {
     await expect(page.getByTestId("error-profile")).toBeVisible();
     await expect(page.getByTestId("new-account")).toHaveAttribute("open", "");
     await fits(page, `code entry (${lang})`);
-    await page.locator("input[name='input[display_name]']").fill("Phone Voter");
-    await page.locator("input[name='input[country]']").fill("Ghana");
-    await powSolved(page);
-    await page.getByTestId("code-submit").click();
     // back on the nominee, at the confirmation
-    await expect(page).toHaveURL(new RegExp(`${nominee}\\?confirm=1$`));
-    await hydrated(page);
-    await page.getByTestId("confirm-vote").click();
-    await expect(page.getByTestId("vote-recorded")).toBeVisible();
+    await giveProfileAndVote(page, nominee!, "Phone Voter", "Ghana");
     await expect(page.getByTestId("receipt")).toHaveText(/[0-9A-F]{4}-/);
     await fits(page, `receipt (${lang})`);
   });

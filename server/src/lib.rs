@@ -24,6 +24,7 @@ use wsis_app::{shell, App};
 
 pub mod api_v1;
 pub mod export;
+pub mod oidc;
 pub mod share;
 pub mod telemetry;
 
@@ -102,6 +103,7 @@ pub fn router(services: Services, options: LeptosOptions) -> Router {
         .route("/metrics", get(telemetry::render).with_state(services.clone()))
         .merge(export::routes(services.clone()))
         .merge(share::routes(services.clone()))
+        .merge(oidc::routes(services.clone()))
         .merge(api_v1::routes(services.clone()))
         .leptos_routes_with_context(&state, routes, ctx.clone(), {
             let o = options.clone();

@@ -68,6 +68,36 @@ pub struct Config {
     pub demo: Option<DemoPhase>,
     /// Log lines as JSON (`LOG_FORMAT=json`).
     pub log_json: bool,
+    /// Sign-in with an organisation's OpenID Connect provider, when configured.
+    pub oidc: Option<OidcConfig>,
+}
+
+/// An OpenID Connect provider (`OIDC_ISSUER`, `OIDC_CLIENT_ID`, `OIDC_CLIENT_SECRET`,
+/// `OIDC_NAME`). Its redirect address is `{PUBLIC_URL}/signin/oidc/callback`.
+#[derive(Debug, Clone)]
+pub struct OidcConfig {
+    /// The issuer URL; its `/.well-known/openid-configuration` is read at first use.
+    pub issuer: String,
+    pub client_id: String,
+    pub client_secret: Secret<String>,
+    /// What the sign-in button calls the provider ("Sign in with {name}").
+    pub name: String,
+}
+
+impl OidcConfig {
+    /// From the environment: all of issuer, client id and secret, or none of them.
+    pub fn from_env() -> std::io::Result<Option<OidcConfig>> {
+        match (env("OIDC_ISSUER"), env("OIDC_CLIENT_ID"), env("OIDC_CLIENT_SECRET")) {
+            (None, None, None) => Ok(None),
+            (Some(issuer), Some(client_id), Some(secret)) => Ok(Some(OidcConfig {
+                issuer: issuer.trim().to_string(),
+                client_id: client_id.trim().to_string(),
+                client_secret: Secret(secret),
+                name: env("OIDC_NAME").unwrap_or_else(|| "your organisation".into()),
+            })),
+            _ => Err(std::io::Error::other("OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET go together: set all three, or none")),
+        }
+    }
 }
 
 /// Where the demo edition stands when the laptop command starts.
@@ -157,6 +187,7 @@ impl Config {
             site_root: env("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
             demo,
             log_json: env("LOG_FORMAT").is_some_and(|f| f == "json"),
+            oidc: OidcConfig::from_env()?,
         })
     }
 
@@ -183,6 +214,7 @@ impl Config {
             site_root: "target/site".into(),
             demo: None,
             log_json: false,
+            oidc: None,
         }
     }
 }

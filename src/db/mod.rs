@@ -316,6 +316,11 @@ async fn connect_pool(url: &str, size: Option<u32>) -> Result<DatabaseConnection
     } else {
         opts.max_connections(32).min_connections(2);
     }
+    // `DATABASE_MAX_CONNECTIONS` bounds the shared pool (PostgreSQL's own limit is shared by
+    // every node and tool: 100 by default)
+    if let Some(n) = std::env::var("DATABASE_MAX_CONNECTIONS").ok().and_then(|v| v.parse::<u32>().ok()).filter(|n| *n > 0) {
+        opts.max_connections(n).min_connections(n.min(2));
+    }
     if let Some(n) = size {
         opts.max_connections(n).min_connections(n);
     }

@@ -391,6 +391,69 @@ pub async fn sign_in_with_code(
     Ok(CodeSession { account, session, next: row.next, known: known_value(&s.config.secret, &row.email_canonical) })
 }
 
+/// What an address that an identity provider vouched for gives (see [`sign_in_verified`]).
+pub enum Verified {
+    /// A confirmed account: signed in.
+    Session(CodeSession),
+    /// No confirmed account yet: the browser holding `request` opens
+    /// `/signin/code?token={link}`, where the new account's name and country are asked
+    /// as after a first code.
+    Profile { request: String, link: String },
+}
+
+pub const PASSWORD_ONLY: &str = "This account has a role that signs in with its password only. Please sign in with your password.";
+
+/// Signs in with an address an identity provider has verified (OpenID Connect): a
+/// confirmed account at once; an address without one goes on as a mailed link would, in
+/// this browser only (no mail: the provider proved the mailbox), to give its profile.
+/// Accounts with a privileged role keep their passwords.
+pub async fn sign_in_verified(s: &Services, email: &str, next: &str, request: Option<&str>, from: Caller<'_>, previous: Option<&str>) -> Result<Verified, AppError> {
+    let email = Email::parse(email).map_err(AppError::Invalid)?;
+    let now = s.now();
+    let next = if next.len() > 1000 { "/".to_string() } else { crate::flash::local_path(next) };
+    let existing = find_by_email(&s.db, email.as_str()).await?;
+    if let Some(a) = &existing {
+        if signs_in_with_password_only(&auth::roles_of(&s.db, a.id).await?) {
+            return Err(AppError::invalid(PASSWORD_ONLY));
+        }
+    }
+    let lang = known_lang(from.lang).to_string();
+    let canonical = email.canonical();
+    if let Some(acct) = existing.filter(|a| a.confirmed_at.is_some()) {
+        let txn = s.db.begin().await?;
+        if let Some(prev) = previous {
+            auth::delete_session(&txn, prev).await?;
+        }
+        let session = auth::create_session(&txn, acct.id, s.config.session_ttl_secs, now).await?;
+        if acct.lang != lang {
+            account::Entity::update_many().col_expr(account::Column::Lang, Expr::value(lang)).filter(account::Column::Id.eq(acct.id)).exec(&txn).await?;
+        }
+        audit::record(&txn, now, Some(acct.id), AuditAction::AccountSignInOidc, &acct.uuid.to_string(), None, None).await?;
+        txn.commit().await?;
+        return Ok(Verified::Session(CodeSession { account: acct, session, next, known: known_value(&s.config.secret, &canonical) }));
+    }
+    let cookie = request.filter(|v| valid_request_cookie(v)).map_or_else(random_token, str::to_string);
+    let link = random_token();
+    sign_in_code::ActiveModel {
+        email: Set(email.as_str().to_string()),
+        email_canonical: Set(canonical),
+        // no code: only the link, in this browser
+        code_hash: Set(token_hash(&random_token())),
+        request_hash: Set(token_hash(&cookie)),
+        link_hash: Set(token_hash(&link)),
+        next: Set(next),
+        lang: Set(lang),
+        created_at: Set(now),
+        expires_at: Set(now + Duration::minutes(SIGN_IN_CODE_TTL_MINUTES)),
+        attempts: Set(0),
+        used_at: Set(None),
+        ..Default::default()
+    }
+    .insert(&s.db)
+    .await?;
+    Ok(Verified::Profile { request: cookie, link })
+}
+
 /// The profile of an account made by its first code: name and country required.
 fn new_profile(input: &CodeSignIn) -> Result<(String, String, String), AppError> {
     let name = check_text("Display name", &input.display_name, true, 100);

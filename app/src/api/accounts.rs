@@ -33,6 +33,8 @@ pub struct ChromeData {
     pub flash: Option<wsis::flash::Flash>,
     /// The platform's own address (`PUBLIC_URL`), for absolute links: share links, cards.
     pub public_url: String,
+    /// The name of the OpenID Connect provider to sign in with, when one is configured.
+    pub oidc_name: Option<String>,
 }
 
 impl ChromeData {
@@ -45,6 +47,7 @@ impl ChromeData {
             edition: None,
             flash: None,
             public_url: String::new(),
+            oidc_name: None,
         })
     }
 
@@ -57,14 +60,16 @@ impl ChromeData {
             .and_then(|p| p.extensions.get::<wsis::db::CurrentEdition>().cloned())
             .and_then(|c| c.0);
         let req = request();
-        let public_url = services().map(|s| s.config.public_url.clone()).unwrap_or_default();
-        ChromeData { user: req.account.as_ref().map(|a| wsis::db::auth::session_user(a, &req.roles)), now: now(), edition, flash: req.flash, public_url }
+        let (public_url, oidc_name) = services()
+            .map(|s| (s.config.public_url.clone(), s.config.oidc.as_ref().map(|o| o.name.clone())))
+            .unwrap_or_default();
+        ChromeData { user: req.account.as_ref().map(|a| wsis::db::auth::session_user(a, &req.roles)), now: now(), edition, flash: req.flash, public_url, oidc_name }
     }
 
     /// In the browser the value always comes with the page (this is never called there).
     #[cfg(not(feature = "ssr"))]
     pub fn of_request() -> ChromeData {
-        ChromeData { user: None, now: chrono::DateTime::<chrono::Utc>::default(), edition: None, flash: None, public_url: String::new() }
+        ChromeData { user: None, now: chrono::DateTime::<chrono::Utc>::default(), edition: None, flash: None, public_url: String::new(), oidc_name: None }
     }
 }
 

@@ -67,6 +67,7 @@ pub fn SignInPage() -> impl IntoView {
         <Title text=t_string!(i18n, sign_in_title)/>
         <h1>{t!(i18n, sign_in_title)}</h1>
         <p><a class="button secondary" href=code_href data-testid="use-code">{t!(i18n, use_code)}</a></p>
+        <OidcLink next=next.clone()/>
         <FormNotice/>
         {result_line(v, |u: &wsis::account::SessionUser| u.display_name.clone())}
         <ActionForm action=action attr:class="form">
@@ -102,6 +103,7 @@ pub fn CodeRequestPage() -> impl IntoView {
     let next = next_of_query();
     let entry = with_next("/signin/code", next.as_deref());
     let password_href = with_next("/signin", next.as_deref());
+    let oidc_next = next.clone();
     let navigate = leptos_router::hooks::use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(_)) = v.get() {
@@ -121,8 +123,20 @@ pub fn CodeRequestPage() -> impl IntoView {
             {next.clone().map(|n| view! { <input type="hidden" name="next" value=n/> })}
             <button type="submit" class="button" data-testid="send-code">{t!(i18n, send_code)}</button>
         </ActionForm>
+        <OidcLink next=oidc_next/>
         <p><a href=password_href data-testid="use-password">{t!(i18n, use_password)}</a></p>
     }
+}
+
+/// "Sign in with {provider}", when an OpenID Connect provider is configured: a plain link
+/// to the server's redirect (not a route of this app).
+#[component]
+fn OidcLink(next: Option<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    crate::api::accounts::ChromeData::current().oidc_name.map(|name| {
+        let href = with_next("/signin/oidc", next.as_deref());
+        view! { <p><a class="button secondary" href=href rel="external" data-testid="use-oidc">{t!(i18n, use_oidc, name = name.clone())}</a></p> }
+    })
 }
 
 /// Enters the code (or presses the button of the mailed link) in the browser that asked;

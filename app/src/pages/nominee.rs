@@ -44,7 +44,7 @@ fn Nominee(d: NomineeData) -> impl IntoView {
     let share = (d.edition.phase_at(d.now) == Phase::Open(PhaseKind::Voting)).then(|| view! { <ShareKit d=d.clone() page=page.clone()/> });
     view! {
         <Title text=n.title.clone()/>
-        <ShareCard title=n.title.clone() description=n.short_description.clone() path=format!("/nominees/{}", n.id) site=d.edition.title.clone()/>
+        <ShareCard title=n.title.clone() description=n.short_description.clone() path=format!("/nominees/{}", n.id) site=d.edition.title.clone() image=format!("/nominees/{}/card.png", n.id)/>
         <nav class="breadcrumb" aria-label=move || t_string!(i18n, breadcrumb)>
             <a href="/categories">{t!(i18n, categories_title)}</a>" › "
             <a href=format!("/categories/{}", n.category_slug)>{n.category_code.clone()}</a>

@@ -42,6 +42,19 @@ where
     }
 }
 
+/// Like [`each_backend`], with each server's configuration changed by `tune` first.
+pub async fn each_backend_with<T, F, Fut>(tune: T, f: F)
+where
+    T: Fn(&mut Config),
+    F: Fn(TestApp) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    f(spawn_app_with(None, &tune).await).await;
+    if let Some(pg) = postgres_url() {
+        f(spawn_app_with(Some(pg), &tune).await).await;
+    }
+}
+
 async fn fresh_postgres(admin_url: &str) -> String {
     let name = format!("wsis_test_{}", uuid::Uuid::new_v4().simple());
     let admin = sea_orm::Database::connect(admin_url).await.expect("TEST_DATABASE_URL must be reachable");

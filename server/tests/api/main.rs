@@ -12,6 +12,7 @@ mod helpers;
 mod languages;
 mod nodes;
 mod nominations;
+mod oidc;
 mod ops;
 mod pages;
 mod results;

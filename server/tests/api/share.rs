@@ -100,6 +100,74 @@ async fn the_qr_code_and_badge_are_images_without_counts() {
     .await;
 }
 
+/// The card files a node has drawn.
+fn cards_drawn(app: &crate::helpers::TestApp) -> usize {
+    std::fs::read_dir(app.services.config.data_dir.join("cards")).map_or(0, |d| d.flatten().filter(|e| e.path().extension().is_some_and(|x| x == "png")).count())
+}
+
+fn png_size(body: &[u8]) -> (u32, u32) {
+    assert_eq!(&body[..8], b"\x89PNG\r\n\x1a\n", "a PNG");
+    (u32::from_be_bytes(body[16..20].try_into().unwrap()), u32::from_be_bytes(body[20..24].try_into().unwrap()))
+}
+
+/// The card a shared link shows: a 1200×630 PNG the server draws per nominee and language,
+/// once (then from its card folder, also under a crowd asking at once), named by the page's
+/// Open Graph and Twitter meta, and without a count.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_share_card_is_drawn_once_per_nominee_and_language_without_counts() {
+    each_backend(|app| async move {
+        let c = app.client();
+        let n = app.nominees_in(5).await.remove(0);
+        let (_, html) = app.get(&c, &format!("/nominees/{}", n.uuid)).await;
+        let image = format!("{}/nominees/{}/card.png?lang=en", app.base, n.uuid);
+        assert!(html.contains(&format!("<meta property=\"og:image\" content=\"{image}\"")), "[{}] og:image", app.backend);
+        assert!(html.contains(&format!("<meta name=\"twitter:image\" content=\"{image}\"")) && html.contains("content=\"summary_large_image\""));
+        assert!(html.contains("<meta property=\"og:image:width\" content=\"1200\"") && html.contains("<meta property=\"og:image:height\" content=\"630\""));
+        let (_, fr_page) = app.get(&c, &format!("/nominees/{}?lang=fr", n.uuid)).await;
+        assert!(fr_page.contains(&format!("/nominees/{}/card.png?lang=fr", n.uuid)), "[{}] the card in the page's language", app.backend);
+
+        // a crowd asks for a card nobody has drawn yet: one drawing, the same bytes for all
+        let path = app.url(&format!("/nominees/{}/card.png", n.uuid));
+        let crowd = futures::future::join_all((0..40).map(|_| {
+            let (c, path) = (app.client(), path.clone());
+            async move {
+                let r = c.get(&path).send().await.unwrap();
+                assert_eq!(r.status(), 200);
+                assert_eq!(r.headers()["content-type"], "image/png");
+                r.bytes().await.unwrap()
+            }
+        }))
+        .await;
+        assert!(crowd.iter().all(|b| b == &crowd[0]), "[{}] one card for all", app.backend);
+        assert_eq!(png_size(&crowd[0]), (1200, 630));
+        assert!(crowd[0].len() > 5_000 && crowd[0].len() < 400 * 1024, "[{}] {} bytes", app.backend, crowd[0].len());
+        assert_eq!(cards_drawn(&app), 1, "[{}] drawn once", app.backend);
+        // per language (Arabic and Chinese too), each drawn once
+        let mut langs = std::collections::HashSet::new();
+        for lang in ["ar", "es", "fr", "ru", "zh", "en", "xx"] {
+            let r = c.get(format!("{path}?lang={lang}")).send().await.unwrap();
+            assert_eq!(r.status(), 200, "{lang}");
+            let body = r.bytes().await.unwrap();
+            assert_eq!(png_size(&body), (1200, 630), "{lang}");
+            langs.insert(body);
+        }
+        assert!(langs.len() >= 5, "[{}] the languages differ: {} cards", app.backend, langs.len());
+        let drawn = cards_drawn(&app);
+        assert!((5..=6).contains(&drawn), "[{}] one file per language: {drawn}", app.backend);
+
+        // votes come in: the card does not change (it carries no count)
+        for i in 0..3 {
+            let v = app.voter(&format!("card-voter-{i}@example.org")).await;
+            crate::helpers::cast(&app.services, &v, n.uuid, &format!("198.51.100.{}", 20 + i)).await.unwrap();
+        }
+        app.services.forget_display();
+        let again = c.get(&path).send().await.unwrap().bytes().await.unwrap();
+        assert_eq!(again, crowd[0], "[{}] the card changed with the votes", app.backend);
+        assert_eq!(cards_drawn(&app), drawn, "[{}] and was not drawn again", app.backend);
+    })
+    .await;
+}
+
 /// An attacker's inputs: unknown, malformed and not-nominated ids are refused with a readable
 /// 404 and fill no cache; a flood of them is cut by the address limit.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -107,7 +175,7 @@ async fn made_up_ids_are_refused_and_fill_nothing() {
     each_backend(|app| async move {
         let c = app.client();
         for id in [uuid::Uuid::new_v4().to_string(), "not-a-uuid".into(), "%27%20OR%201%3D1".into()] {
-            for path in ["qr.svg", "qr.png", "badge.svg"] {
+            for path in ["qr.svg", "qr.png", "badge.svg", "card.png"] {
                 let r = c.get(app.url(&format!("/nominees/{id}/{path}"))).send().await.unwrap();
                 assert_eq!(r.status(), 404, "{id}/{path}");
                 assert_eq!(r.headers()["content-type"], "application/json", "a readable refusal");
@@ -118,7 +186,7 @@ async fn made_up_ids_are_refused_and_fill_nothing() {
         let probes = (0..300).map(|i| {
             let (app, flood) = (&app, &flood);
             async move {
-                let path = ["qr.svg", "qr.png", "badge.svg"][i % 3];
+                let path = ["qr.svg", "qr.png", "badge.svg", "card.png"][i % 4];
                 flood.get(app.url(&format!("/nominees/{}/{path}", uuid::Uuid::new_v4()))).send().await.unwrap().status().as_u16()
             }
         });
@@ -126,6 +194,7 @@ async fn made_up_ids_are_refused_and_fill_nothing() {
             assert!(status == 404 || status == 429, "[{}] {status}", app.backend);
         }
         assert!(app.services.nominee_pages.is_empty(), "[{}] made-up ids cached nothing", app.backend);
+        assert_eq!(cards_drawn(&app), 0, "[{}] made-up ids drew no card", app.backend);
         // a submission that is not on the ballot has no share kit
         use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
         use wsis::db::entity::nomination;
