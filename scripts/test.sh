@@ -20,7 +20,7 @@ fi
 
 # a real OpenID Connect provider (oidc-provider from npm) for the sign-in tests
 need_browser
-OIDC_PORT="${OIDC_PORT:-3190}"
+OIDC_PORT="${OIDC_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
 (cd end2end && OIDC_PORT="$OIDC_PORT" exec node oidc/provider.mjs) > "${TMPDIR:-/tmp}/wsis-oidc-provider.log" 2>&1 &
 OIDC_PID=$!
 trap 'kill $OIDC_PID 2>/dev/null || true' EXIT
