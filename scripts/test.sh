@@ -35,7 +35,7 @@ BACKENDS="SQLite${TEST_DATABASE_URL:+ and PostgreSQL}"
 say "unit, property, HTTP integration and red-team tests on $BACKENDS"
 # every test server holds a pool of its own on one PostgreSQL server (100 connections):
 # small pools, so that tests running side by side, two nodes each, never exhaust it
-DATABASE_MAX_CONNECTIONS="${DATABASE_MAX_CONNECTIONS:-6}" cargo test -p wsis -p wsis-server
+DATABASE_MAX_CONNECTIONS="${DATABASE_MAX_CONNECTIONS:-16}" cargo test -p wsis -p wsis-server
 
 say "starting demo servers for the API and browser tests"
 E2E_DIR="$(mktemp -d)"

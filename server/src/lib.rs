@@ -45,10 +45,20 @@ impl axum::extract::FromRef<AppState> for LeptosOptions {
     }
 }
 
+/// The app's routes, listed once per process. Listing them renders the app with resource
+/// loading switched off for the whole process (a global flag of `leptos_server`), and a
+/// resource of a page being served that first polls in that moment never loads: a second
+/// router made in a process that serves (a test's server, a second node) would leave such
+/// a page without an answer. Listed once, there is no such moment after the first router.
+fn route_list() -> &'static Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App))
+}
+
 /// The whole application as an axum router (the tests start exactly this).
 pub fn router(services: Services, options: LeptosOptions) -> Router {
     telemetry::handle();
-    let routes = generate_route_list(App);
+    let routes = route_list().clone();
     let server_fns: Vec<&'static str> = server_fn::axum::server_fn_paths().map(|(p, _)| p).collect();
     telemetry::set_routes(
         routes
@@ -112,6 +122,9 @@ pub fn router(services: Services, options: LeptosOptions) -> Router {
         .merge(static_files)
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(ctx, shell))
         .layer(middleware::from_fn(api_status))
+        // an answer not begun within this time is given up with a 503: a request whose
+        // work stalls holds no connection and no task for ever
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, REQUEST_DEADLINE))
         .layer(middleware::from_fn_with_state(services.clone(), rate_limit))
         .layer(middleware::from_fn(lang_param))
         .layer(middleware::from_fn_with_state(services.clone(), request_context))
@@ -128,6 +141,9 @@ pub fn router(services: Services, options: LeptosOptions) -> Router {
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
 }
+
+/// How long a request may take before its answer begins (see the router's layers).
+pub const REQUEST_DEADLINE: std::time::Duration = std::time::Duration::from_secs(45);
 
 /// A short hash of the bundle's files (the browser code, its WebAssembly and the styles),
 /// which names this build's static URLs.

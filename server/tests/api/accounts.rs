@@ -258,7 +258,7 @@ async fn session_is_invalid_after_sign_out_and_rotated_at_sign_in() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn session_cookie_is_http_only_and_lax() {
     each_backend(|app| async move {
-        let r = reqwest::Client::new()
+        let r = reqwest::Client::builder().timeout(std::time::Duration::from_secs(60)).build().unwrap()
             .post(app.url("/api/sign_in"))
             .form(&[("email", "voter@wsis.example"), ("password", DEMO_PASSWORD)])
             .send()

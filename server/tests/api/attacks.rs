@@ -72,7 +72,7 @@ async fn a_server_started_without_demo_data_has_no_demo_admin() {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     assert!(ready, "the server started");
-    let r = reqwest::Client::new()
+    let r = reqwest::Client::builder().timeout(std::time::Duration::from_secs(60)).build().unwrap()
         .post(format!("{base}/api/sign_in"))
         .header("accept", "application/json")
         .form(&[("email", "admin@wsis.example"), ("password", DEMO_PASSWORD)])
@@ -149,7 +149,7 @@ async fn signing_up_with_someone_elses_address_takes_nothing_over() {
         // a session made for the unconfirmed account by other means is not honoured either
         let a = account_of(&app, "victim@example.org").await.unwrap();
         let planted = wsis::db::auth::create_session(&app.db, a.id, 3600, app.services.now()).await.unwrap();
-        let cookie_client = reqwest::Client::new();
+        let cookie_client = reqwest::Client::builder().timeout(std::time::Duration::from_secs(60)).build().unwrap();
         let r = cookie_client
             .post(app.url("/api/current_user"))
             .header("cookie", format!("{}={planted}", wsis::db::SESSION_COOKIE))
@@ -326,7 +326,7 @@ async fn metrics_are_private_and_probing_does_not_grow_them() {
         let r = app.client().get(app.url("/metrics")).send().await.unwrap();
         assert_eq!(r.status(), 403);
         // on this machine: allowed, and the labels are the router's own
-        let text = reqwest::Client::new().get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
+        let text = reqwest::Client::builder().timeout(std::time::Duration::from_secs(60)).build().unwrap().get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
         let routes: HashSet<&str> = text
             .lines()
             .filter(|l| l.starts_with("http_requests_total{"))
@@ -440,7 +440,7 @@ async fn recounts_and_invalidations_during_a_burst_keep_the_count_exact() {
         for (k, (_, token)) in voters.iter().enumerate() {
             let (url, token, nominee) = (app.url("/api/cast_vote"), token.clone(), noms[k % noms.len()].uuid.to_string());
             tasks.push(tokio::spawn(async move {
-                reqwest::Client::new()
+                reqwest::Client::builder().timeout(std::time::Duration::from_secs(60)).build().unwrap()
                     .post(url)
                     .header("cookie", format!("{}={token}", wsis::db::SESSION_COOKIE))
                     .header("accept", "application/json")
@@ -659,7 +659,7 @@ async fn unpublished_vote_counts_stay_unpublished_everywhere() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_open_redirect_and_no_forged_notices() {
     each_backend(|app| async move {
-        let c = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let c = reqwest::Client::builder().timeout(std::time::Duration::from_secs(60)).redirect(reqwest::redirect::Policy::none()).build().unwrap();
         let r = c
             .post(app.url("/api/check_receipt"))
             .header("accept", "text/html")
@@ -674,7 +674,7 @@ async fn no_open_redirect_and_no_forged_notices() {
         let (_, html) = app.get(&app.client(), "/categories?error=Call%20%2B1%20555%20to%20vote&notice=Send%20your%20password").await;
         assert!(!html.contains("Call +1 555") && !html.contains("Send your password"));
         let forged = format!("{}={}.{}", wsis::flash::COOKIE, hex::encode(br#"{"kind":"Error","text":"Call 555","path":"/categories"}"#), "0".repeat(32));
-        let html = reqwest::Client::new().get(app.url("/categories")).header("cookie", forged).send().await.unwrap().text().await.unwrap();
+        let html = reqwest::Client::builder().timeout(std::time::Duration::from_secs(60)).build().unwrap().get(app.url("/categories")).header("cookie", forged).send().await.unwrap().text().await.unwrap();
         assert!(!html.contains("Call 555"));
     })
     .await;
@@ -890,7 +890,7 @@ async fn a_vote_racing_a_freeze_is_held() {
         for (k, (_, token)) in sessions.iter().enumerate() {
             let (url, token, nominee) = (app.url("/api/cast_vote"), token.clone(), noms[k % noms.len()].uuid.to_string());
             tasks.push(tokio::spawn(async move {
-                reqwest::Client::new()
+                reqwest::Client::builder().timeout(std::time::Duration::from_secs(60)).build().unwrap()
                     .post(url)
                     .header("cookie", format!("{}={token}", wsis::db::SESSION_COOKIE))
                     .header("x-forwarded-for", random_address())
@@ -937,7 +937,7 @@ async fn forged_and_expired_session_cookies_open_no_account() {
             let url = app.url("/api/my_votes");
             let cookie = format!("{}={}", wsis::db::SESSION_COOKIE, wsis::db::auth::random_token());
             async move {
-                reqwest::Client::new()
+                reqwest::Client::builder().timeout(std::time::Duration::from_secs(60)).build().unwrap()
                     .post(url)
                     .header("accept", "application/json")
                     .header("cookie", cookie)

@@ -38,7 +38,7 @@ fn replaying(cookie: &str) -> reqwest::Client {
     h.insert("accept", "application/json".parse().unwrap());
     h.insert("x-forwarded-for", crate::helpers::random_address().parse().unwrap());
     h.insert("cookie", format!("wsis_code={cookie}").parse().unwrap());
-    reqwest::Client::builder().default_headers(h).build().unwrap()
+    reqwest::Client::builder().timeout(std::time::Duration::from_secs(60)).default_headers(h).build().unwrap()
 }
 
 /// The code and the link's token of the last code mail to `email`.
@@ -147,7 +147,7 @@ async fn the_link_signs_in_only_the_browser_that_asked() {
         assert_eq!(answer_known, answer_unknown, "the answer does not tell whether an account exists");
         let (_, token) = last_code(&app, "known@example.org").await;
 
-        let scanner = reqwest::Client::new();
+        let scanner = reqwest::Client::builder().timeout(std::time::Duration::from_secs(60)).build().unwrap();
         let page = scanner.get(app.url(&format!("/signin/code?token={token}"))).send().await.unwrap();
         assert_eq!(page.status(), 200);
         // another browser, with a request cookie of its own, and one with none

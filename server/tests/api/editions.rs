@@ -443,7 +443,7 @@ async fn editions_make_current_leaves_exactly_one_current() {
 async fn editions_forms_work_without_javascript() {
     each_backend(|app| async move {
         let e = demo_edition(&app).await;
-        let c = reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let c = reqwest::Client::builder().timeout(std::time::Duration::from_secs(60)).cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
         let status = c
             .post(app.url("/api/sign_in"))
             .form(&[("email", "admin@wsis.example"), ("password", DEMO_PASSWORD)])

@@ -70,6 +70,8 @@ pub async fn spawn_app(pg: Option<String>) -> TestApp {
 
 /// Like [`spawn_app`], with the configuration changed by `tune` first.
 pub async fn spawn_app_with(pg: Option<String>, tune: impl FnOnce(&mut Config)) -> TestApp {
+    // the servers' errors (an answer of "Internal" says no more) print with the test output
+    let _ = tracing_subscriber::fmt().with_test_writer().with_env_filter(tracing_subscriber::EnvFilter::new("error")).try_init();
     let dir = std::env::temp_dir().join(format!("wsis-test-{}", uuid::Uuid::new_v4().simple()));
     std::fs::create_dir_all(&dir).unwrap();
     let (url, backend) = match pg {

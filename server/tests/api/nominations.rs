@@ -316,7 +316,7 @@ async fn nominations_screening_needs_the_admin_role() {
 async fn nominations_forms_work_without_javascript() {
     each_backend(|app| async move {
         open_edition(&app).await;
-        let c = reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let c = reqwest::Client::builder().timeout(std::time::Duration::from_secs(60)).cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
         let status = c
             .post(app.url("/api/sign_in"))
             .form(&[("email", "submitter@wsis.example"), ("password", DEMO_PASSWORD)])

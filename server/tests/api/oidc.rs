@@ -206,7 +206,7 @@ async fn forged_replayed_foreign_and_unverified_callbacks_sign_nobody_in() {
         let forged_state = back.replacen("state=", "state=x", 1);
         let r = b.get(&forged_state).send().await.unwrap();
         refused(&r, "another state");
-        let forger = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let forger = reqwest::Client::builder().timeout(std::time::Duration::from_secs(60)).redirect(reqwest::redirect::Policy::none()).build().unwrap();
         let r = forger.get(&back).header("cookie", "wsis_oidc=7b7d.00000000000000000000000000000000").send().await.unwrap();
         refused(&r, "a forged cookie");
 
@@ -221,7 +221,7 @@ async fn forged_replayed_foreign_and_unverified_callbacks_sign_nobody_in() {
             "[{}] the flow cookie is removed",
             app.backend
         );
-        let replay = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let replay = reqwest::Client::builder().timeout(std::time::Duration::from_secs(60)).redirect(reqwest::redirect::Policy::none()).build().unwrap();
         for cookie in [Some(flow.as_str()), None] {
             let mut q = replay.get(&back);
             if let Some(c) = cookie {
@@ -253,7 +253,7 @@ async fn forged_replayed_foreign_and_unverified_callbacks_sign_nobody_in() {
         let flood = futures::future::join_all((0..200).map(|i| {
             let url = app.url(&format!("/signin/oidc/callback?code=c{i}&state=s{i}"));
             async move {
-                let c = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+                let c = reqwest::Client::builder().timeout(std::time::Duration::from_secs(60)).redirect(reqwest::redirect::Policy::none()).build().unwrap();
                 c.get(url).header("x-forwarded-for", random_address()).send().await.unwrap()
             }
         }))
@@ -267,7 +267,7 @@ async fn forged_replayed_foreign_and_unverified_callbacks_sign_nobody_in() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_a_provider_there_is_no_such_sign_in() {
     let app = crate::helpers::spawn_app(None).await;
-    let c = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let c = reqwest::Client::builder().timeout(std::time::Duration::from_secs(60)).redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let r = c.get(app.url("/signin/oidc")).send().await.unwrap();
     assert_eq!(r.status(), 404);
     let (_, page) = app.get(&app.client(), "/signin").await;

@@ -72,7 +72,7 @@ async fn metrics_count_requests_votes_and_pool_use() {
         assert_eq!(app.call(&c, "cast_vote", &[("nominee", &id)]).await.0, 200);
         assert_eq!(app.call(&c, "cast_vote", &[("nominee", &id)]).await.0, 409);
         // from this machine directly (no proxy in between)
-        let r = reqwest::Client::new().get(app.url("/metrics")).send().await.unwrap();
+        let r = reqwest::Client::builder().timeout(std::time::Duration::from_secs(60)).build().unwrap().get(app.url("/metrics")).send().await.unwrap();
         assert_eq!(r.status(), 200);
         let text = r.text().await.unwrap();
         assert!(text.contains("votes_total{outcome=\"accepted\"}"), "{text}");

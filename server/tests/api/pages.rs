@@ -189,7 +189,7 @@ async fn each_voter_sees_the_ballot_in_an_order_of_their_own() {
 
         // forged visitor cookies are replaced by a fresh one; a valid one is kept; a vote
         // (not a page) never makes one
-        let raw = reqwest::Client::new();
+        let raw = reqwest::Client::builder().timeout(std::time::Duration::from_secs(60)).build().unwrap();
         for (sent, kept) in [("wsis_visitor=<script>", false), (&*format!("wsis_visitor={}", "f".repeat(500)), false), (&*format!("wsis_visitor={}", "ab".repeat(16)), true)] {
             let r = raw.get(app.url(path)).header("cookie", sent).header("x-forwarded-for", crate::helpers::random_address()).send().await.unwrap();
             let set: Vec<String> = r.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).filter(|c| c.starts_with("wsis_visitor=")).map(str::to_string).collect();
@@ -216,4 +216,36 @@ async fn each_voter_sees_the_ballot_in_an_order_of_their_own() {
         assert_eq!(kept, expected, "[{}] filtering keeps the order", app.backend);
     })
     .await;
+}
+
+/// Making another router (a second node in the process, as the tests and the benchmark do)
+/// while pages are being served leaves no page without an answer: the route list is made
+/// once per process, because making it switches resource loading off for the whole process
+/// for a moment, and a page's resource that started in that moment never loaded.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn routers_made_while_pages_are_served_leave_every_page_answered() {
+    let app = crate::helpers::spawn_app(None).await;
+    let pages = ["/", "/categories", "/categories/c1", "/categories/c7-e-health", "/results", "/signin"];
+    let loads = futures::future::join_all((0..360).map(|i| {
+        let (c, url) = (app.client(), app.url(pages[i % pages.len()]));
+        async move {
+            let r = c.get(url).header("accept", "text/html").timeout(std::time::Duration::from_secs(20)).send().await;
+            match r {
+                Ok(r) => (r.status().as_u16(), r.text().await.map(|t| t.contains("</html>")).unwrap_or(false)),
+                Err(_) => (0, false),
+            }
+        }
+    }));
+    // one router after another while the pages load
+    let routers = futures::future::join_all((0..12u64).map(|i| {
+        let (services, config) = (app.services.clone(), app.services.config.clone());
+        async move {
+            tokio::time::sleep(std::time::Duration::from_millis(i * 120)).await;
+            tokio::task::spawn_blocking(move || drop(wsis_server::router(services, wsis_server::leptos_options(&config)))).await
+        }
+    }));
+    let (answers, made) = futures::join!(loads, routers);
+    assert!(made.into_iter().all(|m| m.is_ok()));
+    let unanswered = answers.iter().filter(|(s, whole)| !(*s == 200 || *s == 403) || !*whole).count();
+    assert_eq!(unanswered, 0, "pages without a whole answer: {:?}", answers.iter().filter(|(s, w)| !(*s == 200 || *s == 403) || !*w).collect::<Vec<_>>());
 }
