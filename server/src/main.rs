@@ -16,7 +16,9 @@ const USAGE: &str = "usage:
   wsis-server backup --out FILE            consistent copy of the SQLite database while it runs
                                            (VACUUM INTO; PostgreSQL: use pg_dump)
   wsis-server verify --ledger FILE --digest FILE
-                                           recount a published ledger against its digest";
+                                           recount a published ledger against its digest
+  wsis-server verify-log                   recompute the audit log's hash chain; prints its head,
+                                           or where it breaks (exit status 1)";
 
 fn arg(args: &[String], name: &str) -> Option<String> {
     args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned()
@@ -74,6 +76,7 @@ async fn run() -> ExitCode {
         Some("export") => export(config, &args).await,
         Some("verify") => verify(&args),
         Some("backup") => backup(config, &args).await,
+        Some("verify-log") => verify_log(config).await,
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(())
@@ -161,6 +164,17 @@ fn verify(args: &[String]) -> Result<(), String> {
             Ok(())
         }
         Err(problems) => Err(format!("the ledger does NOT match the digest:\n  {}", problems.join("\n  "))),
+    }
+}
+
+async fn verify_log(config: Config) -> Result<(), String> {
+    let db = wsis::db::connect(&config.database_url).await.map_err(|e| format!("cannot open the database: {e}"))?;
+    match wsis::db::audit::verify_chain(&db).await.map_err(|e| format!("cannot read the audit log: {e}"))? {
+        Ok(head) => {
+            println!("audit log verified: {} entries chained, head {}", head.seq, head.hash);
+            Ok(())
+        }
+        Err(broken) => Err(format!("the audit log's chain is BROKEN: {broken}")),
     }
 }
 

@@ -69,7 +69,7 @@ pub async fn admin_list(db: &impl ConnectionTrait) -> Result<Vec<(String, String
 }
 
 /// Adds (`blocked = true`) or removes a domain of the admins' list; audit-logged.
-pub async fn set_blocked(db: &impl ConnectionTrait, actor: i32, input: &str, note: &str, blocked: bool, now: chrono::DateTime<Utc>) -> Result<(), AppError> {
+pub async fn set_blocked(db: &(impl ConnectionTrait + sea_orm::TransactionTrait), actor: i32, input: &str, note: &str, blocked: bool, now: chrono::DateTime<Utc>) -> Result<(), AppError> {
     let domain = parse_domain(input)?;
     if blocked {
         let note = crate::account::check_text("Note", note, false, 200).map_err(AppError::Invalid)?;

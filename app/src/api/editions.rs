@@ -18,6 +18,9 @@ pub struct DashboardData {
     pub release_waiting: Option<String>,
     /// Newest first.
     pub editions: Vec<EditionView>,
+    /// The audit log's chain head: its last entry's place and hash (`wsis-server verify-log`
+    /// checks the chain up to it).
+    pub audit_head: (i64, String),
 }
 
 #[cfg(feature = "ssr")]
@@ -47,7 +50,8 @@ pub async fn admin_dashboard() -> Result<DashboardData, AppError> {
             }
             _ => None,
         };
-        Ok(DashboardData { now, current: current.as_ref().map(|e| e.view()), counts, next_action, release_waiting, editions })
+        let head = wsis::db::audit::head(&s.db).await?;
+        Ok(DashboardData { now, current: current.as_ref().map(|e| e.view()), counts, next_action, release_waiting, editions, audit_head: (head.seq, head.hash) })
     })
     .await
 }

@@ -99,6 +99,11 @@ fn Dashboard(d: DashboardData) -> impl IntoView {
             <p><a class="button small" href="/admin/editions/new">{t!(i18n, admin_new_edition)}</a></p>
             <EditionTable editions=d.editions now=now/>
         </section>
+        <section aria-labelledby="chain-heading" data-testid="audit-head">
+            <h2 id="chain-heading">{t!(i18n, audit_chain)}</h2>
+            <p>{t!(i18n, audit_chain_hint, count = num(i18n, d.audit_head.0.max(0) as u64))}</p>
+            <p><code class="hash" lang="en" dir="ltr" data-testid="audit-head-hash">{d.audit_head.1.clone()}</code></p>
+        </section>
     }
 }
 

@@ -138,3 +138,86 @@ async fn audit_signals_and_invalidating_an_account() {
     })
     .await;
 }
+
+/// `wsis-server verify-log` on the app's database: (exit success, stdout and stderr).
+fn verify_log(app: &TestApp) -> (bool, String) {
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_wsis-server"))
+        .arg("verify-log")
+        .env("DATABASE_URL", app.services.config.database_url.as_str())
+        .env("DATA_DIR", app.outbox.parent().unwrap())
+        .output()
+        .unwrap();
+    (o.status.success(), format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr)))
+}
+
+/// The audit log is a hash chain: entries written at once from many requests still form one
+/// line; an edited entry, a deleted one or a cut-off end breaks it, and both the platform's
+/// check and `wsis-server verify-log` say where; the admin dashboard shows the head.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_audit_log_is_a_chain_that_breaks_on_every_edit() {
+    use wsis::db::audit::{verify_chain, ChainBreak};
+    use wsis::db::entity::audit_log;
+    each_backend(|app| async move {
+        // many writers at once: failed sign-ins over HTTP and entries written directly
+        let sign_ins = (0..40).map(|i| {
+            let app = &app;
+            async move { app.call(&app.client(), "sign_in", &[("email", &format!("nobody{i}@example.org")), ("password", "wrong-password")]).await.0 }
+        });
+        let direct = (0..160).map(|i| {
+            let db = app.db.clone();
+            let now = app.now();
+            tokio::spawn(async move {
+                wsis::db::audit::record(&db, now, None, wsis::audit::AuditAction::VoteInvalidate, &format!("vote:{i}"), None, Some(serde_json::json!({ "i": i }))).await
+            })
+        });
+        let (statuses, written) = futures::join!(futures::future::join_all(sign_ins), futures::future::join_all(direct));
+        assert!(statuses.iter().all(|s| (400..500).contains(s)), "[{}] refused: {statuses:?}", app.backend);
+        assert!(written.into_iter().all(|w| w.unwrap().is_ok()), "[{}] every entry written", app.backend);
+        let entries = audit_log::Entity::find().count(&app.db).await.unwrap() as i64;
+        assert!(entries >= 160, "[{}] {entries}", app.backend);
+        let head = verify_chain(&app.db).await.unwrap().unwrap_or_else(|b| panic!("[{}] the chain breaks: {b}", app.backend));
+        assert_eq!(head.seq, entries, "[{}] one entry per place, none skipped", app.backend);
+        let (ok, out) = verify_log(&app);
+        assert!(ok && out.contains(&format!("{entries} entries chained, head {}", head.hash)), "[{}] {out}", app.backend);
+
+        // the dashboard shows the head
+        let admin = app.sign_in("admin@wsis.example", DEMO_PASSWORD).await;
+        let (status, d) = app.call(&admin, "admin_dashboard", &[]).await;
+        assert_eq!(status, 200, "{d}");
+        let now_head = wsis::db::audit::head(&app.db).await.unwrap();
+        assert_eq!((d["audit_head"][0].as_i64(), d["audit_head"][1].as_str()), (Some(now_head.seq), Some(now_head.hash.as_str())), "[{}]", app.backend);
+
+        // an edit of one entry's subject, as an operator with database access might make it
+        let victim = audit_log::Entity::find().filter(audit_log::Column::Seq.eq(entries / 2)).one(&app.db).await.unwrap().unwrap();
+        let set_subject = |to: String| audit_log::Entity::update_many().col_expr(audit_log::Column::Subject, Expr::value(to)).filter(audit_log::Column::Id.eq(victim.id));
+        set_subject("vote:someone-else".into()).exec(&app.db).await.unwrap();
+        assert_eq!(verify_chain(&app.db).await.unwrap(), Err(ChainBreak::Edited(victim.seq)), "[{}]", app.backend);
+        let (ok, out) = verify_log(&app);
+        assert!(!ok && out.contains("BROKEN") && out.contains(&format!("entry {}", victim.seq)), "[{}] {out}", app.backend);
+        // rehashing the edited entry does not help: the next one no longer follows it
+        let forged = wsis::db::audit::chain_hash(
+            &audit_log::Entity::find().filter(audit_log::Column::Seq.eq(victim.seq - 1)).one(&app.db).await.unwrap().unwrap().hash,
+            &audit_log::Model { subject: "vote:someone-else".into(), ..victim.clone() }.entry(),
+        );
+        audit_log::Entity::update_many().col_expr(audit_log::Column::Hash, Expr::value(forged)).filter(audit_log::Column::Id.eq(victim.id)).exec(&app.db).await.unwrap();
+        assert_eq!(verify_chain(&app.db).await.unwrap(), Err(ChainBreak::Edited(victim.seq + 1)), "[{}]", app.backend);
+        audit_log::Entity::update_many().col_expr(audit_log::Column::Hash, Expr::value(victim.hash.clone())).filter(audit_log::Column::Id.eq(victim.id)).exec(&app.db).await.unwrap();
+        set_subject(victim.subject.clone()).exec(&app.db).await.unwrap();
+        assert!(verify_chain(&app.db).await.unwrap().is_ok(), "[{}] restored", app.backend);
+
+        // a deleted entry in the middle, then the last one
+        audit_log::Entity::delete_by_id(victim.id).exec(&app.db).await.unwrap();
+        assert_eq!(verify_chain(&app.db).await.unwrap(), Err(ChainBreak::Missing(victim.seq + 1)), "[{}]", app.backend);
+        {
+            use sea_orm::ActiveModelTrait;
+            audit_log::ActiveModel::from(victim.clone()).reset_all().insert(&app.db).await.unwrap();
+        }
+        assert!(verify_chain(&app.db).await.unwrap().is_ok(), "[{}] restored", app.backend);
+        let last = audit_log::Entity::find().filter(audit_log::Column::Seq.eq(now_head.seq)).one(&app.db).await.unwrap().unwrap();
+        audit_log::Entity::delete_by_id(last.id).exec(&app.db).await.unwrap();
+        assert_eq!(verify_chain(&app.db).await.unwrap(), Err(ChainBreak::Truncated { head: now_head.seq, last: now_head.seq - 1 }), "[{}]", app.backend);
+        let (ok, out) = verify_log(&app);
+        assert!(!ok && out.contains("BROKEN"), "[{}] {out}", app.backend);
+    })
+    .await;
+}

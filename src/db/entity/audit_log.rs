@@ -2,7 +2,7 @@ use sea_orm::entity::prelude::*;
 
 use crate::audit::AuditAction;
 
-/// Who did what, when, with the state before and after (JSON).
+/// Who did what, when, with the state before and after (JSON), chained by hashes.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "audit_log")]
 pub struct Model {
@@ -14,6 +14,10 @@ pub struct Model {
     pub subject: String,
     pub before: Option<String>,
     pub after: Option<String>,
+    /// The entry's place in the chain (1, 2, …; unique).
+    pub seq: i64,
+    /// SHA-256 of the previous entry's hash and this entry (`wsis::db::audit::chain_hash`).
+    pub hash: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod account_role;
 pub mod attempt;
+pub mod audit_head;
 pub mod audit_log;
 pub mod blocked_domain;
 pub mod campaign;

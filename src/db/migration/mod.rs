@@ -13,6 +13,7 @@ mod m20261202_000008_account_roles;
 mod m20261202_000009_sign_in_code;
 mod m20261202_000010_campaign;
 mod m20261203_000011_vote_reminder;
+mod m20261203_000012_audit_chain;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000009_sign_in_code::Migration),
             Box::new(m20261202_000010_campaign::Migration),
             Box::new(m20261203_000011_vote_reminder::Migration),
+            Box::new(m20261203_000012_audit_chain::Migration),
         ]
     }
 }
