@@ -400,7 +400,8 @@ async fn rate_limit(State(s): State<Services>, req: Request<Body>, next: Next) -
     res
 }
 
-/// The node's background tasks: the mail worker, the release of results at their
+/// The node's background tasks: the mail worker, the commitment at the close of voting
+/// (stored once across nodes), the release of results at their
 /// announcement instant (claimed once across nodes), the vote reminders (each claimed
 /// once), and the clean-up of expired throttle records.
 pub fn start_workers(services: &Services) {
@@ -410,6 +411,11 @@ pub fn start_workers(services: &Services) {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(30));
         loop {
             tick.tick().await;
+            match wsis::db::commitments::commit_due(&s).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(editions = n, "votes committed at the close of voting"),
+                Err(e) => tracing::warn!("committing votes: {e}"),
+            }
             match wsis::db::results::release_due(&s).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(editions = n, "results released at their announcement instant"),

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod campaigns;
 pub mod catalog;
 pub mod champions;
+pub mod commitments;
 pub mod column;
 pub mod config;
 pub mod disposable;

@@ -37,3 +37,12 @@ pub async fn get_participation(#[server(default)] year: String) -> Result<wsis::
     use crate::api::guard::*;
     run(async move { Ok((*wsis::db::participation::figures(&services()?, &year).await?).clone()) }).await
 }
+
+/// The commitment made at the close of the edition's voting (public from that moment,
+/// before any audit decision): per category the number of votes cast and the Merkle root of
+/// their ledger; `null` before voting closes.
+#[server(endpoint = "commitment")]
+pub async fn get_commitment(#[server(default)] year: String) -> Result<Option<wsis::commitment::Commitment>, AppError> {
+    use crate::api::guard::*;
+    run(async move { wsis::db::commitments::of_year(&services()?.db, &year).await }).await
+}

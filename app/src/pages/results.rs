@@ -23,9 +23,48 @@ fn with_results<V: IntoView + 'static>(body: impl Fn(ResultsView) -> V + Copy + 
     view! { <Loaded data let:v>{body(v)}</Loaded> }
 }
 
-/// `/results` and `/results/:year`.
+/// `/results` and `/results/:year`: the results (once released), and from the close of
+/// voting the commitment of the votes cast.
 #[component]
 pub fn ResultsPage() -> impl IntoView {
+    view! { <ResultsBody/> <CommitmentSection/> }
+}
+
+/// The commitment published at the close of voting, for everybody, released or not.
+#[component]
+fn CommitmentSection() -> impl IntoView {
+    let i18n = use_i18n();
+    let data = Resource::new(year_param(), crate::api::results::get_commitment);
+    view! {
+        <Loaded data let:c>
+            {c.map(|c| view! {
+                <section aria-labelledby="commitment-heading" data-testid="commitment">
+                    <h2 id="commitment-heading">{t!(i18n, commitment_heading)}</h2>
+                    <p>{t!(i18n, commitment_intro, time = format!("{} {}", geneva(i18n, c.committed_at), t_string!(i18n, geneva_time)))}</p>
+                        <table class="table">
+                            <thead><tr>
+                                <th scope="col">{t!(i18n, category)}</th>
+                                <th scope="col">{t!(i18n, count_votes)}</th>
+                                <th scope="col">{t!(i18n, commitment_root)}</th>
+                            </tr></thead>
+                            <tbody>
+                                {c.categories.into_iter().map(|r| view! {
+                                    <tr data-testid="commitment-row">
+                                        <td>{r.category}</td>
+                                        <td>{num(i18n, r.votes)}</td>
+                                        <td><code class="hash" lang="en" dir="ltr">{r.root}</code></td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                </section>
+            })}
+        </Loaded>
+    }
+}
+
+#[component]
+fn ResultsBody() -> impl IntoView {
     let i18n = use_i18n();
     with_results(move |v: ResultsView| {
         let y = v.year;

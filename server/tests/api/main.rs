@@ -4,6 +4,7 @@ mod accounts;
 mod attacks;
 mod campaigns;
 mod code_sign_in;
+mod commitment;
 mod api_v1;
 mod audit;
 mod durability;

@@ -9,6 +9,7 @@ pub mod blocked_domain;
 pub mod campaign;
 pub mod category;
 pub mod champion;
+pub mod commitment;
 pub mod edition;
 pub mod email_token;
 pub mod expert_assignment;

@@ -14,6 +14,7 @@ mod m20261202_000009_sign_in_code;
 mod m20261202_000010_campaign;
 mod m20261203_000011_vote_reminder;
 mod m20261203_000012_audit_chain;
+mod m20261203_000013_commitment;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000010_campaign::Migration),
             Box::new(m20261203_000011_vote_reminder::Migration),
             Box::new(m20261203_000012_audit_chain::Migration),
+            Box::new(m20261203_000013_commitment::Migration),
         ]
     }
 }
