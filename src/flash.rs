@@ -22,26 +22,38 @@ pub struct Flash {
     pub path: String,
 }
 
-/// The cookie's value: the message as hex-encoded JSON and its MAC.
+/// A cookie value the server signs: `value` as hex-encoded JSON and its MAC, keyed for
+/// `purpose` (so that a value sealed for one cookie opens as no other).
+#[cfg(feature = "ssr")]
+pub fn seal_json<T: Serialize>(secret: &[u8], purpose: &str, value: &T) -> String {
+    let body = hex::encode(serde_json::to_vec(value).unwrap_or_default());
+    let mac = &crate::db::auth::keyed_hash(secret, format!("{purpose}:{body}").as_bytes())[..32];
+    format!("{body}.{mac}")
+}
+
+/// The value of a [`seal_json`] cookie, if the server sealed it for `purpose`.
+#[cfg(feature = "ssr")]
+pub fn open_json<T: serde::de::DeserializeOwned>(secret: &[u8], purpose: &str, value: &str) -> Option<T> {
+    let (body, mac) = value.rsplit_once('.')?;
+    let expected = &crate::db::auth::keyed_hash(secret, format!("{purpose}:{body}").as_bytes())[..32];
+    if !crate::db::auth::same_secret(expected, mac) {
+        return None;
+    }
+    serde_json::from_slice(&hex::decode(body).ok()?).ok()
+}
+
+/// The cookie's value: the message (its text clipped) sealed.
 #[cfg(feature = "ssr")]
 pub fn seal(secret: &[u8], flash: &Flash) -> String {
     let mut f = flash.clone();
     f.text = f.text.chars().take(600).collect();
-    let body = hex::encode(serde_json::to_vec(&f).unwrap_or_default());
-    let mac = &crate::db::auth::keyed_hash(secret, format!("flash:{body}").as_bytes())[..32];
-    format!("{body}.{mac}")
+    seal_json(secret, "flash", &f)
 }
 
 /// The message of a cookie value, if the server signed it.
 #[cfg(feature = "ssr")]
 pub fn open(secret: &[u8], value: &str) -> Option<Flash> {
-    let (body, mac) = value.rsplit_once('.')?;
-    let expected = &crate::db::auth::keyed_hash(secret, format!("flash:{body}").as_bytes())[..32];
-    let same = expected.len() == mac.len() && expected.bytes().zip(mac.bytes()).fold(0u8, |a, (x, y)| a | (x ^ y)) == 0;
-    if !same {
-        return None;
-    }
-    serde_json::from_slice(&hex::decode(body).ok()?).ok()
+    open_json(secret, "flash", value)
 }
 
 /// A redirect target (a form post's, or the page to return to after signing in,

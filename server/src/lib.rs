@@ -237,7 +237,7 @@ async fn lang_param(mut req: Request<Body>, next: Next) -> Response {
 /// The language of a request's answer: `?lang=`, then the language cookie, then the
 /// best `Accept-Language` entry among the six, else English.
 pub fn request_lang(req: &Request<Body>) -> &'static str {
-    if let Some(l) = lang_in_query(req).or_else(|| cookie_value(req, LANG_COOKIE).and_then(|c| wsis::language(&c))) {
+    if let Some(l) = lang_in_query(req).or_else(|| cookie_value(req.headers(), LANG_COOKIE).and_then(|c| wsis::language(&c))) {
         return l;
     }
     let accept = req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or("");
@@ -285,8 +285,8 @@ fn origin_of(url: &str) -> String {
     }
 }
 
-fn cookie_value(req: &Request<Body>, name: &str) -> Option<String> {
-    req.headers().get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|c| {
+pub(crate) fn cookie_value(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|c| {
         c.split(';').find_map(|kv| {
             let (k, v) = kv.trim().split_once('=')?;
             (k == name && !v.is_empty()).then(|| v.to_string())
@@ -315,7 +315,7 @@ pub fn client_address(peer: &str, forwarded_for: &[&str], hops: usize) -> String
 
 /// Resolves the session cookie, the client and the flash message once per request.
 async fn request_context(State(s): State<Services>, mut req: Request<Body>, next: Next) -> Response {
-    let token = cookie_value(&req, SESSION_COOKIE).filter(|t| t.len() <= 128);
+    let token = cookie_value(req.headers(), SESSION_COOKIE).filter(|t| t.len() <= 128);
     let found = match &token {
         Some(t) => wsis::db::auth::account_for_session(&s.db, t, s.now()).await.ok().flatten(),
         None => None,
@@ -333,11 +333,11 @@ async fn request_context(State(s): State<Services>, mut req: Request<Body>, next
         let edition = s.current_edition.get(&s.db).await.ok().flatten();
         req.extensions_mut().insert(wsis::db::CurrentEdition(edition));
     }
-    let flash = if page { cookie_value(&req, wsis::flash::COOKIE).and_then(|v| wsis::flash::open(&s.config.secret, &v)) } else { None };
+    let flash = if page { cookie_value(req.headers(), wsis::flash::COOKIE).and_then(|v| wsis::flash::open(&s.config.secret, &v)) } else { None };
     let had_flash = flash.is_some();
     // a visitor's random id seeds their own ballot order until they sign in; a page is
     // where a browser gets one (nothing is made for the other requests, votes among them)
-    let known_visitor = cookie_value(&req, wsis::db::VISITOR_COOKIE).filter(|v| v.len() == 32 && v.bytes().all(|b| b.is_ascii_hexdigit()));
+    let known_visitor = cookie_value(req.headers(), wsis::db::VISITOR_COOKIE).filter(|v| v.len() == 32 && v.bytes().all(|b| b.is_ascii_hexdigit()));
     let new_visitor = (known_visitor.is_none() && page).then(|| uuid::Uuid::new_v4().simple().to_string());
     let cookie = new_visitor.as_ref().map(|v| s.config.cookie(wsis::db::VISITOR_COOKIE, v, 31_536_000));
     let visitor = known_visitor.or(new_visitor).unwrap_or_default();

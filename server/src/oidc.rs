@@ -25,7 +25,7 @@ use openidconnect::{
     RedirectUrl, Scope, TokenResponse,
 };
 use serde::{Deserialize, Serialize};
-use wsis::db::auth::{keyed_hash, Caller};
+use wsis::db::auth::Caller;
 use wsis::db::config::OidcConfig;
 use wsis::db::sign_in_code::{self as code, Verified};
 use wsis::db::{RequestContext, Services, SESSION_COOKIE};
@@ -102,34 +102,11 @@ impl Provider {
 type Discovered = CoreClient<EndpointSet, EndpointNotSet, EndpointNotSet, EndpointNotSet, EndpointMaybeSet, EndpointMaybeSet>;
 
 fn seal(secret: &[u8], flow: &Flow) -> String {
-    let body = hex::encode(serde_json::to_vec(flow).unwrap_or_default());
-    let mac = &keyed_hash(secret, format!("oidc:{body}").as_bytes())[..32];
-    format!("{body}.{mac}")
+    wsis::flash::seal_json(secret, "oidc", flow)
 }
 
 fn open(secret: &[u8], value: &str) -> Option<Flow> {
-    let (body, mac) = value.rsplit_once('.')?;
-    let expected = &keyed_hash(secret, format!("oidc:{body}").as_bytes())[..32];
-    if !same(expected, mac) {
-        return None;
-    }
-    serde_json::from_slice(&hex::decode(body).ok()?).ok()
-}
-
-/// Compares in time that does not depend on where two strings differ.
-fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
-fn cookie_of(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|c| c.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_string())
+    wsis::flash::open_json(secret, "oidc", value)
 }
 
 fn redirect(to: &str, cookies: &[String]) -> Response {
@@ -240,9 +217,9 @@ async fn callback(
     let ctx = ctx.map(|c| c.0);
     let lang = ctx.as_ref().map_or("en", |c| c.lang);
     // the flow this browser started, if any, still fresh, and the state it was sent with
-    let flow = cookie_of(&headers, COOKIE).and_then(|v| open(&s.config.secret, &v)).filter(|f| (s.now().timestamp() - f.at).abs() <= FLOW_SECS);
+    let flow = crate::cookie_value(&headers, COOKIE).and_then(|v| open(&s.config.secret, &v)).filter(|f| (s.now().timestamp() - f.at).abs() <= FLOW_SECS);
     let Some(flow) = flow else { return refuse(&s, NOT_STARTED, lang, "/") };
-    if !q.state.as_deref().is_some_and(|st| same(st, &flow.state)) {
+    if !q.state.as_deref().is_some_and(|st| wsis::db::auth::same_secret(st, &flow.state)) {
         return refuse(&s, NOT_STARTED, lang, &flow.next);
     }
     if q.error.is_some() {
@@ -255,7 +232,7 @@ async fn callback(
     };
     let addr = ctx.as_ref().map_or("", |c| c.client_addr.as_str());
     let previous = ctx.as_ref().and_then(|c| c.session_token.clone());
-    let held = cookie_of(&headers, code::REQUEST_COOKIE);
+    let held = crate::cookie_value(&headers, code::REQUEST_COOKIE);
     match code::sign_in_verified(&s, &email, &flow.next, held.as_deref(), Caller { addr, lang }, previous.as_deref()).await {
         Ok(Verified::Session(signed)) => redirect(
             &signed.next,

@@ -52,6 +52,12 @@ pub fn token_hash(token: &str) -> String {
 }
 
 /// HMAC-SHA256 of `data` under the server secret, hex-encoded.
+/// Whether two secrets (MACs, tokens) are equal, in time that does not depend on where
+/// they differ.
+pub fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
 pub fn keyed_hash(secret: &[u8], data: &[u8]) -> String {
     let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret).expect("HMAC accepts any key length");
     mac.update(data);

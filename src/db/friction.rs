@@ -112,9 +112,6 @@ pub fn issue(config: &Config, purpose: Purpose, now: DateTime<Utc>) -> Challenge
     Challenge { challenge: format!("{signed}.{mac}"), bits, wait_secs: config.pow_wait_secs }
 }
 
-fn equal(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
 
 pub const CHALLENGE_NEEDED: &str =
     "Please wait a moment: your browser is completing a security check. Send the form again in a few seconds.";
@@ -123,7 +120,7 @@ pub const CHALLENGE_NEEDED: &str =
 pub async fn verify(db: &impl ConnectionTrait, config: &Config, purpose: Purpose, answer: &Solution, now: DateTime<Utc>) -> Result<(), AppError> {
     let refused = || AppError::Challenge(CHALLENGE_NEEDED.into());
     let Some(p) = pow::parse(answer.challenge.trim()) else { return Err(refused()) };
-    if p.purpose != purpose || !equal(&mac(config, p.signed), p.mac) || p.bits < bits_for(config, purpose) {
+    if p.purpose != purpose || !super::auth::same_secret(&mac(config, p.signed), p.mac) || p.bits < bits_for(config, purpose) {
         return Err(refused());
     }
     let age = now.timestamp() - p.issued;

@@ -158,26 +158,54 @@ async fn send_code(s: &Services, email: Email, request_hash: String, network: St
     let link = random_token();
     let to = existing.as_ref().map_or_else(|| email.as_str().to_string(), |a| a.email.clone());
     let txn = s.db.begin().await?;
+    let hash = code_hash(&s.config.secret, &request_hash, &code);
+    code_row(&email, canonical, hash, request_hash, &link, next, lang.clone(), now).insert(&txn).await?;
+    mail::enqueue(&txn, now, &lang, &to, &format!("Your WSIS Prizes sign-in code: {code}"), &code_body(&s.config.public_url, &code, &link)).await?;
+    txn.commit().await?;
+    s.wake_mail();
+    Ok(())
+}
+
+/// A live code of a browser (`request_hash`) for `email`, with its link, for
+/// [`SIGN_IN_CODE_TTL_MINUTES`].
+#[allow(clippy::too_many_arguments)]
+fn code_row(email: &Email, canonical: String, code_hash: String, request_hash: String, link: &str, next: String, lang: String, now: DateTime<Utc>) -> sign_in_code::ActiveModel {
     sign_in_code::ActiveModel {
         email: Set(email.as_str().to_string()),
         email_canonical: Set(canonical),
-        code_hash: Set(code_hash(&s.config.secret, &request_hash, &code)),
+        code_hash: Set(code_hash),
         request_hash: Set(request_hash),
-        link_hash: Set(token_hash(&link)),
+        link_hash: Set(token_hash(link)),
         next: Set(next),
-        lang: Set(lang.clone()),
+        lang: Set(lang),
         created_at: Set(now),
         expires_at: Set(now + Duration::minutes(SIGN_IN_CODE_TTL_MINUTES)),
         attempts: Set(0),
         used_at: Set(None),
         ..Default::default()
     }
-    .insert(&txn)
-    .await?;
-    mail::enqueue(&txn, now, &lang, &to, &format!("Your WSIS Prizes sign-in code: {code}"), &code_body(&s.config.public_url, &code, &link)).await?;
-    txn.commit().await?;
-    s.wake_mail();
-    Ok(())
+}
+
+/// Ends the browser's `previous` session, opens one for `acct` (its language now `lang`)
+/// and records the sign-in as `action`, inside `txn`.
+async fn open_session(
+    s: &Services,
+    txn: &sea_orm::DatabaseTransaction,
+    acct: &account::Model,
+    lang: String,
+    previous: Option<&str>,
+    action: AuditAction,
+    now: DateTime<Utc>,
+) -> Result<String, AppError> {
+    if let Some(prev) = previous {
+        auth::delete_session(txn, prev).await?;
+    }
+    let session = auth::create_session(txn, acct.id, s.config.session_ttl_secs, now).await?;
+    if acct.lang != lang {
+        account::Entity::update_many().col_expr(account::Column::Lang, Expr::value(lang)).filter(account::Column::Id.eq(acct.id)).exec(txn).await?;
+    }
+    audit::record(txn, now, Some(acct.id), action, &acct.uuid.to_string(), None, None).await?;
+    Ok(session)
 }
 
 pub fn code_body(public_url: &str, code: &str, link: &str) -> String {
@@ -371,9 +399,6 @@ pub async fn sign_in_with_code(
         }
         (None, _, None) => return Err(AppError::Internal),
     };
-    if let Some(prev) = previous {
-        auth::delete_session(&txn, prev).await?;
-    }
     // the browser's other codes end with this sign-in
     sign_in_code::Entity::update_many()
         .col_expr(sign_in_code::Column::UsedAt, Expr::value(Some(now)))
@@ -381,11 +406,7 @@ pub async fn sign_in_with_code(
         .filter(sign_in_code::Column::UsedAt.is_null())
         .exec(&txn)
         .await?;
-    let session = auth::create_session(&txn, acct.id, s.config.session_ttl_secs, now).await?;
-    if acct.lang != lang {
-        account::Entity::update_many().col_expr(account::Column::Lang, Expr::value(lang)).filter(account::Column::Id.eq(acct.id)).exec(&txn).await?;
-    }
-    audit::record(&txn, now, Some(acct.id), AuditAction::AccountSignInCode, &acct.uuid.to_string(), None, None).await?;
+    let session = open_session(s, &txn, &acct, lang, previous, AuditAction::AccountSignInCode, now).await?;
     txn.commit().await?;
     let account = account::Entity::find_by_id(acct.id).one(&s.db).await?.ok_or(AppError::Internal)?;
     Ok(CodeSession { account, session, next: row.next, known: known_value(&s.config.secret, &row.email_canonical) })
@@ -421,36 +442,14 @@ pub async fn sign_in_verified(s: &Services, email: &str, next: &str, request: Op
     let canonical = email.canonical();
     if let Some(acct) = existing.filter(|a| a.confirmed_at.is_some()) {
         let txn = s.db.begin().await?;
-        if let Some(prev) = previous {
-            auth::delete_session(&txn, prev).await?;
-        }
-        let session = auth::create_session(&txn, acct.id, s.config.session_ttl_secs, now).await?;
-        if acct.lang != lang {
-            account::Entity::update_many().col_expr(account::Column::Lang, Expr::value(lang)).filter(account::Column::Id.eq(acct.id)).exec(&txn).await?;
-        }
-        audit::record(&txn, now, Some(acct.id), AuditAction::AccountSignInOidc, &acct.uuid.to_string(), None, None).await?;
+        let session = open_session(s, &txn, &acct, lang, previous, AuditAction::AccountSignInOidc, now).await?;
         txn.commit().await?;
         return Ok(Verified::Session(CodeSession { account: acct, session, next, known: known_value(&s.config.secret, &canonical) }));
     }
     let cookie = request.filter(|v| valid_request_cookie(v)).map_or_else(random_token, str::to_string);
     let link = random_token();
-    sign_in_code::ActiveModel {
-        email: Set(email.as_str().to_string()),
-        email_canonical: Set(canonical),
-        // no code: only the link, in this browser
-        code_hash: Set(token_hash(&random_token())),
-        request_hash: Set(token_hash(&cookie)),
-        link_hash: Set(token_hash(&link)),
-        next: Set(next),
-        lang: Set(lang),
-        created_at: Set(now),
-        expires_at: Set(now + Duration::minutes(SIGN_IN_CODE_TTL_MINUTES)),
-        attempts: Set(0),
-        used_at: Set(None),
-        ..Default::default()
-    }
-    .insert(&s.db)
-    .await?;
+    // no code: only the link, in this browser
+    code_row(&email, canonical, token_hash(&random_token()), token_hash(&cookie), &link, next, lang, now).insert(&s.db).await?;
     Ok(Verified::Profile { request: cookie, link })
 }
 
