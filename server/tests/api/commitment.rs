@@ -29,6 +29,14 @@ async fn votes_are_committed_once_at_the_close_of_voting_before_any_audit() {
         assert_eq!(commit_due(&app.services).await.unwrap(), 0, "[{}]", app.backend);
         let (status, c) = app.call(&app.client(), "commitment", &[("year", &year)]).await;
         assert_eq!((status, c.is_null()), (200, true), "[{}] {c}", app.backend);
+        // a crowd asking before the close, from addresses of its own: nothing published, nothing made
+        let early = futures::future::join_all((0..200).map(|_| {
+            let (app, year) = (&app, year.clone());
+            async move { app.call(&app.client(), "commitment", &[("year", &year)]).await }
+        }))
+        .await;
+        assert!(early.iter().all(|(s, c)| *s == 200 && c.is_null()), "[{}] nothing before the close", app.backend);
+        assert_eq!(commitment::Entity::find().count(&app.db).await.unwrap(), 0, "[{}] asking makes nothing", app.backend);
 
         // voting closes; two nodes commit at once: one commitment, of 18 categories
         app.move_past(&e, Milestone::Closes(PhaseKind::Voting), Duration::seconds(11));

@@ -247,6 +247,16 @@ async fn forged_replayed_foreign_and_unverified_callbacks_sign_nobody_in() {
         let r = back_from_provider(&app, "target@example.org", "//evil.example/steal").await;
         assert_eq!(location(&r, &app.base), app.url("/"), "[{}] no open redirect", app.backend);
 
+        // a stranger's flood of sign-in starts: each a redirect with its own flow, nothing stored
+        let before_starts = (sessions(&app).await, account::Entity::find().count(&app.db).await.unwrap());
+        let starts = futures::future::join_all((0..200).map(|_| {
+            let url = app.url("/signin/oidc");
+            async move { browser().get(url).send().await.unwrap() }
+        }))
+        .await;
+        assert!(starts.iter().all(|r| r.status() == 303 && r.headers().get_all("set-cookie").iter().any(|c| c.to_str().unwrap().starts_with("wsis_oidc="))), "[{}] every start redirects", app.backend);
+        assert_eq!((sessions(&app).await, account::Entity::find().count(&app.db).await.unwrap()), before_starts, "[{}] starts store nothing", app.backend);
+
         // a stranger's flood of made-up callbacks, in parallel: refused, nothing stored
         let before = sessions(&app).await;
         let accounts = account::Entity::find().count(&app.db).await.unwrap();
