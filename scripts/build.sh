@@ -11,12 +11,14 @@ mkdir -p "$SITE/pkg"
 # one core while the server's crates take the other.
 WASM_TARGET_DIR="${WASM_TARGET_DIR:-$CARGO_TARGET_DIR-wasm}"
 
+# Called as `build_bundle || …`, where errexit does not apply: each step that can fail
+# returns at once, so that a bundle that did not compile is never served.
 build_bundle() {
   local profile=wasm-release
   [ "${WSIS_DEV_BUNDLE:-0}" = 1 ] && profile=dev
   need_wasm_bindgen
   say "building the browser bundle ($profile)"
-  CARGO_TARGET_DIR="$WASM_TARGET_DIR" cargo build -p wsis-app --lib --target wasm32-unknown-unknown --no-default-features --features hydrate --profile "$profile"
+  CARGO_TARGET_DIR="$WASM_TARGET_DIR" cargo build -p wsis-app --lib --target wasm32-unknown-unknown --no-default-features --features hydrate --profile "$profile" || return 1
   local dir="$profile"
   [ "$profile" = dev ] && dir=debug
   local wasm="$WASM_TARGET_DIR/wasm32-unknown-unknown/$dir/wsis_app.wasm"
@@ -28,13 +30,13 @@ build_bundle() {
     return
   fi
   rm -f "$SITE/pkg"/wsis*
-  wasm-bindgen --target web --no-typescript --out-dir "$SITE/pkg" --out-name wsis "$wasm"
+  wasm-bindgen --target web --no-typescript --out-dir "$SITE/pkg" --out-name wsis "$wasm" || return 1
   # Leptos names the module after LEPTOS_OUTPUT_NAME (set by setup.sh for every build)
   mv "$SITE/pkg/wsis_bg.wasm" "$SITE/pkg/wsis.wasm"
   if [ "$profile" = wasm-release ]; then
     need_wasm_opt
     wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
-      "$SITE/pkg/wsis.wasm" -o "$SITE/pkg/wsis.opt.wasm"
+      "$SITE/pkg/wsis.wasm" -o "$SITE/pkg/wsis.opt.wasm" || return 1
     mv "$SITE/pkg/wsis.opt.wasm" "$SITE/pkg/wsis.wasm"
   fi
   cp "$ROOT/style/main.css" "$SITE/pkg/wsis.css"

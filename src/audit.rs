@@ -42,6 +42,8 @@ crate::keyed_enum! {
         ResultsRelease = "results.release",
         ResultsReleaseAtAnnouncement = "results.release_at_announcement",
         ResultsLetters = "results.letters",
+        ObserverAdd = "observer.add",
+        ObserverRemove = "observer.remove",
     }
 }
 

@@ -133,6 +133,8 @@ pub struct AuditVote {
     pub origin: String,
     pub valid: bool,
     pub reason: Option<String>,
+    /// The category published with the receipt when invalid.
+    pub category: Option<crate::vote::NotCountedReason>,
 }
 
 /// The largest number of instants inside any window of `window_secs` (instants sorted).

@@ -33,16 +33,30 @@ fn node(left: &Hash, right: &Hash) -> Hash {
     h.finalize().into()
 }
 
+/// Every level of the tree over `leaves` (in ledger order), the leaves first, the root last.
+pub fn levels(leaves: &[Hash]) -> Vec<Vec<Hash>> {
+    let mut out = vec![leaves.to_vec()];
+    while out.last().is_some_and(|l| l.len() > 1) {
+        let next = out.last().map(|l| l.chunks(2).map(|p| if p.len() == 2 { node(&p[0], &p[1]) } else { p[0] }).collect()).unwrap_or_default();
+        out.push(next);
+    }
+    out
+}
+
 /// The root of the tree over `leaves` (in ledger order).
 pub fn root(leaves: &[Hash]) -> Hash {
     if leaves.is_empty() {
         return Sha256::digest(b"").into();
     }
-    let mut level = leaves.to_vec();
-    while level.len() > 1 {
-        level = level.chunks(2).map(|p| if p.len() == 2 { node(&p[0], &p[1]) } else { p[0] }).collect();
+    levels(leaves).last().and_then(|l| l.first().copied()).unwrap_or_default()
+}
+
+/// The root of a tree's [`levels`].
+pub fn root_of_levels(levels: &[Vec<Hash>]) -> Hash {
+    match levels.last().and_then(|l| l.first()) {
+        Some(r) => *r,
+        None => Sha256::digest(b"").into(),
     }
-    level[0]
 }
 
 /// One step of an inclusion proof: the sibling's hash and whether it stands on the left.
@@ -55,15 +69,18 @@ pub struct Step {
 /// The path from leaf `index` to the root: the siblings, bottom up (a level where the node
 /// has none adds no step).
 pub fn proof(leaves: &[Hash], index: usize) -> Vec<Step> {
+    proof_in(&levels(leaves), index)
+}
+
+/// [`proof`] from the tree's [`levels`], made once.
+pub fn proof_in(levels: &[Vec<Hash>], index: usize) -> Vec<Step> {
     let mut steps = Vec::new();
-    let mut level = leaves.to_vec();
     let mut i = index;
-    while level.len() > 1 {
+    for level in levels.iter().take(levels.len().saturating_sub(1)) {
         let sibling = i ^ 1;
         if sibling < level.len() {
             steps.push(Step { left: sibling < i, hash: to_hex(&level[sibling]) });
         }
-        level = level.chunks(2).map(|p| if p.len() == 2 { node(&p[0], &p[1]) } else { p[0] }).collect();
         i /= 2;
     }
     steps
@@ -126,6 +143,13 @@ pub struct Inclusion {
     pub steps: Vec<Step>,
     pub root: String,
     pub committed_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// An address registered to receive an edition's commitment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Observer {
+    pub email: String,
+    pub added_at: chrono::DateTime<chrono::Utc>,
 }
 
 #[cfg(test)]

@@ -60,6 +60,7 @@ pub mod ballot;
 pub mod campaign;
 pub mod category;
 pub mod champion;
+pub mod bulletin;
 pub mod commitment;
 pub mod edition;
 pub mod error;

@@ -34,34 +34,87 @@ pub struct MyVote {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ReceiptStatus {
     /// Stored and valid so far; the audit may still find it invalid before the release.
-    Recorded { edition_year: i32, category_code: String, category_name: String },
+    /// Before the release, whatever the audit decides (so that nobody learns from a receipt
+    /// which of their votes the audit holds).
+    Recorded { edition_year: i32, category_code: String, category_name: String, inclusion: Option<crate::commitment::Inclusion> },
     /// In the published count.
-    Counted { edition_year: i32, category_code: String, category_name: String },
-    NotCounted { edition_year: i32, category_code: String, reason: NotCountedReason },
+    Counted { edition_year: i32, category_code: String, category_name: String, inclusion: Option<crate::commitment::Inclusion> },
+    /// Left out of the published count, for the reason published with the receipt.
+    NotCounted {
+        edition_year: i32,
+        category_code: String,
+        category_name: String,
+        reason: NotCountedReason,
+        inclusion: Option<crate::commitment::Inclusion>,
+    },
     Unknown,
 }
 
-/// Why a stored vote is not (or not yet) in the count.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum NotCountedReason {
-    /// The vote audit found it invalid.
-    Invalidated,
-    /// Held out of the count while the secretariat reviews a suspicious cluster.
-    Held,
-    /// The edition counts complete ballots only, and this voter's was not.
-    IncompleteBallot,
-    /// The project was taken off the ballot after the vote (a corrected screening).
-    NotOnBallot,
+impl ReceiptStatus {
+    /// The vote's place in the commitment made at the close of voting, once made.
+    pub fn inclusion(&self) -> Option<&crate::commitment::Inclusion> {
+        match self {
+            ReceiptStatus::Recorded { inclusion, .. } | ReceiptStatus::Counted { inclusion, .. } | ReceiptStatus::NotCounted { inclusion, .. } => {
+                inclusion.as_ref()
+            }
+            ReceiptStatus::Unknown => None,
+        }
+    }
+}
+
+crate::keyed_enum! {
+    /// Why a cast vote is not in the published count: the reason category published with
+    /// its receipt after the release (never the account, never the signal behind it). The
+    /// first five are chosen by the admin who invalidates; the others follow from the rules.
+    pub enum NotCountedReason {
+        /// One of many accounts acting together (one origin, a farm, a burst).
+        CoordinatedAccounts = "coordinated_accounts",
+        /// Cast by a script or a bot.
+        Automated = "automated",
+        /// Bought, sold or traded.
+        VoteBuying = "vote_buying",
+        /// The account was not eligible (a false or duplicated identity).
+        Ineligible = "ineligible",
+        /// Another breach of the voting rules.
+        OtherBreach = "other",
+        /// Held with a cluster under review, and not restored before the release.
+        Held = "held",
+        /// The edition counts complete ballots only, and this voter's was not.
+        IncompleteBallot = "incomplete_ballot",
+        /// The project was taken off the ballot after the vote (a corrected screening).
+        NotOnBallot = "not_on_ballot",
+    }
 }
 
 impl NotCountedReason {
-    pub fn key(self) -> &'static str {
-        match self {
-            NotCountedReason::Invalidated => "invalidated",
-            NotCountedReason::Held => "held",
-            NotCountedReason::IncompleteBallot => "incomplete_ballot",
-            NotCountedReason::NotOnBallot => "not_on_ballot",
-        }
+    /// The categories an admin chooses from when invalidating votes.
+    pub const CHOSEN: [NotCountedReason; 5] = [
+        NotCountedReason::CoordinatedAccounts,
+        NotCountedReason::Automated,
+        NotCountedReason::VoteBuying,
+        NotCountedReason::Ineligible,
+        NotCountedReason::OtherBreach,
+    ];
+
+    /// Whether an admin may give this category to an invalidation.
+    pub fn chosen_by_admin(self) -> bool {
+        Self::CHOSEN.contains(&self)
+    }
+}
+
+/// The one rule of why a cast vote is left out of the published count (`None`: counted),
+/// in order: invalid (for its stored category; "another breach" when none was stored),
+/// for a project no longer on the ballot, of an incomplete ballot where the edition counts
+/// complete ones only. The receipt check and the published bulletin both use it.
+pub fn not_counted_reason(valid: bool, stored: Option<NotCountedReason>, on_ballot: bool, ballot_complete: bool) -> Option<NotCountedReason> {
+    if !valid {
+        Some(stored.unwrap_or(NotCountedReason::OtherBreach))
+    } else if !on_ballot {
+        Some(NotCountedReason::NotOnBallot)
+    } else if !ballot_complete {
+        Some(NotCountedReason::IncompleteBallot)
+    } else {
+        None
     }
 }
 

@@ -22,6 +22,8 @@ pub enum Format {
     Xlsx,
     Ledger,
     Digest,
+    /// The published bulletin for the independent verifier (`wsis::bulletin`).
+    Bulletin,
     /// The participation figures (CSV).
     Participation,
 }
@@ -34,6 +36,7 @@ impl Format {
             "xlsx" => Format::Xlsx,
             "ledger" => Format::Ledger,
             "digest" => Format::Digest,
+            "bulletin" => Format::Bulletin,
             "participation" => Format::Participation,
             _ => return None,
         })
@@ -42,7 +45,7 @@ impl Format {
     pub fn content_type(self) -> &'static str {
         match self {
             Format::Csv | Format::Participation => "text/csv; charset=utf-8",
-            Format::Json | Format::Ledger | Format::Digest => "application/json",
+            Format::Json | Format::Ledger | Format::Digest | Format::Bulletin => "application/json",
             Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         }
     }
@@ -54,6 +57,7 @@ impl Format {
             Format::Xlsx => format!("wsis-prizes-{year}-results.xlsx"),
             Format::Ledger => format!("wsis-prizes-{year}-ledger.json"),
             Format::Digest => format!("wsis-prizes-{year}-digest.json"),
+            Format::Bulletin => format!("wsis-prizes-{year}-bulletin.json"),
             Format::Participation => format!("wsis-prizes-{year}-participation.csv"),
         }
     }
@@ -105,6 +109,10 @@ pub async fn build(db: &DatabaseConnection, year: &str, format: Format, viewer: 
             let d = wsis::db::results::published_digest(db, year, viewer).await?;
             Ok((d.edition, json(&d)))
         }
+        Format::Bulletin => {
+            let b = wsis::db::bulletin::build(db, year, viewer).await?;
+            Ok((b.edition, serde_json::to_vec(&b).unwrap_or_default()))
+        }
         Format::Participation => {
             let p = wsis::db::participation::figures_now(db, year).await?;
             Ok((p.year, wsis::participation::to_csv(&p).into_bytes()))
@@ -125,8 +133,11 @@ fn json<T: serde::Serialize>(v: &T) -> Vec<u8> {
     serde_json::to_vec_pretty(v).unwrap_or_default()
 }
 
-async fn download(s: Services, year: String, ctx: Option<RequestContext>, format: Format) -> Response {
+async fn download(s: Services, year: String, ctx: Option<RequestContext>, format: Format, gzip_ok: bool) -> Response {
     let viewer = ctx.map_or(Viewer::Public, |c| c.viewer());
+    if format == Format::Bulletin {
+        return bulletin(s, year, viewer, gzip_ok).await;
+    }
     // released figures are kept by the node; the other files are built per request
     let built = if format == Format::Participation {
         wsis::db::participation::figures(&s, &year).await.map(|p| (p.year, wsis::participation::to_csv(&p).into_bytes()))
@@ -148,6 +159,48 @@ async fn download(s: Services, year: String, ctx: Option<RequestContext>, format
     }
 }
 
+/// The bulletin, kept compressed: sent as it is kept to a client that takes gzip, else
+/// expanded.
+async fn bulletin(s: Services, year: String, viewer: Viewer, gzip_ok: bool) -> Response {
+    let (y, kept) = match wsis::db::bulletin::kept(&s, &year, viewer).await {
+        Ok(b) => b,
+        Err(e) => return refusal(e),
+    };
+    let gz = &kept.gz;
+    let body = if gzip_ok {
+        Body::from(gz.as_ref().clone())
+    } else {
+        use std::io::Read;
+        let mut plain = Vec::new();
+        if flate2::read::GzDecoder::new(gz.as_slice()).read_to_end(&mut plain).is_err() {
+            return refusal(AppError::Internal);
+        }
+        Body::from(plain)
+    };
+    let mut res = Response::new(body);
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(Format::Bulletin.content_type()));
+    if gzip_ok {
+        h.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+    }
+    h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{}\"", Format::Bulletin.file_name(y))) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    res
+}
+
+/// Whether the client takes gzip (`Accept-Encoding`, a q of 0 refuses it).
+fn takes_gzip(headers: &axum::http::HeaderMap) -> bool {
+    headers.get_all(header::ACCEPT_ENCODING).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).any(|part| {
+        let mut it = part.split(';');
+        let name = it.next().unwrap_or_default().trim();
+        let refused = it.any(|p| matches!(p.trim().strip_prefix("q="), Some(q) if q.trim().parse::<f32>().is_ok_and(|q| q <= 0.0)));
+        (name.eq_ignore_ascii_case("gzip") || name == "*") && !refused
+    })
+}
+
 /// A refusal of a plain route, as the server functions answer one: its status and the
 /// error as JSON.
 pub fn refusal(e: AppError) -> Response {
@@ -156,12 +209,13 @@ pub fn refusal(e: AppError) -> Response {
 }
 
 /// The result files' routes and formats.
-pub const PATHS: [(&str, Format); 6] = [
+pub const PATHS: [(&str, Format); 7] = [
     ("/results/{year}/export.csv", Format::Csv),
     ("/results/{year}/export.json", Format::Json),
     ("/results/{year}/export.xlsx", Format::Xlsx),
     ("/results/{year}/ledger.json", Format::Ledger),
     ("/results/{year}/digest.json", Format::Digest),
+    ("/results/{year}/bulletin.json", Format::Bulletin),
     ("/results/{year}/participation.csv", Format::Participation),
 ];
 
@@ -171,8 +225,8 @@ pub fn routes<S: Clone + Send + Sync + 'static>(services: Services) -> Router<S>
     for (path, f) in PATHS {
         r = r.route(
             path,
-            get(move |State(s): State<Services>, Path(year): Path<String>, ctx: Option<Extension<RequestContext>>| async move {
-                download(s, year, ctx.map(|c| c.0), f).await
+            get(move |State(s): State<Services>, Path(year): Path<String>, ctx: Option<Extension<RequestContext>>, headers: axum::http::HeaderMap| async move {
+                download(s, year, ctx.map(|c| c.0), f, takes_gzip(&headers)).await
             }),
         );
     }

@@ -10,7 +10,7 @@ const USAGE: &str = "usage:
   wsis-server migrate                      apply database migrations and exit
   wsis-server create-admin --email E --password P [--name N]
                                            create (or promote) a confirmed admin account
-  wsis-server export --edition YEAR --format csv|json|xlsx|ledger|digest|participation --out FILE [--as EMAIL]
+  wsis-server export --edition YEAR --format csv|json|xlsx|ledger|digest|bulletin|participation --out FILE [--as EMAIL]
                                            write a results file; before release only with
                                            --as an admin's or announcer's account
   wsis-server backup --out FILE            consistent copy of the SQLite database while it runs
@@ -18,7 +18,9 @@ const USAGE: &str = "usage:
   wsis-server verify --ledger FILE --digest FILE
                                            recount a published ledger against its digest
   wsis-server verify-log                   recompute the audit log's hash chain; prints its head,
-                                           or where it breaks (exit status 1)";
+                                           or where it breaks (exit status 1)
+  wsis-server export-log --out FILE        write the audit log as JSON lines with its chain, for
+                                           observers and public/verify/wsis_verify.py --log";
 
 fn arg(args: &[String], name: &str) -> Option<String> {
     args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned()
@@ -77,6 +79,7 @@ async fn run() -> ExitCode {
         Some("verify") => verify(&args),
         Some("backup") => backup(config, &args).await,
         Some("verify-log") => verify_log(config).await,
+        Some("export-log") => export_log(config, &args).await,
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(())
@@ -165,6 +168,16 @@ fn verify(args: &[String]) -> Result<(), String> {
         }
         Err(problems) => Err(format!("the ledger does NOT match the digest:\n  {}", problems.join("\n  "))),
     }
+}
+
+async fn export_log(config: Config, args: &[String]) -> Result<(), String> {
+    let out = arg(args, "--out").ok_or_else(|| format!("--out is required\n{USAGE}"))?;
+    let db = wsis::db::connect(&config.database_url).await.map_err(|e| format!("cannot open the database: {e}"))?;
+    let lines = wsis::db::audit::export_lines(&db).await.map_err(|e| format!("cannot read the audit log: {e}"))?;
+    let n = lines.len();
+    std::fs::write(&out, lines.join("\n") + "\n").map_err(|e| format!("cannot write {out}: {e}"))?;
+    println!("{n} audit-log entries written to {out}");
+    Ok(())
 }
 
 async fn verify_log(config: Config) -> Result<(), String> {

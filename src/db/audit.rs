@@ -170,6 +170,28 @@ pub async fn verify_chain(db: &impl ConnectionTrait) -> Result<Result<ChainHead,
     Ok(Ok(h))
 }
 
+/// The log as JSON lines in chain order, one object per entry with the fields its hash
+/// covers and the hash: `{"seq","at_micros","actor","action","subject","before","after","hash"}`
+/// (`before`/`after` as the JSON text stored), the form `public/verify/wsis_verify.py --log`
+/// recomputes.
+pub async fn export_lines(db: &impl ConnectionTrait) -> Result<Vec<String>, DbErr> {
+    let mut out = Vec::new();
+    let mut pages = audit_log::Entity::find().order_by_asc(audit_log::Column::Seq).paginate(db, 2_000);
+    while let Some(rows) = pages.fetch_and_next().await? {
+        for r in rows {
+            let e = r.entry();
+            out.push(
+                serde_json::json!({
+                    "seq": e.seq, "at_micros": e.at_micros, "actor": e.actor, "action": e.action,
+                    "subject": e.subject, "before": e.before, "after": e.after, "hash": r.hash,
+                })
+                .to_string(),
+            );
+        }
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

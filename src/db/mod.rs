@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod auth;
 pub mod campaigns;
+pub mod bulletin;
 pub mod catalog;
 pub mod champions;
 pub mod commitments;
@@ -56,6 +57,10 @@ pub struct Services {
     pub clock: Arc<Clock>,
     /// Participation figures of released editions, computed once per node.
     pub participation: Arc<tokio::sync::Mutex<ParticipationKept>>,
+    /// The committed trees of the categories whose receipts were checked last.
+    pub commitment_trees: Arc<commitments::TreeCache>,
+    /// Released bulletins, built once per node.
+    pub bulletins: Arc<tokio::sync::Mutex<bulletin::BulletinsKept>>,
 }
 
 /// Released participation figures by edition id and release time.
@@ -77,6 +82,8 @@ impl Services {
             background: Arc::default(),
             clock: Arc::default(),
             participation: Arc::default(),
+            commitment_trees: Arc::default(),
+            bulletins: Arc::default(),
         }
     }
 

@@ -307,6 +307,9 @@ pub const DEMO_VOTERS: usize = 240;
 /// Brings the current demo edition to its expert review: voting closed two days ago with
 /// votes from [`DEMO_VOTERS`] generated voters, champions computed, both demo experts in every
 /// category's expert group, and the second expert's scores submitted. Idempotent.
+/// The demo's observer of the edition in review (its commitment arrives in the outbox).
+pub const DEMO_OBSERVER: &str = "observer@wsis.example";
+
 pub async fn bring_to_review(s: &super::Services, now: DateTime<Utc>) -> Result<(), AppError> {
     use super::entity::{account, expert_assignment, review, vote};
     use sea_orm::{ColumnTrait, QueryFilter};
@@ -370,6 +373,7 @@ pub async fn bring_to_review(s: &super::Services, now: DateTime<Utc>) -> Result<
                 receipt: Set(super::voting::receipt_for(&s.config.secret, id)),
                 valid: Set(true),
                 invalidated_reason: Set(None),
+                invalidated_category: Set(None),
                 frozen_by: Set(None),
                 ..Default::default()
             });
@@ -379,6 +383,27 @@ pub async fn bring_to_review(s: &super::Services, now: DateTime<Utc>) -> Result<
         vote::Entity::insert_many(chunk.to_vec()).exec_without_returning(&s.db).await?;
     }
     super::voting::rebuild_counters(s, None, e.id).await?;
+    // an observer receives the commitment, made at the close, before any audit decision
+    super::entity::observer::ActiveModel {
+        edition_id: Set(e.id),
+        email: Set(DEMO_OBSERVER.to_string()),
+        added_at: Set(now - Duration::days(5)),
+        ..Default::default()
+    }
+    .insert(&s.db)
+    .await?;
+    super::commitments::commit_due(s).await?;
+    // then the audit: a few demo voters found voting together, one by script, so that the
+    // published bulletin lists votes not counted with their reason categories
+    let admin = super::auth::find_by_email(&s.db, "admin@wsis.example").await?.ok_or(AppError::Internal)?;
+    for (i, v) in voters.iter().take(4).enumerate() {
+        let (category, reason) = if i < 3 {
+            (crate::vote::NotCountedReason::CoordinatedAccounts, "demo: three accounts voting together from one origin")
+        } else {
+            (crate::vote::NotCountedReason::Automated, "demo: votes cast by a script, seconds apart")
+        };
+        super::vote_audit::set_account_validity(s, admin.id, e.id, v.uuid, false, category, reason).await?;
+    }
     super::champions::compute_on(&s.db, None, e.id, now).await?;
 
     let experts = [

@@ -12,6 +12,7 @@ use super::Services;
 use crate::category::CATEGORIES;
 use crate::audit::AuditAction;
 use crate::champion::{max_in_window, AuditSignals, AuditVote, Burst, ClusterKind, FastAccount, FreezeLine, SharedOrigin};
+use crate::vote::NotCountedReason;
 use crate::AppError;
 
 /// Thresholds of the signals; deliberately low so that the demo shows them.
@@ -147,19 +148,29 @@ pub async fn votes_of(db: &impl ConnectionTrait, edition_id: i32, email: &str) -
                 origin: v.origin_hash.chars().take(12).collect(),
                 valid: v.valid,
                 reason: v.invalidated_reason,
+                category: v.invalidated_category,
             })
             .collect(),
     ))
 }
 
 /// Invalidates (or restores) every vote of an account in an edition; returns how many changed.
-pub async fn set_account_validity(s: &Services, actor: i32, edition_id: i32, account: Uuid, valid: bool, reason: &str) -> Result<usize, AppError> {
+pub async fn set_account_validity(
+    s: &Services,
+    actor: i32,
+    edition_id: i32,
+    account: Uuid,
+    valid: bool,
+    category: NotCountedReason,
+    reason: &str,
+) -> Result<usize, AppError> {
     let a = account::Entity::find()
         .filter(account::Column::Uuid.eq(account))
         .one(&s.db)
         .await?
         .ok_or_else(AppError::no_account)?;
     crate::audit::reason(reason)?;
+    super::voting::invalidation_category(valid, category)?;
     let e = edition::Entity::find_by_id(edition_id).one(&s.db).await?.ok_or(AppError::Internal)?;
     super::voting::require_audit_open(&e)?;
     let votes = vote::Entity::find()
@@ -170,7 +181,7 @@ pub async fn set_account_validity(s: &Services, actor: i32, edition_id: i32, acc
         .await?;
     let mut changed = 0;
     for v in votes {
-        match super::voting::set_vote_validity(s, actor, v.uuid, valid, reason).await {
+        match super::voting::set_vote_validity(s, actor, v.uuid, valid, category, reason).await {
             Ok(()) => changed += 1,
             // changed meanwhile by another admin
             Err(AppError::Conflict(m)) if m.starts_with("This vote is already") => {}
@@ -336,6 +347,7 @@ pub async fn hold_votes(db: &impl ConnectionTrait, edition_id: i32, freeze_id: i
             .col_expr(vote::Column::Valid, Expr::value(false))
             .col_expr(vote::Column::FrozenBy, Expr::value(Some(freeze_id)))
             .col_expr(vote::Column::InvalidatedReason, Expr::value(Some("held for review".to_string())))
+            .col_expr(vote::Column::InvalidatedCategory, Expr::value(Some(NotCountedReason::Held.key().to_string())))
             .filter(vote::Column::Id.is_in(chunk.to_vec()))
             .exec(db)
             .await?;
@@ -382,6 +394,7 @@ pub async fn lift(s: &Services, actor: i32, freeze: Uuid, reason: &str) -> Resul
         .col_expr(vote::Column::Valid, Expr::value(true))
         .col_expr(vote::Column::FrozenBy, Expr::value(Option::<i32>::None))
         .col_expr(vote::Column::InvalidatedReason, Expr::value(Option::<String>::None))
+        .col_expr(vote::Column::InvalidatedCategory, Expr::value(Option::<String>::None))
         .filter(vote::Column::FrozenBy.eq(row.id))
         .exec(&txn)
         .await?;

@@ -98,6 +98,7 @@ async fn cast_vote_unmetered(s: &Services, voter: &account::Model, nominee: Uuid
         receipt: Set(receipt.clone()),
         valid: Set(true),
         invalidated_reason: Set(None),
+        invalidated_category: Set(None),
         frozen_by: Set(None),
         campaign_id: Set(campaign_id),
         ..Default::default()
@@ -253,6 +254,7 @@ async fn write_batch(db: &sea_orm::DatabaseConnection, jobs: &[&VoteJob]) -> Res
                     .col_expr(vote::Column::Valid, Expr::value(false))
                     .col_expr(vote::Column::FrozenBy, Expr::value(Some(*freeze)))
                     .col_expr(vote::Column::InvalidatedReason, Expr::value(Some("held for review".to_string())))
+                    .col_expr(vote::Column::InvalidatedCategory, Expr::value(Some(NotCountedReason::Held.key().to_string())))
                     .filter(vote::Column::Uuid.eq(job.vote))
                     .exec(&txn)
                     .await?;
@@ -376,7 +378,8 @@ pub async fn my_votes(db: &impl ConnectionTrait, voter: i32) -> Result<Vec<MyVot
 /// The public receipt check: in which category a receipt is, and whether the published
 /// count counts it (never for whom). The rule is the count's own: a valid vote, for a
 /// project on the ballot, from a complete ballot where the edition asks for one.
-pub async fn check_receipt(db: &impl ConnectionTrait, input: &str) -> Result<ReceiptStatus, AppError> {
+pub async fn check_receipt(s: &Services, input: &str) -> Result<ReceiptStatus, AppError> {
+    let db = &s.db;
     let Some(r) = normalise_receipt(input) else {
         return Err(AppError::invalid("A receipt has 20 letters and digits, like 1A2B-3C4D-5E6F-7A8B-9C0D."));
     };
@@ -385,30 +388,28 @@ pub async fn check_receipt(db: &impl ConnectionTrait, input: &str) -> Result<Rec
     };
     let e = edition::Entity::find_by_id(v.edition_id).one(db).await?.ok_or(AppError::Internal)?;
     let c = category::Entity::find_by_id(v.category_id).one(db).await?.ok_or(AppError::Internal)?;
-    let not_counted = |reason| ReceiptStatus::NotCounted { edition_year: e.year, category_code: c.code.clone(), reason };
-    if !v.valid {
-        return Ok(not_counted(if v.frozen_by.is_some() { NotCountedReason::Held } else { NotCountedReason::Invalidated }));
-    }
+    let inclusion = super::commitments::inclusion(s, &v).await?;
     if !e.results_public() {
-        return Ok(ReceiptStatus::Recorded { edition_year: e.year, category_code: c.code, category_name: c.name });
+        return Ok(ReceiptStatus::Recorded { edition_year: e.year, category_code: c.code, category_name: c.name, inclusion });
     }
     let on_ballot = nomination::Entity::find_by_id(v.nomination_id).one(db).await?.is_some_and(|n| n.status.on_ballot());
-    if !on_ballot {
-        return Ok(not_counted(NotCountedReason::NotOnBallot));
-    }
-    if let Some(categories) = super::champions::complete_ballot_rule(&e) {
-        use sea_orm::PaginatorTrait;
-        let voted = vote::Entity::find()
-            .filter(vote::Column::EditionId.eq(e.id))
-            .filter(vote::Column::AccountId.eq(v.account_id))
-            .filter(vote::Column::Valid.eq(true))
-            .count(db)
-            .await?;
-        if !crate::tally::ballot_complete(voted as usize, categories) {
-            return Ok(not_counted(NotCountedReason::IncompleteBallot));
+    let complete = match super::champions::complete_ballot_rule(&e) {
+        Some(categories) => {
+            use sea_orm::PaginatorTrait;
+            let voted = vote::Entity::find()
+                .filter(vote::Column::EditionId.eq(e.id))
+                .filter(vote::Column::AccountId.eq(v.account_id))
+                .filter(vote::Column::Valid.eq(true))
+                .count(db)
+                .await?;
+            crate::tally::ballot_complete(voted as usize, categories)
         }
-    }
-    Ok(ReceiptStatus::Counted { edition_year: e.year, category_code: c.code, category_name: c.name })
+        None => true,
+    };
+    Ok(match crate::vote::not_counted_reason(v.valid, v.invalidated_category, on_ballot, complete) {
+        Some(reason) => ReceiptStatus::NotCounted { edition_year: e.year, category_code: c.code, category_name: c.name, reason, inclusion },
+        None => ReceiptStatus::Counted { edition_year: e.year, category_code: c.code, category_name: c.name, inclusion },
+    })
 }
 
 /// Refuses changes to the count once the champions are computed (until an admin reopens
@@ -526,8 +527,11 @@ pub async fn rebuild_counters(s: &Services, actor: Option<i32>, edition_id: i32)
 
 /// Marks one vote invalid (or valid again) with a reason, keeping the counters exact.
 /// Refused once the count is frozen ([`require_audit_open`]).
-pub async fn set_vote_validity(s: &Services, actor: i32, vote_uuid: Uuid, valid: bool, reason: &str) -> Result<(), AppError> {
+/// An invalidation carries a category an admin may choose ([`NotCountedReason::CHOSEN`]),
+/// published with the receipt after the release.
+pub async fn set_vote_validity(s: &Services, actor: i32, vote_uuid: Uuid, valid: bool, category: NotCountedReason, reason: &str) -> Result<(), AppError> {
     let reason = crate::audit::reason(reason)?;
+    let category = invalidation_category(valid, category)?;
     let v = vote::Entity::find()
         .filter(vote::Column::Uuid.eq(vote_uuid))
         .one(&s.db)
@@ -547,6 +551,7 @@ pub async fn set_vote_validity(s: &Services, actor: i32, vote_uuid: Uuid, valid:
     let res = vote::Entity::update_many()
         .col_expr(vote::Column::Valid, Expr::value(valid))
         .col_expr(vote::Column::InvalidatedReason, Expr::value(if valid { None } else { Some(reason.to_string()) }))
+        .col_expr(vote::Column::InvalidatedCategory, Expr::value(category.map(|c| c.key().to_string())))
         .col_expr(vote::Column::FrozenBy, Expr::value(Option::<i32>::None))
         .filter(vote::Column::Id.eq(v.id))
         .filter(vote::Column::Valid.eq(!valid))
@@ -562,11 +567,26 @@ pub async fn set_vote_validity(s: &Services, actor: i32, vote_uuid: Uuid, valid:
         if valid { AuditAction::VoteRestore } else { AuditAction::VoteInvalidate },
         &vote_uuid.to_string(),
         Some(serde_json::json!({ "valid": v.valid })),
-        Some(serde_json::json!({ "valid": valid, "reason": reason })),
+        Some(match category {
+            Some(c) => serde_json::json!({ "valid": valid, "category": c.key(), "reason": reason }),
+            None => serde_json::json!({ "valid": valid, "reason": reason }),
+        }),
     )
     .await?;
     txn.commit().await?;
     Ok(())
+}
+
+/// The category stored with a change of validity: none for a restored vote; for an
+/// invalidation one an admin may choose, or a clear refusal.
+pub fn invalidation_category(valid: bool, category: NotCountedReason) -> Result<Option<NotCountedReason>, AppError> {
+    if valid {
+        return Ok(None);
+    }
+    if !category.chosen_by_admin() {
+        return Err(AppError::invalid("Choose why the vote is invalid: coordinated accounts, automated voting, vote buying, an ineligible account or another breach of the rules."));
+    }
+    Ok(Some(category))
 }
 
 /// Total votes stored in an edition (valid or not).

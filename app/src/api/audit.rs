@@ -45,14 +45,17 @@ pub async fn account_votes(email: String) -> Result<(Uuid, Vec<AuditVote>), AppE
     .await
 }
 
-/// Invalidates (`valid = false`) or restores one vote, with a reason (audit-logged).
+/// Invalidates (`valid = false`) or restores one vote, with a reason (audit-logged) and,
+/// for an invalidation, the category published with the receipt after the release (a key
+/// of [`wsis::vote::NotCountedReason::CHOSEN`]; "other" when none is sent).
 #[server(endpoint = "admin_set_vote_validity")]
-pub async fn set_vote_validity(vote: Uuid, valid: bool, reason: String) -> Result<(), AppError> {
+pub async fn set_vote_validity(vote: Uuid, valid: bool, reason: String, category: Option<String>) -> Result<(), AppError> {
     use crate::api::guard::*;
     run(async move {
         let me = require_role(wsis::account::Role::Admin)?;
         let s = services()?;
-        wsis::db::voting::set_vote_validity(&s, me.id, vote, valid, &reason).await?;
+        let category = invalidation_category(category.as_deref())?;
+        wsis::db::voting::set_vote_validity(&s, me.id, vote, valid, category, &reason).await?;
         done(None, Some(if valid { "Vote restored." } else { "Vote invalidated." }));
         Ok(())
     })
@@ -61,16 +64,29 @@ pub async fn set_vote_validity(vote: Uuid, valid: bool, reason: String) -> Resul
 
 /// Invalidates or restores every vote of an account in the current edition.
 #[server(endpoint = "admin_set_account_validity")]
-pub async fn set_account_validity(account: Uuid, valid: bool, reason: String) -> Result<usize, AppError> {
+pub async fn set_account_validity(account: Uuid, valid: bool, reason: String, category: Option<String>) -> Result<usize, AppError> {
     use crate::api::guard::*;
     run(async move {
         let me = require_role(wsis::account::Role::Admin)?;
         let s = services()?;
-        let n = wsis::db::vote_audit::set_account_validity(&s, me.id, current_edition_id().await?, account, valid, &reason).await?;
+        let category = invalidation_category(category.as_deref())?;
+        let n = wsis::db::vote_audit::set_account_validity(&s, me.id, current_edition_id().await?, account, valid, category, &reason).await?;
         done(None, Some(&format!("{n} votes changed.")));
         Ok(n)
     })
     .await
+}
+
+/// The category a form sent, by its key; "other" when it sent none.
+#[cfg(feature = "ssr")]
+fn invalidation_category(key: Option<&str>) -> Result<wsis::vote::NotCountedReason, AppError> {
+    use wsis::vote::NotCountedReason;
+    match key.map(str::trim).filter(|k| !k.is_empty()) {
+        None => Ok(NotCountedReason::OtherBreach),
+        Some(k) => NotCountedReason::parse(k).filter(|c| c.chosen_by_admin()).ok_or_else(|| {
+            AppError::invalid("Choose why the vote is invalid: coordinated accounts, automated voting, vote buying, an ineligible account or another breach of the rules.")
+        }),
+    }
 }
 
 #[server(endpoint = "admin_champions")]
@@ -153,6 +169,46 @@ pub async fn lift_freeze(freeze: Uuid, reason: String) -> Result<FreezeLine, App
         let f = wsis::db::vote_audit::lift(&s, me.id, freeze, &reason).await?;
         done(None, Some("Freeze lifted."));
         Ok(f)
+    })
+    .await
+}
+
+/// The observers registered to receive the current edition's commitment (admins).
+#[server(endpoint = "admin_observers")]
+pub async fn observers() -> Result<Vec<wsis::commitment::Observer>, AppError> {
+    use crate::api::guard::*;
+    run(async move {
+        require_role(wsis::account::Role::Admin)?;
+        let s = services()?;
+        wsis::db::commitments::observers(&s.db, current_edition_id().await?).await
+    })
+    .await
+}
+
+/// Registers an observer of the current edition: they receive its commitment when voting
+/// closes (at once when it is already made).
+#[server(endpoint = "admin_add_observer")]
+pub async fn add_observer(email: String) -> Result<(), AppError> {
+    use crate::api::guard::*;
+    run(async move {
+        let me = require_role(wsis::account::Role::Admin)?;
+        let s = services()?;
+        wsis::db::commitments::add_observer(&s, me.id, current_edition_id().await?, &email).await?;
+        done(None, Some("Observer added."));
+        Ok(())
+    })
+    .await
+}
+
+#[server(endpoint = "admin_remove_observer")]
+pub async fn remove_observer(email: String) -> Result<(), AppError> {
+    use crate::api::guard::*;
+    run(async move {
+        let me = require_role(wsis::account::Role::Admin)?;
+        let s = services()?;
+        wsis::db::commitments::remove_observer(&s, me.id, current_edition_id().await?, &email).await?;
+        done(None, Some("Observer removed."));
+        Ok(())
     })
     .await
 }

@@ -46,3 +46,12 @@ pub async fn get_commitment(#[server(default)] year: String) -> Result<Option<ws
     use crate::api::guard::*;
     run(async move { wsis::db::commitments::of_year(&services()?.db, &year).await }).await
 }
+
+/// Public, after the release of an edition that publishes vote counts: per category the
+/// votes committed, those not counted per reason category, and those counted — the
+/// bulletin's own figures (`/results/{year}/bulletin.json` lists every line).
+#[server(endpoint = "published_accounts")]
+pub async fn published_accounts(#[server(default)] year: String) -> Result<Option<Vec<wsis::bulletin::CategoryAccount>>, AppError> {
+    use crate::api::guard::*;
+    run(async move { wsis::db::bulletin::released_accounts(&services()?, &year).await }).await
+}

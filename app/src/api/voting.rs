@@ -41,7 +41,7 @@ pub async fn check_receipt(receipt: String) -> Result<ReceiptStatus, AppError> {
     use crate::api::guard::*;
     run(async move {
         let s = services()?;
-        wsis::db::voting::check_receipt(&s.db, &receipt).await
+        wsis::db::voting::check_receipt(&s, &receipt).await
     })
     .await
 }

@@ -31,6 +31,22 @@ pub fn category_label(i18n: I18nContext<Locale>, key: &str, english: &str) -> St
     }
 }
 
+/// A reason category of a vote left out of the count, in the interface language.
+pub fn not_counted_label(i18n: I18nContext<Locale>, reason: wsis::vote::NotCountedReason) -> String {
+    use wsis::vote::NotCountedReason as R;
+    match reason {
+        R::CoordinatedAccounts => t_string!(i18n, not_counted_coordinated_accounts),
+        R::Automated => t_string!(i18n, not_counted_automated),
+        R::VoteBuying => t_string!(i18n, not_counted_vote_buying),
+        R::Ineligible => t_string!(i18n, not_counted_ineligible),
+        R::OtherBreach => t_string!(i18n, not_counted_other),
+        R::Held => t_string!(i18n, not_counted_held),
+        R::IncompleteBallot => t_string!(i18n, not_counted_incomplete_ballot),
+        R::NotOnBallot => t_string!(i18n, not_counted_not_on_ballot),
+    }
+    .to_string()
+}
+
 /// The interface language's code (`ar`, `en`, …), for formatting.
 pub fn lang(i18n: I18nContext<Locale>) -> &'static str {
     i18n.get_locale_untracked().as_str()

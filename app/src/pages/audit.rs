@@ -8,9 +8,12 @@ use leptos_router::hooks::use_query_map;
 use uuid::Uuid;
 use wsis::champion::{AuditSignals, AuditVote, ClusterKind, FreezeLine};
 
-use crate::api::audit::{account_votes, admin_campaigns, get_audit_signals, FreezeCluster, LiftFreeze, ReopenAudit, SetAccountValidity, SetVoteValidity};
+use crate::api::audit::{
+    account_votes, admin_campaigns, get_audit_signals, observers, AddObserver, FreezeCluster, LiftFreeze, RemoveObserver, ReopenAudit, SetAccountValidity,
+    SetVoteValidity,
+};
 use crate::components::admin_nav::AdminNav;
-use crate::components::labels::{geneva, num};
+use crate::components::labels::{geneva, not_counted_label, num};
 use crate::components::loaded::Loaded;
 use crate::components::notice::FormNotice;
 use crate::i18n::*;
@@ -24,6 +27,9 @@ pub fn AuditPage() -> impl IntoView {
     let freeze = ServerAction::<FreezeCluster>::new();
     let lift = ServerAction::<LiftFreeze>::new();
     let reopen = ServerAction::<ReopenAudit>::new();
+    let add_observer = ServerAction::<AddObserver>::new();
+    let remove_observer = ServerAction::<RemoveObserver>::new();
+    let watchers = Resource::new(move || add_observer.version().get() + remove_observer.version().get(), |_| observers());
     let version = move || {
         set_vote.version().get() + set_account.version().get() + freeze.version().get() + lift.version().get() + reopen.version().get()
     };
@@ -42,6 +48,8 @@ pub fn AuditPage() -> impl IntoView {
             .or_else(|| freeze.value().get().and_then(|r| r.err()))
             .or_else(|| lift.value().get().and_then(|r| r.err()))
             .or_else(|| reopen.value().get().and_then(|r| r.err()))
+            .or_else(|| add_observer.value().get().and_then(|r| r.err()))
+            .or_else(|| remove_observer.value().get().and_then(|r| r.err()))
             .map(|e| view! { <p class="error" role="alert" data-testid="audit-error">{crate::components::notice::describe(&e)}</p> })
     };
     view! {
@@ -65,6 +73,27 @@ pub fn AuditPage() -> impl IntoView {
             <Loaded data=votes inline=true let:found>
                 {found.map(|(account, list)| view! { <AccountVotes account list set_vote set_account freeze/> })}
             </Loaded>
+        </section>
+        <section data-testid="observers">
+            <h2>{t!(i18n, observers_title)}</h2>
+            <p>{t!(i18n, observers_intro)}</p>
+            <Loaded data=watchers inline=true let:list>
+                <ul>
+                    {list.into_iter().map(|o| view! {
+                        <li>
+                            <span dir="ltr">{o.email.clone()}</span>" "
+                            <ActionForm action=remove_observer attr:class="inline">
+                                <input type="hidden" name="email" value=o.email.clone()/>
+                                <button type="submit" class="chip">{t!(i18n, remove)}</button>
+                            </ActionForm>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </Loaded>
+            <ActionForm action=add_observer attr:class="inline">
+                <label>{t!(i18n, email)}" "<input type="email" name="email" required data-testid="observer-email"/></label>
+                <button type="submit" class="button small" data-testid="observer-add">{t!(i18n, observers_add)}</button>
+            </ActionForm>
         </section>
     }
 }
@@ -179,6 +208,7 @@ fn AccountVotes(
         <ActionForm action=set_account attr:class="inline">
             <input type="hidden" name="account" value=account.to_string()/>
             <input type="hidden" name="valid" value="false"/>
+            <ReasonCategory/>
             <label>{t!(i18n, reason)}" "<input type="text" name="reason" required/></label>
             <button type="submit" class="button small" data-testid="invalidate-account">{t!(i18n, invalidate_all)}</button>
         </ActionForm>
@@ -191,11 +221,16 @@ fn AccountVotes(
                         <td lang="en" dir="auto">{v.nominee_title}</td>
                         <td>{geneva(i18n, v.cast_at)}</td>
                         <td><code>{v.origin}</code></td>
-                        <td>{if v.valid { t_string!(i18n, valid).to_string() } else { format!("{} — {}", t_string!(i18n, invalid), v.reason.unwrap_or_default()) }}</td>
+                        <td>{if v.valid {
+                            t_string!(i18n, valid).to_string()
+                        } else {
+                            format!("{} — {} — {}", t_string!(i18n, invalid), v.category.map(|c| not_counted_label(i18n, c)).unwrap_or_default(), v.reason.unwrap_or_default())
+                        }}</td>
                         <td>
                             <ActionForm action=set_vote attr:class="inline">
                                 <input type="hidden" name="vote" value=v.id.to_string()/>
                                 <input type="hidden" name="valid" value=(!v.valid).to_string()/>
+                                {v.valid.then(|| view! { <ReasonCategory/> })}
                                 <input type="text" name="reason" required aria-label=move || t_string!(i18n, reason)/>
                                 <button type="submit" class="chip">{if v.valid { t_string!(i18n, invalidate) } else { t_string!(i18n, restore) }}</button>
                             </ActionForm>
@@ -204,6 +239,17 @@ fn AccountVotes(
                 }).collect_view()}
             </tbody>
         </table>
+    }
+}
+
+/// The reason category of an invalidation, published with the receipt after the release.
+#[component]
+fn ReasonCategory() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <select name="category" required aria-label=move || t_string!(i18n, not_counted_category) data-testid="reason-category">
+            {wsis::vote::NotCountedReason::CHOSEN.into_iter().map(|c| view! { <option value=c.key()>{not_counted_label(i18n, c)}</option> }).collect_view()}
+        </select>
     }
 }
 

@@ -7,7 +7,7 @@ use leptos_router::hooks::use_params_map;
 use wsis::results::{bar_chart_svg, CategoryResult, ResultsView};
 
 use crate::api::results::get_results;
-use crate::components::labels::{category_label, geneva, num};
+use crate::components::labels::{category_label, geneva, not_counted_label, num};
 use crate::components::loaded::Loaded;
 use crate::components::notice::FormNotice;
 use crate::i18n::*;
@@ -30,14 +30,19 @@ pub fn ResultsPage() -> impl IntoView {
     view! { <ResultsBody/> <CommitmentSection/> }
 }
 
-/// The commitment published at the close of voting, for everybody, released or not.
+/// The commitment published at the close of voting, for everybody, released or not; after
+/// the release, the account of every category (committed − not counted = counted) and the
+/// bulletin with the verifier that checks it.
 #[component]
 fn CommitmentSection() -> impl IntoView {
     let i18n = use_i18n();
     let data = Resource::new(year_param(), crate::api::results::get_commitment);
+    let accounts = Resource::new(year_param(), crate::api::results::published_accounts);
     view! {
         <Loaded data let:c>
-            {c.map(|c| view! {
+            {c.map(|c| {
+                let y = c.edition;
+                view! {
                 <section aria-labelledby="commitment-heading" data-testid="commitment">
                     <h2 id="commitment-heading">{t!(i18n, commitment_heading)}</h2>
                     <p>{t!(i18n, commitment_intro, time = format!("{} {}", geneva(i18n, c.committed_at), t_string!(i18n, geneva_time)))}</p>
@@ -57,9 +62,49 @@ fn CommitmentSection() -> impl IntoView {
                                 }).collect_view()}
                             </tbody>
                         </table>
+                    <Loaded data=accounts inline=true let:list>
+                        {list.map(|list| view! { <Accounts list year=y/> })}
+                    </Loaded>
                 </section>
-            })}
+            }})}
         </Loaded>
+    }
+}
+
+/// Committed − not counted (per reason category) = counted, per category, with the files.
+#[component]
+fn Accounts(list: Vec<wsis::bulletin::CategoryAccount>, year: i32) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <h3>{t!(i18n, accounts_heading)}</h3>
+        <p>{t!(i18n, accounts_intro)}</p>
+        <table class="table" data-testid="accounts">
+            <thead><tr>
+                <th scope="col">{t!(i18n, category)}</th>
+                <th scope="col">{t!(i18n, accounts_committed)}</th>
+                <th scope="col">{t!(i18n, accounts_not_counted)}</th>
+                <th scope="col">{t!(i18n, accounts_counted)}</th>
+            </tr></thead>
+            <tbody>
+                {list.into_iter().map(|a| view! {
+                    <tr data-testid="account-row">
+                        <td>{a.category}</td>
+                        <td>{num(i18n, a.committed)}</td>
+                        <td>{if a.not_counted.is_empty() {
+                            "0".to_string()
+                        } else {
+                            a.not_counted.iter().map(|(r, n)| format!("{}: {}", not_counted_label(i18n, *r), num(i18n, *n))).collect::<Vec<_>>().join(" · ")
+                        }}</td>
+                        <td>{num(i18n, a.counted)}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+        <ul>
+            <li><a href=format!("/results/{year}/bulletin.json") download rel="external" data-testid="bulletin-link">{t!(i18n, bulletin_download)}</a></li>
+            <li><a href="/verify/wsis_verify.py" download rel="external">{t!(i18n, bulletin_verifier)}</a>" "<code dir="ltr">"python3 wsis_verify.py wsis-prizes-"{year}"-bulletin.json"</code></li>
+            <li><a href="/receipt">{t!(i18n, bulletin_receipt)}</a></li>
+        </ul>
     }
 }
 

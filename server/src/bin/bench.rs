@@ -699,6 +699,7 @@ async fn database_limit(conn: &DatabaseConnection, voters: &[i32], noms: &[nomin
                 receipt: Set(wsis::db::voting::receipt_for(SECRET.as_bytes(), id)),
                 valid: Set(true),
                 invalidated_reason: Set(None),
+                invalidated_category: Set(None),
                 frozen_by: Set(None),
                 ..Default::default()
             }
@@ -1000,6 +1001,7 @@ async fn main() {
                     receipt: Set(id.simple().to_string()[..20].to_string()),
                     valid: Set(true),
                     invalidated_reason: Set(None),
+                    invalidated_category: Set(None),
                     ..Default::default()
                 });
                 made += 1;

@@ -117,11 +117,13 @@ async fn audit_signals_and_invalidating_an_account() {
         let e = wsis::db::entity::edition::Model::current(&app.db).await.unwrap().unwrap();
         assert_eq!(wsis::db::voting::counters(&app.db, e.id).await.unwrap().values().sum::<i64>(), 3);
 
-        // the voter's receipt now says "not counted"; restoring counts it again
+        // the vote is out of the count with its category; its receipt says "recorded" until
+        // the release (the audit's decisions are published then); restoring counts it again
         let v = vote::Entity::find().filter(vote::Column::Valid.eq(false)).one(&app.db).await.unwrap().unwrap();
+        assert_eq!(v.invalidated_category, Some(wsis::vote::NotCountedReason::OtherBreach));
         let anon = app.client();
         let (_, st) = app.call(&anon, "check_receipt", &[("receipt", &v.receipt)]).await;
-        assert!(st.get("NotCounted").is_some(), "{st}");
+        assert!(st.get("Recorded").is_some(), "{st}");
         let (status, _) = app.call(&admin, "admin_set_vote_validity", &[("vote", &v.uuid.to_string()), ("valid", "true"), ("reason", "appeal upheld")]).await;
         assert_eq!(status, 200);
         let (_, st) = app.call(&anon, "check_receipt", &[("receipt", &v.receipt)]).await;

@@ -7,6 +7,7 @@ mod code_sign_in;
 mod commitment;
 mod api_v1;
 mod audit;
+mod bulletin;
 mod durability;
 mod editions;
 mod helpers;

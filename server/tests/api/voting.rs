@@ -148,7 +148,7 @@ async fn counters_equal_recount_after_random_votes_invalidations_and_restores() 
         for _ in 0..300 {
             let v = cast[rng.random_range(0..cast.len())];
             let valid = rng.random_bool(0.4);
-            let _ = wsis::db::voting::set_vote_validity(&app.services, admin.id, v, valid, "audit test").await;
+            let _ = wsis::db::voting::set_vote_validity(&app.services, admin.id, v, valid, wsis::vote::NotCountedReason::Automated, "audit test").await;
         }
         let counters = wsis::db::voting::counters(&app.db, e.id).await.unwrap();
         let recount = wsis::db::voting::recount(&app.db, e.id).await.unwrap();

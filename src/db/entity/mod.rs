@@ -15,6 +15,7 @@ pub mod email_token;
 pub mod expert_assignment;
 pub mod mail;
 pub mod nomination;
+pub mod observer;
 pub mod review;
 pub mod session;
 pub mod sign_in_code;

@@ -20,6 +20,8 @@ pub struct Model {
     pub receipt: String,
     pub valid: bool,
     pub invalidated_reason: Option<String>,
+    /// The reason category published with the receipt when the vote is not counted.
+    pub invalidated_category: Option<crate::vote::NotCountedReason>,
     /// The frozen cluster holding this vote out of the count, if any.
     pub frozen_by: Option<i32>,
     /// The campaign link the voter came by, if any (the audit's view of campaigns).

@@ -15,6 +15,7 @@ mod m20261202_000010_campaign;
 mod m20261203_000011_vote_reminder;
 mod m20261203_000012_audit_chain;
 mod m20261203_000013_commitment;
+mod m20261203_000014_published_exclusions;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000011_vote_reminder::Migration),
             Box::new(m20261203_000012_audit_chain::Migration),
             Box::new(m20261203_000013_commitment::Migration),
+            Box::new(m20261203_000014_published_exclusions::Migration),
         ]
     }
 }
