@@ -104,7 +104,7 @@ async fn run_server(config: Config) -> Result<(), String> {
     let addr = options.site_addr;
     let services = Services::new(db, config);
     if demo == Some(wsis::db::config::DemoPhase::Review) {
-        wsis::db::seed::bring_to_review(&services, services.now()).await.map_err(|e| format!("demo review: {e}"))?;
+        wsis::db::seed::bring_to_review_audited(&services, services.now()).await.map_err(|e| format!("demo review: {e}"))?;
         tracing::info!("demo edition brought to its expert review");
     }
     wsis_server::start_workers(&services);

@@ -311,6 +311,17 @@ pub const DEMO_VOTERS: usize = 240;
 pub const DEMO_OBSERVER: &str = "observer@wsis.example";
 
 pub async fn bring_to_review(s: &super::Services, now: DateTime<Utc>) -> Result<(), AppError> {
+    review_demo(s, now, false).await
+}
+
+/// [`bring_to_review`] with a vote audit between the commitment and the champions (the
+/// laptop demo's review phase): four demo ballots invalidated with reason categories, so
+/// that the released bulletin lists votes not counted.
+pub async fn bring_to_review_audited(s: &super::Services, now: DateTime<Utc>) -> Result<(), AppError> {
+    review_demo(s, now, true).await
+}
+
+async fn review_demo(s: &super::Services, now: DateTime<Utc>, audited: bool) -> Result<(), AppError> {
     use super::entity::{account, expert_assignment, review, vote};
     use sea_orm::{ColumnTrait, QueryFilter};
     let Some(e) = super::entity::edition::Model::current(&s.db).await? else { return Ok(()) };
@@ -396,7 +407,7 @@ pub async fn bring_to_review(s: &super::Services, now: DateTime<Utc>) -> Result<
     // then the audit: a few demo voters found voting together, one by script, so that the
     // published bulletin lists votes not counted with their reason categories
     let admin = super::auth::find_by_email(&s.db, "admin@wsis.example").await?.ok_or(AppError::Internal)?;
-    for (i, v) in voters.iter().take(4).enumerate() {
+    for (i, v) in voters.iter().take(if audited { 4 } else { 0 }).enumerate() {
         let (category, reason) = if i < 3 {
             (crate::vote::NotCountedReason::CoordinatedAccounts, "demo: three accounts voting together from one origin")
         } else {

@@ -67,7 +67,7 @@ fn expect_named(dir: &Path, name: &str, bulletin: &Value, extra: &[&Path], needl
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_released_bulletin_verifies_independently_and_each_tampering_is_named() {
     each_backend(|app| async move {
-        wsis::db::seed::bring_to_review(&app.services, Utc::now()).await.unwrap();
+        wsis::db::seed::bring_to_review_audited(&app.services, Utc::now()).await.unwrap();
         let e = edition::Model::current(&app.db).await.unwrap().unwrap();
         let y = e.year.to_string();
         let public = app.client();
