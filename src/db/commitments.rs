@@ -81,7 +81,7 @@ pub async fn commit_due(s: &Services) -> Result<usize, AppError> {
         }
         if stored {
             // the observers' copies are queued with the commitment itself: both or neither
-            let made = Commitment { edition: e.year, committed_at: now, categories: committed_lines(&txn, e.id, now).await? };
+            let made = Commitment { edition: e.year, committed_at: now, categories: committed_lines(&txn, e.id).await? };
             for o in observer::Entity::find().filter(observer::Column::EditionId.eq(e.id)).all(&txn).await? {
                 let (subject, body) = observer_mail(&made, &s.config.public_url);
                 super::mail::enqueue(&txn, now, "en", &o.email, &subject, &body).await?;
@@ -96,15 +96,22 @@ pub async fn commit_due(s: &Services) -> Result<usize, AppError> {
     Ok(n)
 }
 
-async fn committed_lines(db: &impl ConnectionTrait, edition_id: i32, _at: chrono::DateTime<chrono::Utc>) -> Result<Vec<CategoryCommitment>, AppError> {
+/// The committed rows of an edition, in category order, and the time of the commitment.
+async fn committed_rows(db: &impl ConnectionTrait, edition_id: i32) -> Result<(Option<chrono::DateTime<chrono::Utc>>, Vec<CategoryCommitment>), AppError> {
     let rows = commitment::Entity::find().filter(commitment::Column::EditionId.eq(edition_id)).order_by_asc(commitment::Column::CategoryId).all(db).await?;
-    Ok(rows
+    let at = rows.first().map(|r| r.committed_at);
+    let lines = rows
         .iter()
         .filter_map(|r| {
             let c = CATEGORIES.iter().find(|c| c.position as i32 == r.category_id)?;
             Some(CategoryCommitment { category: c.code.to_string(), votes: r.votes.max(0) as u64, root: r.root.clone() })
         })
-        .collect())
+        .collect();
+    Ok((at, lines))
+}
+
+async fn committed_lines(db: &impl ConnectionTrait, edition_id: i32) -> Result<Vec<CategoryCommitment>, AppError> {
+    Ok(committed_rows(db, edition_id).await?.1)
 }
 
 /// The message an observer receives: the commitment, line by line, and where to check it.
@@ -160,7 +167,7 @@ pub async fn add_observer(s: &Services, actor: i32, edition_id: i32, address: &s
         return Err(AppError::invalid(format!("An edition has at most {MAX_OBSERVERS} observers.")));
     }
     observer::ActiveModel { edition_id: Set(edition_id), email: Set(email.as_str().to_string()), added_at: Set(now), ..Default::default() }.insert(&txn).await?;
-    let rows = committed_lines(&txn, edition_id, now).await?;
+    let rows = committed_lines(&txn, edition_id).await?;
     if let Some(at) = commitment::Entity::find().filter(commitment::Column::EditionId.eq(edition_id)).one(&txn).await?.map(|c| c.committed_at) {
         let (subject, body) = observer_mail(&Commitment { edition: e.year, committed_at: at, categories: rows }, &s.config.public_url);
         super::mail::enqueue(&txn, now, "en", email.as_str(), &subject, &body).await?;
@@ -198,15 +205,7 @@ pub const MAX_OBSERVERS: u64 = 100;
 /// The commitment of the edition `year`, once made.
 pub async fn of_year(db: &DatabaseConnection, year: &str) -> Result<Option<Commitment>, AppError> {
     let e = edition::Model::named(db, year).await?;
-    let rows = commitment::Entity::find().filter(commitment::Column::EditionId.eq(e.id)).order_by_asc(commitment::Column::CategoryId).all(db).await?;
-    let Some(at) = rows.first().map(|r| r.committed_at) else { return Ok(None) };
-    let categories = rows
-        .iter()
-        .filter_map(|r| {
-            let c = CATEGORIES.iter().find(|c| c.position as i32 == r.category_id)?;
-            Some(CategoryCommitment { category: c.code.to_string(), votes: r.votes.max(0) as u64, root: r.root.clone() })
-        })
-        .collect();
+    let (Some(at), categories) = committed_rows(db, e.id).await? else { return Ok(None) };
     Ok(Some(Commitment { edition: e.year, committed_at: at, categories }))
 }
 
@@ -218,10 +217,10 @@ pub struct Tree {
 }
 
 /// The trees of the categories asked about last, at most [`TREES_KEPT`] (about 8 MB each at
-/// 110,000 votes); built one at a time, so that a crowd of receipt checks builds each once.
+/// 110,000 votes); each built once however many receipt checks ask for it at the same time.
 #[derive(Default)]
 pub struct TreeCache {
-    kept: tokio::sync::Mutex<Vec<((i32, i32), std::sync::Arc<Tree>)>>,
+    kept: tokio::sync::Mutex<Vec<((i32, i32), TreeCell)>>,
 }
 
 pub const TREES_KEPT: usize = 4;
@@ -232,27 +231,41 @@ fn receipt_bytes(hex_receipt: &str) -> Option<[u8; 10]> {
     Some(out)
 }
 
+type TreeCell = std::sync::Arc<tokio::sync::OnceCell<std::sync::Arc<Tree>>>;
+
 impl TreeCache {
-    async fn tree(&self, db: &DatabaseConnection, edition_id: i32, category_id: i32) -> Result<std::sync::Arc<Tree>, AppError> {
+    /// The cell of a category's tree: the lock is held only to find or make the cell, so
+    /// a check of a kept tree never waits behind the build of another.
+    async fn cell(&self, key: (i32, i32)) -> TreeCell {
         let mut kept = self.kept.lock().await;
-        if let Some(i) = kept.iter().position(|(k, _)| *k == (edition_id, category_id)) {
+        if let Some(i) = kept.iter().position(|(k, _)| *k == key) {
             let hit = kept.remove(i);
-            let tree = hit.1.clone();
+            let cell = hit.1.clone();
             kept.push(hit);
-            return Ok(tree);
+            return cell;
         }
-        let lines = ledger_lines(db, edition_id, category_id).await?;
-        let receipts = lines
-            .iter()
-            .map(|l| receipt_bytes(&l.split(' ').next().unwrap_or_default().replace('-', "")).ok_or(AppError::Internal))
-            .collect::<Result<Vec<_>, _>>()?;
-        let leaves: Vec<_> = lines.iter().map(|l| leaf(l)).collect();
-        let tree = std::sync::Arc::new(Tree { receipts, levels: crate::commitment::levels(&leaves) });
         if kept.len() >= TREES_KEPT {
             kept.remove(0);
         }
-        kept.push(((edition_id, category_id), tree.clone()));
-        Ok(tree)
+        let cell = TreeCell::default();
+        kept.push((key, cell.clone()));
+        cell
+    }
+
+    async fn tree(&self, db: &DatabaseConnection, edition_id: i32, category_id: i32) -> Result<std::sync::Arc<Tree>, AppError> {
+        let cell = self.cell((edition_id, category_id)).await;
+        let tree = cell
+            .get_or_try_init(|| async {
+                let lines = ledger_lines(db, edition_id, category_id).await?;
+                let receipts = lines
+                    .iter()
+                    .map(|l| receipt_bytes(&l.split(' ').next().unwrap_or_default().replace('-', "")).ok_or(AppError::Internal))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let leaves: Vec<_> = lines.iter().map(|l| leaf(l)).collect();
+                Ok::<_, AppError>(std::sync::Arc::new(Tree { receipts, levels: crate::commitment::levels(&leaves) }))
+            })
+            .await?;
+        Ok(tree.clone())
     }
 }
 

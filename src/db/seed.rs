@@ -304,24 +304,32 @@ async fn demo_team(db: &impl ConnectionTrait, edition_id: i32, now: DateTime<Utc
 /// Demo voters created by [`bring_to_review`].
 pub const DEMO_VOTERS: usize = 240;
 
-/// Brings the current demo edition to its expert review: voting closed two days ago with
-/// votes from [`DEMO_VOTERS`] generated voters, champions computed, both demo experts in every
-/// category's expert group, and the second expert's scores submitted. Idempotent.
 /// The demo's observer of the edition in review (its commitment arrives in the outbox).
 pub const DEMO_OBSERVER: &str = "observer@wsis.example";
 
+/// Brings the current demo edition to its expert review: voting closed two days ago with
+/// votes from [`DEMO_VOTERS`] generated voters, champions computed, both demo experts in every
+/// category's expert group, and the second expert's scores submitted. Idempotent.
 pub async fn bring_to_review(s: &super::Services, now: DateTime<Utc>) -> Result<(), AppError> {
-    review_demo(s, now, false).await
+    review_demo(s, now, &[]).await
 }
 
-/// [`bring_to_review`] with a vote audit between the commitment and the champions (the
-/// laptop demo's review phase): four demo ballots invalidated with reason categories, so
-/// that the released bulletin lists votes not counted.
+/// The laptop demo's vote audit: the first demo voters' ballots found invalid, in this order
+/// (three accounts voting together from one origin, one voting by script).
+const DEMO_AUDIT: [(crate::vote::NotCountedReason, &str); 4] = [
+    (crate::vote::NotCountedReason::CoordinatedAccounts, "demo: three accounts voting together from one origin"),
+    (crate::vote::NotCountedReason::CoordinatedAccounts, "demo: three accounts voting together from one origin"),
+    (crate::vote::NotCountedReason::CoordinatedAccounts, "demo: three accounts voting together from one origin"),
+    (crate::vote::NotCountedReason::Automated, "demo: votes cast by a script, seconds apart"),
+];
+
+/// [`bring_to_review`] with [`DEMO_AUDIT`] between the commitment and the champions (the
+/// laptop demo's review phase), so that the released bulletin lists votes not counted.
 pub async fn bring_to_review_audited(s: &super::Services, now: DateTime<Utc>) -> Result<(), AppError> {
-    review_demo(s, now, true).await
+    review_demo(s, now, &DEMO_AUDIT).await
 }
 
-async fn review_demo(s: &super::Services, now: DateTime<Utc>, audited: bool) -> Result<(), AppError> {
+async fn review_demo(s: &super::Services, now: DateTime<Utc>, audit: &[(crate::vote::NotCountedReason, &str)]) -> Result<(), AppError> {
     use super::entity::{account, expert_assignment, review, vote};
     use sea_orm::{ColumnTrait, QueryFilter};
     let Some(e) = super::entity::edition::Model::current(&s.db).await? else { return Ok(()) };
@@ -404,16 +412,10 @@ async fn review_demo(s: &super::Services, now: DateTime<Utc>, audited: bool) -> 
     .insert(&s.db)
     .await?;
     super::commitments::commit_due(s).await?;
-    // then the audit: a few demo voters found voting together, one by script, so that the
-    // published bulletin lists votes not counted with their reason categories
+    // then the audit, if any, before the champions
     let admin = super::auth::find_by_email(&s.db, "admin@wsis.example").await?.ok_or(AppError::Internal)?;
-    for (i, v) in voters.iter().take(if audited { 4 } else { 0 }).enumerate() {
-        let (category, reason) = if i < 3 {
-            (crate::vote::NotCountedReason::CoordinatedAccounts, "demo: three accounts voting together from one origin")
-        } else {
-            (crate::vote::NotCountedReason::Automated, "demo: votes cast by a script, seconds apart")
-        };
-        super::vote_audit::set_account_validity(s, admin.id, e.id, v.uuid, false, category, reason).await?;
+    for (v, (category, reason)) in voters.iter().zip(audit) {
+        super::vote_audit::set_account_validity(s, admin.id, e.id, v.uuid, false, *category, reason).await?;
     }
     super::champions::compute_on(&s.db, None, e.id, now).await?;
 

@@ -584,9 +584,22 @@ pub fn invalidation_category(valid: bool, category: NotCountedReason) -> Result<
         return Ok(None);
     }
     if !category.chosen_by_admin() {
-        return Err(AppError::invalid("Choose why the vote is invalid: coordinated accounts, automated voting, vote buying, an ineligible account or another breach of the rules."));
+        return Err(not_a_chosen_category());
     }
     Ok(Some(category))
+}
+
+fn not_a_chosen_category() -> AppError {
+    AppError::invalid("Choose why the vote is invalid: coordinated accounts, automated voting, vote buying, an ineligible account or another breach of the rules.")
+}
+
+/// The category a form sent, by its key: "other" when it sent none, a clear refusal for a
+/// key an admin may not choose.
+pub fn chosen_category(key: Option<&str>) -> Result<NotCountedReason, AppError> {
+    match key.map(str::trim).filter(|k| !k.is_empty()) {
+        None => Ok(NotCountedReason::OtherBreach),
+        Some(k) => NotCountedReason::parse(k).filter(|c| c.chosen_by_admin()).ok_or_else(not_a_chosen_category),
+    }
 }
 
 /// Total votes stored in an edition (valid or not).

@@ -54,7 +54,7 @@ pub async fn set_vote_validity(vote: Uuid, valid: bool, reason: String, category
     run(async move {
         let me = require_role(wsis::account::Role::Admin)?;
         let s = services()?;
-        let category = invalidation_category(category.as_deref())?;
+        let category = wsis::db::voting::chosen_category(category.as_deref())?;
         wsis::db::voting::set_vote_validity(&s, me.id, vote, valid, category, &reason).await?;
         done(None, Some(if valid { "Vote restored." } else { "Vote invalidated." }));
         Ok(())
@@ -69,24 +69,12 @@ pub async fn set_account_validity(account: Uuid, valid: bool, reason: String, ca
     run(async move {
         let me = require_role(wsis::account::Role::Admin)?;
         let s = services()?;
-        let category = invalidation_category(category.as_deref())?;
+        let category = wsis::db::voting::chosen_category(category.as_deref())?;
         let n = wsis::db::vote_audit::set_account_validity(&s, me.id, current_edition_id().await?, account, valid, category, &reason).await?;
         done(None, Some(&format!("{n} votes changed.")));
         Ok(n)
     })
     .await
-}
-
-/// The category a form sent, by its key; "other" when it sent none.
-#[cfg(feature = "ssr")]
-fn invalidation_category(key: Option<&str>) -> Result<wsis::vote::NotCountedReason, AppError> {
-    use wsis::vote::NotCountedReason;
-    match key.map(str::trim).filter(|k| !k.is_empty()) {
-        None => Ok(NotCountedReason::OtherBreach),
-        Some(k) => NotCountedReason::parse(k).filter(|c| c.chosen_by_admin()).ok_or_else(|| {
-            AppError::invalid("Choose why the vote is invalid: coordinated accounts, automated voting, vote buying, an ineligible account or another breach of the rules.")
-        }),
-    }
 }
 
 #[server(endpoint = "admin_champions")]

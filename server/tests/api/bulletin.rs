@@ -15,7 +15,7 @@ use wsis::commitment::verify;
 use wsis::db::entity::{edition, vote};
 use wsis::vote::NotCountedReason;
 
-use crate::helpers::{each_backend, TestApp, DEMO_PASSWORD};
+use crate::helpers::{cli, each_backend, TestApp, DEMO_PASSWORD};
 
 fn verifier() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../public/verify/wsis_verify.py")
@@ -29,16 +29,6 @@ fn run_verifier(args: &[&Path]) -> (i32, String) {
         .output()
         .expect("python3 runs the independent verifier (the test command needs it)");
     (o.status.code().unwrap_or(-1), format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr)))
-}
-
-fn cli(app: &TestApp, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_wsis-server"))
-        .args(args)
-        .env("DATABASE_URL", app.services.config.database_url.as_str())
-        .env("DATA_DIR", app.outbox.parent().unwrap())
-        .env("RUST_LOG", "error")
-        .output()
-        .unwrap()
 }
 
 async fn bulletin_bytes(app: &TestApp, c: &reqwest::Client, year: &str, encoding: &str) -> (u16, Option<String>, Vec<u8>) {
@@ -152,6 +142,24 @@ async fn the_released_bulletin_verifies_independently_and_each_tampering_is_name
         for a in ["demo-voter-0@wsis.example", "demo:", &held.origin_hash] {
             assert!(!text.contains(a), "[{}] the bulletin names no account, reason text or origin: {a}", app.backend);
         }
+        // the results page's accounting, asked by a crowd at once: one answer for all, and
+        // the bulletin's figures
+        let app_ref = &app;
+        let accounts = futures::future::join_all((0..200).map(|i| {
+            let app = app_ref;
+            let c = app.client_at(&format!("203.0.113.{}", i % 200));
+            let y = y.clone();
+            async move { app.call(&c, "published_accounts", &[("year", &y)]).await }
+        }))
+        .await;
+        assert!(accounts.iter().all(|(s, _)| *s == 200 || *s == 429), "[{}] {:?}", app.backend, accounts.iter().map(|a| a.0).collect::<Vec<_>>());
+        let answered: Vec<&Value> = accounts.iter().filter(|(s, _)| *s == 200).map(|(_, v)| v).collect();
+        assert!(!answered.is_empty() && answered.windows(2).all(|w| w[0] == w[1]), "[{}] one accounting for the crowd", app.backend);
+        let rows: Vec<wsis::bulletin::CategoryAccount> = serde_json::from_value(answered[0].clone()).unwrap();
+        assert_eq!(rows.len(), 18);
+        let listed: u64 = rows.iter().flat_map(|r| r.not_counted.iter().map(|(_, n)| *n)).sum();
+        assert_eq!(listed, invalid, "[{}] the accounting lists every vote not counted", app.backend);
+        assert!(rows.iter().all(|r| r.committed == r.counted + r.not_counted.iter().map(|(_, n)| n).sum::<u64>()), "[{}] committed = counted + not counted", app.backend);
 
         // the published files: bulletin, commitment of the close, audit log
         let dir = std::env::temp_dir().join(format!("wsis-bulletin-{}-{}", app.backend, uuid::Uuid::new_v4()));
@@ -240,6 +248,46 @@ async fn observers_are_registered_by_admins_only_and_receive_a_made_commitment_a
         assert!(mails[0].contains("the commitment of the votes cast") && mails[0].contains("/verify/wsis_verify.py"));
         assert_eq!(app.call(&admin, "admin_remove_observer", &[("email", "journalist@example.org")]).await.0, 200);
         assert_eq!(app.call(&admin, "admin_remove_observer", &[("email", "journalist@example.org")]).await.0, 404);
+    })
+    .await;
+}
+
+/// A crowd checking receipts at once, over more categories than a node keeps trees for:
+/// every answer is a proof that leads to the published root, or "slow down"; never an error.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_thousand_receipt_checks_at_once_each_get_a_proof_or_a_slow_down() {
+    each_backend(|app| async move {
+        wsis::db::seed::bring_to_review(&app.services, Utc::now()).await.unwrap();
+        let e = edition::Model::current(&app.db).await.unwrap().unwrap();
+        let (_, c) = app.call(&app.client(), "commitment", &[("year", &e.year.to_string())]).await;
+        let roots: Vec<String> = c["categories"].as_array().unwrap().iter().map(|x| x["root"].as_str().unwrap().to_string()).collect();
+        let mut receipts = Vec::new();
+        for cat in 1..=(wsis::db::commitments::TREES_KEPT as i32 + 2) {
+            let v = vote::Entity::find().filter(vote::Column::EditionId.eq(e.id)).filter(vote::Column::CategoryId.eq(cat)).one(&app.db).await.unwrap().unwrap();
+            receipts.push((v.receipt, cat));
+        }
+        let app_ref = &app;
+        let answers = futures::future::join_all((0..1000).map(|i| {
+            let app = app_ref;
+            let c = app.client_at(&format!("198.51.{}.{}", i / 250, i % 250));
+            let (receipt, cat) = receipts[i % receipts.len()].clone();
+            async move { (cat, app.call(&c, "check_receipt", &[("receipt", &receipt)]).await) }
+        }))
+        .await;
+        let mut proved = std::collections::HashSet::new();
+        for (cat, (status, st)) in &answers {
+            match status {
+                200 => {
+                    let inc: wsis::commitment::Inclusion = serde_json::from_value(st["Recorded"]["inclusion"].clone()).unwrap_or_else(|_| panic!("[{}] {st}", app.backend));
+                    assert!(verify(&inc.line, &inc.steps, &inc.root), "[{}] the proof leads to the root", app.backend);
+                    assert_eq!(inc.root, roots[(*cat - 1) as usize], "[{}] the published root of its category", app.backend);
+                    proved.insert(*cat);
+                }
+                429 => {}
+                other => panic!("[{}] a receipt check answered {other}: {st}", app.backend),
+            }
+        }
+        assert_eq!(proved.len(), receipts.len(), "[{}] every category's receipts were proved", app.backend);
     })
     .await;
 }

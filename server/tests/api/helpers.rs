@@ -100,6 +100,17 @@ pub fn random_address() -> String {
     format!("10.{}.{}.{}", b[0], b[1], b[2].max(1))
 }
 
+/// Runs the platform's command line on a test app's database and data folder.
+pub fn cli(app: &TestApp, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_wsis-server"))
+        .args(args)
+        .env("DATABASE_URL", app.services.config.database_url.as_str())
+        .env("DATA_DIR", app.outbox.parent().unwrap())
+        .env("RUST_LOG", "error")
+        .output()
+        .unwrap()
+}
+
 impl TestApp {
     /// A browser-like client with its own cookie jar that asks for JSON answers, from an
     /// address of its own (the test server trusts one proxy hop).

@@ -7,7 +7,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use wsis::db::entity::{champion, edition, nomination};
 use wsis::results::{parse_csv, Digest, LedgerEntry};
 
-use crate::helpers::{each_backend, TestApp, DEMO_PASSWORD};
+use crate::helpers::{cli, each_backend, TestApp, DEMO_PASSWORD};
 
 /// The demo edition in review with a winner staged in every category.
 async fn decided(app: &TestApp) -> edition::Model {
@@ -30,16 +30,6 @@ async fn download(app: &TestApp, c: &reqwest::Client, path: &str) -> (u16, Strin
     let h = |n: &str| r.headers().get(n).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
     let (ct, cd) = (h("content-type"), h("content-disposition"));
     (status, ct, cd, r.bytes().await.unwrap().to_vec())
-}
-
-fn cli(app: &TestApp, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_wsis-server"))
-        .args(args)
-        .env("DATABASE_URL", app.services.config.database_url.as_str())
-        .env("DATA_DIR", app.outbox.parent().unwrap())
-        .env("RUST_LOG", "error")
-        .output()
-        .unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
