@@ -78,3 +78,16 @@ need_schemathesis() {
   fi
   export PATH="$venv/bin:$PATH"
 }
+
+# aiosmtpd (from PyPI, in the same virtual environment): the real SMTP server the mail
+# queue's tests deliver to (end2end/smtp/server.py).
+AIOSMTPD_VERSION=1.4.6
+need_aiosmtpd() {
+  local venv="${WSIS_VENV:-$HOME/.cache/wsis-prizes/venv}"
+  if [ "$("$venv/bin/python" -c 'import aiosmtpd; print(aiosmtpd.__version__)' 2>/dev/null || true)" != "$AIOSMTPD_VERSION" ]; then
+    say "installing aiosmtpd $AIOSMTPD_VERSION"
+    [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "aiosmtpd==$AIOSMTPD_VERSION"
+  fi
+  AIOSMTPD_PYTHON="$venv/bin/python"
+}

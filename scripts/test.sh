@@ -31,6 +31,20 @@ for _ in $(seq 1 60); do
 done
 export TEST_OIDC_ISSUER="http://127.0.0.1:$OIDC_PORT"
 
+# a real SMTP server (aiosmtpd from PyPI) for the mail queue's tests
+need_aiosmtpd
+SMTP_PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+export TEST_SMTP_DIR="$(mktemp -d)"
+SMTP_DIR="$TEST_SMTP_DIR" SMTP_PORT="$SMTP_PORT" "$AIOSMTPD_PYTHON" "$ROOT/end2end/smtp/server.py" > "${TMPDIR:-/tmp}/wsis-smtp-server.log" 2>&1 &
+SMTP_PID=$!
+trap 'kill $OIDC_PID $SMTP_PID 2>/dev/null || true' EXIT
+for _ in $(seq 1 40); do
+  grep -q "SMTP server on" "${TMPDIR:-/tmp}/wsis-smtp-server.log" 2>/dev/null && break
+  kill -0 "$SMTP_PID" 2>/dev/null || { cat "${TMPDIR:-/tmp}/wsis-smtp-server.log"; exit 1; }
+  sleep 0.25
+done
+export TEST_SMTP_URL="smtp://127.0.0.1:$SMTP_PORT"
+
 BACKENDS="SQLite${TEST_DATABASE_URL:+ and PostgreSQL}"
 say "unit, property, HTTP integration and red-team tests on $BACKENDS"
 # every test server holds a pool of its own on one PostgreSQL server (100 connections):
@@ -52,7 +66,7 @@ start_server() { # port data-dir demo-phase
 }
 SERVER_PID=$(start_server "$PORT" "$E2E_DIR/voting" "")
 REVIEW_PID=$(start_server "$REVIEW_PORT" "$E2E_DIR/review" review)
-trap 'kill $SERVER_PID $REVIEW_PID $OIDC_PID 2>/dev/null || true' EXIT
+trap 'kill $SERVER_PID $REVIEW_PID $OIDC_PID $SMTP_PID 2>/dev/null || true' EXIT
 for p in "$PORT:$SERVER_PID:voting" "$REVIEW_PORT:$REVIEW_PID:review"; do
   IFS=: read -r port pid dir <<< "$p"
   for _ in $(seq 1 240); do

@@ -28,6 +28,23 @@ pub struct EditionRules {
     pub friction_votes_per_address: u32,
     pub friction_votes_per_network: u32,
     pub friction_sign_ins_per_address: u32,
+    /// Screening: independent opinions of the expert group asked for each project.
+    #[serde(default = "default_opinions")]
+    pub opinions_per_project: u32,
+    /// Automatic reminders, hours before the deadline (0: off, at most
+    /// [`crate::broadcast::MAX_REMINDER_HOURS`]): drafts not submitted, reviews not submitted.
+    #[serde(default = "default_reminder")]
+    pub remind_drafts_hours: u32,
+    #[serde(default = "default_reminder")]
+    pub remind_reviews_hours: u32,
+}
+
+fn default_reminder() -> u32 {
+    crate::broadcast::DEFAULT_REMINDER_HOURS
+}
+
+fn default_opinions() -> u32 {
+    crate::screening::DEFAULT_OPINIONS as u32
 }
 
 impl Default for EditionRules {
@@ -42,6 +59,9 @@ impl Default for EditionRules {
             friction_votes_per_address: 200,
             friction_votes_per_network: 2000,
             friction_sign_ins_per_address: 20,
+            opinions_per_project: default_opinions(),
+            remind_drafts_hours: default_reminder(),
+            remind_reviews_hours: default_reminder(),
         }
     }
 }
@@ -56,6 +76,10 @@ pub enum RulesError {
     Winners,
     #[error("friction thresholds must be between 1 and 1000000")]
     Friction,
+    #[error("opinions per project must be between 1 and 5")]
+    Opinions,
+    #[error("reminders must be between 0 (off) and 720 hours before the deadline")]
+    Reminders,
 }
 
 impl EditionRules {
@@ -68,6 +92,12 @@ impl EditionRules {
         }
         if !(1..=5).contains(&self.max_winners_per_category) {
             return Err(RulesError::Winners);
+        }
+        if !(1..=crate::screening::MAX_OPINIONS as u32).contains(&self.opinions_per_project) {
+            return Err(RulesError::Opinions);
+        }
+        if self.remind_drafts_hours > crate::broadcast::MAX_REMINDER_HOURS || self.remind_reviews_hours > crate::broadcast::MAX_REMINDER_HOURS {
+            return Err(RulesError::Reminders);
         }
         let friction = [self.friction_votes_per_address, self.friction_votes_per_network, self.friction_sign_ins_per_address];
         if friction.iter().any(|n| !(1..=1_000_000).contains(n)) {
@@ -385,6 +415,14 @@ pub struct RulesForm {
     pub friction_votes_per_network: String,
     #[serde(default)]
     pub friction_sign_ins_per_address: String,
+    /// Empty: the default ([`crate::screening::DEFAULT_OPINIONS`]).
+    #[serde(default)]
+    pub opinions_per_project: String,
+    /// Empty: the default ([`crate::broadcast::DEFAULT_REMINDER_HOURS`]); 0 is off.
+    #[serde(default)]
+    pub remind_drafts_hours: String,
+    #[serde(default)]
+    pub remind_reviews_hours: String,
 }
 
 impl RulesForm {
@@ -408,6 +446,21 @@ impl RulesForm {
             friction_votes_per_address: number("friction_votes_per_address", "Votes per hour from one address", &self.friction_votes_per_address),
             friction_votes_per_network: number("friction_votes_per_network", "Votes per hour from one network", &self.friction_votes_per_network),
             friction_sign_ins_per_address: number("friction_sign_ins_per_address", "Failed sign-ins from one address", &self.friction_sign_ins_per_address),
+            opinions_per_project: if self.opinions_per_project.trim().is_empty() {
+                default_opinions()
+            } else {
+                number("opinions_per_project", "Opinions per project", &self.opinions_per_project)
+            },
+            remind_drafts_hours: if self.remind_drafts_hours.trim().is_empty() {
+                default_reminder()
+            } else {
+                number("remind_drafts_hours", "The reminder of drafts", &self.remind_drafts_hours)
+            },
+            remind_reviews_hours: if self.remind_reviews_hours.trim().is_empty() {
+                default_reminder()
+            } else {
+                number("remind_reviews_hours", "The reminder of reviews", &self.remind_reviews_hours)
+            },
         };
         if !errors.is_empty() {
             return Err(errors);
@@ -418,6 +471,8 @@ impl RulesForm {
                 RulesError::Submissions => "submissions_per_entity",
                 RulesError::Winners => "max_winners_per_category",
                 RulesError::Friction => "friction_votes_per_address",
+                RulesError::Opinions => "opinions_per_project",
+                RulesError::Reminders => "remind_drafts_hours",
             };
             vec![(field.to_string(), sentence(&e.to_string()))]
         })?;
@@ -634,10 +689,23 @@ mod tests {
             friction_votes_per_address: "200".into(),
             friction_votes_per_network: "2000".into(),
             friction_sign_ins_per_address: "20".into(),
+            opinions_per_project: String::new(),
+            remind_drafts_hours: String::new(),
+            remind_reviews_hours: "0".into(),
         };
         let r = f.parse().unwrap();
         assert!(r.complete_ballot && !r.experts_see_scores);
         assert_eq!(r.submissions_per_entity, 2);
+        assert_eq!(r.opinions_per_project, 2, "an empty field keeps the default");
+        assert_eq!((r.remind_drafts_hours, r.remind_reviews_hours), (48, 0), "the default, and off");
+        let bad = RulesForm { remind_drafts_hours: "721".into(), ..f.clone() };
+        assert_eq!(bad.parse().unwrap_err()[0].0, "remind_drafts_hours");
+        let three = RulesForm { opinions_per_project: "3".into(), ..f.clone() };
+        assert_eq!(three.parse().unwrap().opinions_per_project, 3);
+        for bad in ["0", "6", "two"] {
+            let form = RulesForm { opinions_per_project: bad.into(), ..f.clone() };
+            assert_eq!(form.parse().unwrap_err()[0].0, "opinions_per_project", "{bad}");
+        }
         let bad = RulesForm { champions_per_category: "five".into(), ..f.clone() };
         assert_eq!(bad.parse().unwrap_err()[0].0, "champions_per_category");
         let bad = RulesForm { max_winners_per_category: "9".into(), ..f };

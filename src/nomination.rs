@@ -539,6 +539,76 @@ impl DecisionForm {
     }
 }
 
+/// Most characters of the reason for an extension or a submission on a team's behalf.
+pub const ADMIN_REASON_CHARS: usize = 500;
+
+/// An admin's extension of one draft's deadline, as the form sends it: the new deadline
+/// (Geneva time, as the schedule's fields) and the reason.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExtensionForm {
+    #[serde(default)]
+    pub until: String,
+    #[serde(default)]
+    pub reason: String,
+}
+
+impl ExtensionForm {
+    /// The draft's own deadline and the reason: later than the edition's deadline and than
+    /// now, and no later than screening closes (the screeners need the project in time).
+    pub fn parse(
+        &self,
+        submission_closes: chrono::DateTime<chrono::Utc>,
+        screening_closes: chrono::DateTime<chrono::Utc>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(chrono::DateTime<chrono::Utc>, String), Vec<(String, String)>> {
+        let mut errors = Vec::new();
+        let reason = admin_reason(&self.reason).map_err(|m| errors.push(("reason".to_string(), m))).ok();
+        let until = match crate::time::parse_geneva(&self.until) {
+            Err(_) => {
+                errors.push(("until".to_string(), "Give the new deadline as a date and time.".to_string()));
+                None
+            }
+            Ok(t) if t <= submission_closes || t <= now => {
+                errors.push(("until".to_string(), format!("The new deadline must be later than the edition's deadline ({}) and than now.", crate::time::geneva_label(submission_closes))));
+                None
+            }
+            Ok(t) if t > screening_closes => {
+                errors.push(("until".to_string(), format!("The new deadline can be no later than screening closes ({}).", crate::time::geneva_label(screening_closes))));
+                None
+            }
+            Ok(t) => Some(t),
+        };
+        match (until, reason) {
+            (Some(u), Some(r)) if errors.is_empty() => Ok((u, r)),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// The reason an admin gives for acting on one project: required, at most
+/// [`ADMIN_REASON_CHARS`] characters.
+pub fn admin_reason(input: &str) -> Result<String, String> {
+    let r = input.trim();
+    if r.is_empty() {
+        return Err("Give the reason (the team's request, for the record).".to_string());
+    }
+    if r.chars().count() > ADMIN_REASON_CHARS {
+        return Err(format!("The reason may have at most {ADMIN_REASON_CHARS} characters."));
+    }
+    Ok(r.to_string())
+}
+
+/// Whether a team may still change and submit its draft at `now`: the edition's
+/// submission window is open, or the draft's own extended deadline is ahead.
+pub fn team_may_edit(
+    opens: chrono::DateTime<chrono::Utc>,
+    closes: chrono::DateTime<chrono::Utc>,
+    extended_until: Option<chrono::DateTime<chrono::Utc>>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> bool {
+    now >= opens && (now < closes || extended_until.is_some_and(|u| now < u))
+}
+
 crate::keyed_enum! {
     /// A screening decision.
     pub enum Decision {
@@ -579,8 +649,30 @@ pub struct SubmissionView {
     /// Still a draft and the submission window of its edition is open.
     pub editable: bool,
     pub submission_closes: chrono::DateTime<chrono::Utc>,
+    /// This project's own deadline, when an admin extended it.
+    #[serde(default)]
+    pub extended_until: Option<chrono::DateTime<chrono::Utc>>,
+    /// For a champion's or winner's team, once the results are released.
+    #[serde(default)]
+    pub feedback: Option<crate::review::Feedback>,
+    /// The project's team, for its members.
+    #[serde(default)]
+    pub team: Option<crate::team::TeamView>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
     pub submitted_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// A draft not submitted, as the secretariat sees it (to extend its deadline or submit it
+/// on the team's behalf).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DraftItem {
+    pub id: Uuid,
+    pub title: String,
+    pub organisation: String,
+    pub owner_email: String,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+    pub extended_until: Option<chrono::DateTime<chrono::Utc>>,
+    pub extension_reason: Option<String>,
 }
 
 /// Where submission stands now, for the form page.
@@ -600,6 +692,11 @@ pub struct ScreeningItem {
     pub submission: SubmissionView,
     pub pending_decision: Option<Decision>,
     pub pending_reason: Option<String>,
+    /// The expert group's opinions on the project, and how they stand.
+    #[serde(default)]
+    pub opinions: Vec<crate::screening::OpinionView>,
+    #[serde(default)]
+    pub agreement: crate::screening::Agreement,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -631,6 +728,11 @@ pub struct ScreeningQueue {
     pub categories: Vec<ScreeningCategory>,
     /// The slug of the category whose items are listed.
     pub category: String,
+    /// The drafts of that category not submitted.
+    #[serde(default)]
+    pub drafts: Vec<DraftItem>,
+    /// The screening phase's end: the latest a draft's deadline can be extended to.
+    pub screening_closes: chrono::DateTime<chrono::Utc>,
 }
 
 impl ScreeningQueue {
@@ -654,6 +756,45 @@ pub fn screening_category<'a>(categories: &'a [ScreeningCategory], asked: &str) 
         .or_else(|| categories.iter().find(|c| c.submitted > 0))
         .or_else(|| categories.first())
         .ok_or_else(|| format!("There is no category “{asked}”."))
+}
+
+#[cfg(test)]
+mod extension_tests {
+    use super::*;
+    use chrono::{Duration, TimeZone, Utc};
+    use proptest::prelude::*;
+
+    #[test]
+    fn an_extension_is_after_the_deadline_and_before_screening_closes() {
+        let closes = Utc.with_ymd_and_hms(2027, 2, 1, 22, 0, 0).unwrap();
+        let screening = closes + Duration::days(30);
+        let now = closes - Duration::hours(2);
+        let form = |until: chrono::DateTime<Utc>, reason: &str| ExtensionForm { until: crate::time::geneva_input_value(until), reason: reason.into() };
+        let (u, r) = form(closes + Duration::days(3), " Power cut at the team's office ").parse(closes, screening, now).unwrap();
+        assert_eq!((u, r.as_str()), (closes + Duration::days(3), "Power cut at the team's office"));
+        let fields = |f: ExtensionForm| f.parse(closes, screening, now).unwrap_err().into_iter().map(|(k, _)| k).collect::<Vec<_>>();
+        assert_eq!(fields(form(closes, "x")), ["until"], "not the same deadline");
+        assert_eq!(fields(form(screening + Duration::hours(1), "x")), ["until"], "not past screening");
+        assert_eq!(fields(form(closes + Duration::days(1), "  ")), ["reason"]);
+        assert_eq!(fields(ExtensionForm { until: "tomorrow".into(), reason: "x".repeat(501) }), ["reason", "until"]);
+        // later than now too: an extension given after the deadline ends in the future
+        let late = closes + Duration::days(2);
+        assert!(form(closes + Duration::days(1), "x").parse(closes, screening, late).is_err());
+    }
+
+    proptest! {
+        /// A team edits inside the window, or before its own later deadline; never before
+        /// the window opens, never after both.
+        #[test]
+        fn teams_edit_inside_the_window_or_their_extension(now_h in -100i64..400, ext_h in proptest::option::of(-50i64..400)) {
+            let opens = Utc.with_ymd_and_hms(2027, 1, 1, 0, 0, 0).unwrap();
+            let closes = opens + Duration::hours(200);
+            let now = opens + Duration::hours(now_h);
+            let ext = ext_h.map(|h| opens + Duration::hours(h));
+            let expected = now_h >= 0 && (now_h < 200 || ext_h.is_some_and(|h| now_h < h));
+            prop_assert_eq!(team_may_edit(opens, closes, ext, now), expected);
+        }
+    }
 }
 
 #[cfg(test)]

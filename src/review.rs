@@ -326,6 +326,47 @@ pub struct RankedChampion {
     pub scores: u32,
     pub conflicts: u32,
     pub winner: bool,
+    /// The experts' comments, for the admins who decide which reach the team.
+    #[serde(default)]
+    pub comments: Vec<ReviewComment>,
+}
+
+/// An expert's submitted comment on a champion, as admins see it before the release.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewComment {
+    pub review: i32,
+    pub expert: String,
+    pub comment: String,
+    /// Kept from the team's feedback.
+    pub hidden: bool,
+}
+
+/// What a champion's or winner's team reads after the release: the experts' comments
+/// without their names, and the project's result beside its category's mean (tenths of a
+/// point on 0–100 points, the figure the ranking used).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Feedback {
+    pub result: Option<u32>,
+    pub category_mean: Option<u32>,
+    /// How many champions the mean is over.
+    pub champions: u32,
+    pub comments: Vec<String>,
+}
+
+/// The feedback of champion `me` from its category's ranking and the comments that may
+/// reach the team: empty or hidden ones left out, in an order that names no expert.
+pub fn feedback(ranking: &[Aggregate], me: Uuid, comments: &[(String, bool)]) -> Feedback {
+    let results: Vec<f64> = ranking.iter().filter_map(|a| a.result).collect();
+    let category_mean = (!results.is_empty()).then(|| results.iter().sum::<f64>() / results.len() as f64);
+    let mut shown: Vec<String> = comments.iter().filter(|(c, hidden)| !hidden && !c.trim().is_empty()).map(|(c, _)| c.trim().to_string()).collect();
+    shown.sort();
+    let tenths = |x: f64| (x * 10.0).round().clamp(0.0, 1000.0) as u32;
+    Feedback {
+        result: ranking.iter().find(|a| a.champion == me).and_then(|a| a.result).map(tenths),
+        category_mean: category_mean.map(tenths),
+        champions: results.len() as u32,
+        comments: shown,
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -350,6 +391,28 @@ pub struct CategoryReview {
     /// Set once an admin chose (possibly no) winners.
     pub decided: bool,
     pub decision_reason: Option<String>,
+    /// Every saved change of the category's reviews, oldest first.
+    #[serde(default)]
+    pub history: Vec<ReviewRevision>,
+    /// The expert group's deliberation notes.
+    #[serde(default)]
+    pub notes: String,
+    #[serde(default)]
+    pub notes_updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// Most characters of a category's deliberation notes.
+pub const NOTES_CHARS: usize = 10_000;
+
+/// One saved state of an expert's review, as admins see the history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewRevision {
+    pub expert: String,
+    pub champion: String,
+    pub status: ReviewStatus,
+    pub scores: std::collections::BTreeMap<String, i32>,
+    pub comment: String,
+    pub saved_at: chrono::DateTime<chrono::Utc>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -415,6 +478,25 @@ pub struct ReviewSheet {
     pub closes: chrono::DateTime<chrono::Utc>,
     /// None while hidden (not submitted yet, or the edition keeps scores private).
     pub peers: Option<Vec<PeerScore>>,
+}
+
+#[cfg(test)]
+mod feedback_tests {
+    use super::*;
+
+    #[test]
+    fn feedback_is_the_result_beside_the_mean_with_the_comments_unnamed() {
+        let [a, b, c, x] = [1u128, 2, 3, 4].map(Uuid::from_u128);
+        let scores = [(a, x, 80.0), (b, x, 60.25), (c, x, 40.0)]
+            .map(|(champion, expert, points)| ExpertScore { expert, champion, points });
+        let ranking = aggregate(&scores, &[a, b, c], false);
+        let comments = [("Strong impact.".to_string(), false), ("  ".to_string(), false), ("Name the partner.".to_string(), true), ("A clear plan.".to_string(), false)];
+        let f = feedback(&ranking, b, &comments);
+        assert_eq!((f.result, f.category_mean, f.champions), (Some(603), Some(601), 3), "tenths of a point");
+        assert_eq!(f.comments, ["A clear plan.", "Strong impact."], "hidden and empty ones left out, sorted");
+        let none = feedback(&aggregate(&[], &[a], false), a, &[]);
+        assert_eq!((none.result, none.category_mean, none.champions), (None, None, 0));
+    }
 }
 
 #[cfg(test)]

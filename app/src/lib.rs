@@ -129,11 +129,14 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/submit") view=pages::submissions::SubmitPage ssr=SsrMode::Async/>
                     <Route path=path!("/submissions") view=pages::submissions::MySubmissionsPage ssr=SsrMode::Async/>
                     <Route path=path!("/submissions/:id") view=pages::submissions::SubmissionPage ssr=SsrMode::Async/>
+                    <Route path=path!("/invitations/:token") view=pages::submissions::InvitationPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin") view=pages::dashboard::AdminDashboardPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/editions/new") view=pages::editions::NewEditionPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/editions/:year") view=pages::editions::EditionPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/accounts") view=pages::admin::AccountsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/tally") view=pages::admin::TallyPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/mail") view=pages::admin::MailPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/broadcasts") view=pages::broadcasts::BroadcastsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/audit") view=pages::audit::AuditPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/champions") view=pages::champions::ChampionsPage ssr=SsrMode::Async/>
                     <Route path=path!("/results") view=pages::results::ResultsPage ssr=SsrMode::Async/>
@@ -142,6 +145,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/results/:year/participation") view=pages::results::ParticipationPage ssr=SsrMode::Async/>
                     <Route path=path!("/results/:year/certificates") view=pages::results::CertificatesPage ssr=SsrMode::Async/>
                     <Route path=path!("/review") view=pages::review::ExpertHomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/screen") view=pages::screening::ScreenerPage ssr=SsrMode::Async/>
                     <Route path=path!("/review/:id") view=pages::review::ReviewSheetPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/review") view=pages::review::AdminReviewPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/screening") view=pages::screening::ScreeningPage ssr=SsrMode::Async/>

@@ -66,6 +66,22 @@ test("an admin sees the ranking and stages a winner", async ({ page }) => {
   await expect(page.getByTestId("category-c1").getByTestId("ranking-row").first()).toContainText("★");
 });
 
+test("the expert group's deliberation: notes kept, and the history of every saved review", async ({ page }) => {
+  await signIn(page, "admin@wsis.example");
+  await page.goto("/admin/review");
+  await hydrated(page);
+  const c2 = page.getByTestId("category-c2");
+  // the demo's second expert submitted scores: they are in the history
+  await c2.getByTestId("review-history").locator("summary").click();
+  await expect(c2.getByTestId("revision").first()).toContainText("Eva Examiner");
+  await c2.getByTestId("notes").fill("Two projects tied on impact; the group prefers the one with measured results.");
+  await c2.getByTestId("save-notes").click();
+  await expect(page.getByTestId("form-ok")).toContainText("Deliberation notes saved");
+  await page.reload();
+  await hydrated(page);
+  await expect(page.getByTestId("category-c2").getByTestId("notes")).toHaveValue(/Two projects tied on impact/);
+});
+
 test("results stay embargoed until an admin releases them; then the public sees all 18 categories", async ({ page, browser }) => {
   // the public cannot read or download the results yet
   const anon = await browser.newContext({ baseURL: process.env.REVIEW_BASE_URL ?? "http://127.0.0.1:3101" });
@@ -98,6 +114,14 @@ test("results stay embargoed until an admin releases them; then the public sees 
   }
   await page.goto("/admin/review");
   await hydrated(page);
+  // a comment kept from its team before the release
+  const comments = page.getByTestId("category-c1").getByTestId("team-comments");
+  await comments.locator("summary").click();
+  const last = comments.getByTestId("team-comment").last();
+  await expect(last).toHaveAttribute("data-hidden", "false");
+  await last.getByTestId("toggle-comment").click();
+  await expect(page.getByTestId("form-ok")).toContainText("feedback is updated");
+  await expect(page.getByTestId("category-c1").getByTestId("team-comment").last()).toHaveAttribute("data-hidden", "true");
   await page.getByTestId("release-confirm").check();
   await page.getByTestId("release-results").click();
   await expect(page.getByTestId("form-ok")).toContainText("Results released");
@@ -109,4 +133,18 @@ test("results stay embargoed until an admin releases them; then the public sees 
   await expect(pub.locator("figure.chart svg").first()).toBeVisible();
   expect((await pub.request.get(`/results/${year}/export.csv`)).status()).toBe(200);
   await anon.close();
+
+  // the team of C1's most voted champion reads its feedback: result, the category's mean, comments unnamed
+  await page.context().clearCookies();
+  await signIn(page, "team@wsis.example");
+  const mine = await (await page.request.post("/api/my_submissions", { form: {} })).json();
+  const champion = mine.find((s: { status: string }) => s.status === "Champion" || s.status === "Winner");
+  expect(champion).toBeTruthy();
+  await page.goto(`/submissions/${champion.id}`);
+  await hydrated(page);
+  const feedback = page.getByTestId("feedback");
+  await expect(feedback).toBeVisible();
+  await expect(feedback.getByTestId("feedback-mean")).toHaveText(/^\d+\.\d$/);
+  await expect(feedback.getByTestId("feedback-result")).toHaveText(/^\d+\.\d$/);
+  await expect(feedback).not.toContainText("Eva Examiner");
 });

@@ -402,8 +402,8 @@ async fn rate_limit(State(s): State<Services>, req: Request<Body>, next: Next) -
 
 /// The node's background tasks: the mail worker, the commitment at the close of voting
 /// (stored once across nodes), the release of results at their
-/// announcement instant (claimed once across nodes), the vote reminders (each claimed
-/// once), and the clean-up of expired throttle records.
+/// announcement instant (claimed once across nodes), the vote reminders and the deadline
+/// reminders of drafts and reviews (each claimed once), and the clean-up of expired throttle records.
 pub fn start_workers(services: &Services) {
     tokio::spawn(wsis::db::mail::run_worker(services.clone()));
     let s = services.clone();
@@ -420,6 +420,11 @@ pub fn start_workers(services: &Services) {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(editions = n, "results released at their announcement instant"),
                 Err(e) => tracing::warn!("releasing results: {e}"),
+            }
+            match wsis::db::broadcasts::send_due_reminders(&s).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(reminders = n, "deadline reminders queued"),
+                Err(e) => tracing::warn!("deadline reminders: {e}"),
             }
             match wsis::db::reminders::send_due(&s).await {
                 Ok(0) => {}

@@ -79,6 +79,9 @@ fn rules_columns(am: &mut edition::ActiveModel, r: &EditionRules) {
     am.friction_votes_per_address = Set(int(r.friction_votes_per_address));
     am.friction_votes_per_network = Set(int(r.friction_votes_per_network));
     am.friction_sign_ins_per_address = Set(int(r.friction_sign_ins_per_address));
+    am.opinions_per_project = Set(int(r.opinions_per_project));
+    am.remind_drafts_hours = Set(int(r.remind_drafts_hours));
+    am.remind_reviews_hours = Set(int(r.remind_reviews_hours));
 }
 
 fn new_edition(year: i32, title: String, schedule: &Schedule, rules: &EditionRules, now: DateTime<Utc>) -> edition::ActiveModel {
@@ -213,6 +216,13 @@ pub async fn set_schedule(s: &Services, actor: &account::Model, year: i32, form:
     }
     let mut am: edition::ActiveModel = e.into();
     schedule_columns(&mut am, &proposed);
+    // a deadline that moves gets its reminder again, before the new instant
+    if proposed.submission.closes != current.schedule.submission.closes {
+        am.drafts_reminded_at = Set(None);
+    }
+    if proposed.review.closes != current.schedule.review.closes {
+        am.reviews_reminded_at = Set(None);
+    }
     let updated = am.update(&txn).await?;
     let (action, after) = if moved.is_empty() {
         (AuditAction::EditionSchedule, json(&proposed))

@@ -56,10 +56,15 @@ impl Mailer {
 /// the transaction of what causes the message, then [`Services::wake_mail`] after commit.
 pub async fn enqueue(db: &impl ConnectionTrait, now: DateTime<Utc>, lang: &str, to: &str, subject: &str, body: &str) -> Result<(), AppError> {
     let tr = |t: &str| crate::messages::translate(t, lang);
+    enqueue_as_written(db, now, to, &tr(subject), &tr(body)).await
+}
+
+/// Queues a message exactly as written (a broadcast, already in the recipient's language).
+pub async fn enqueue_as_written(db: &impl ConnectionTrait, now: DateTime<Utc>, to: &str, subject: &str, body: &str) -> Result<(), AppError> {
     mail::ActiveModel {
         recipient: Set(to.to_string()),
-        subject: Set(tr(subject)),
-        body: Set(tr(body)),
+        subject: Set(subject.to_string()),
+        body: Set(body.to_string()),
         created_at: Set(now),
         attempts: Set(0),
         next_attempt_at: Set(now),
@@ -141,6 +146,62 @@ async fn deliver_one(s: &Services, id: i32) -> Result<bool, AppError> {
     am.update(&s.db).await?;
     metrics::counter!("mails_total", "outcome" => if outcome.is_ok() { "sent" } else { "failed" }).increment(1);
     Ok(outcome.is_ok())
+}
+
+impl Mailer {
+    /// The transport's name, as the secretariat's queue page shows it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Mailer::Outbox(_) => "outbox",
+            Mailer::Smtp { .. } => "smtp",
+        }
+    }
+}
+
+/// The queue as the secretariat sees it (see [`crate::mail::MailQueue`]).
+pub async fn queue(s: &Services) -> Result<crate::mail::MailQueue, AppError> {
+    use sea_orm::PaginatorTrait;
+    let unsent = || mail::Entity::find().filter(mail::Column::SentAt.is_null());
+    let waiting = unsent().filter(mail::Column::Attempts.eq(0)).count(&s.db).await?;
+    let retrying = unsent().filter(mail::Column::Attempts.gt(0)).count(&s.db).await?;
+    let sent = mail::Entity::find().filter(mail::Column::SentAt.is_not_null()).count(&s.db).await?;
+    let failing = unsent()
+        .filter(mail::Column::Attempts.gt(0))
+        .order_by_desc(mail::Column::Attempts)
+        .order_by_asc(mail::Column::Id)
+        .limit(crate::mail::FAILING_LISTED)
+        .all(&s.db)
+        .await?
+        .into_iter()
+        .map(|m| crate::mail::MailFailure {
+            id: m.id,
+            recipient: m.recipient,
+            subject: m.subject,
+            created_at: m.created_at,
+            attempts: m.attempts,
+            last_error: m.last_error.unwrap_or_default(),
+            next_attempt_at: m.next_attempt_at,
+        })
+        .collect();
+    Ok(crate::mail::MailQueue { transport: s.mailer.kind().to_string(), waiting, retrying, sent, failing })
+}
+
+/// Makes every failing message (or the one `id`) due now and wakes the worker; answers how
+/// many. A sent message is never sent again.
+pub async fn retry_now(s: &Services, id: Option<i32>) -> Result<u64, AppError> {
+    let mut q = mail::Entity::update_many()
+        .col_expr(mail::Column::NextAttemptAt, Expr::value(s.now()))
+        .filter(mail::Column::SentAt.is_null())
+        .filter(mail::Column::Attempts.gt(0));
+    if let Some(id) = id {
+        q = q.filter(mail::Column::Id.eq(id));
+    }
+    let n = q.exec(&s.db).await?.rows_affected;
+    if id.is_some() && n == 0 {
+        return Err(AppError::NotFound("No such message waiting to be sent again.".into()));
+    }
+    s.wake_mail();
+    Ok(n)
 }
 
 /// The node's mail worker: delivers at once when woken, and every few seconds otherwise

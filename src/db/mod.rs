@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod auth;
 pub mod campaigns;
+pub mod broadcasts;
 pub mod bulletin;
 pub mod catalog;
 pub mod champions;
@@ -20,6 +21,8 @@ pub mod participation;
 pub mod reminders;
 pub mod results;
 pub mod review;
+pub mod screening;
+pub mod teams;
 pub mod seed;
 pub mod sign_in_code;
 pub mod vote_audit;

@@ -13,8 +13,8 @@ use super::{audit, Services};
 use crate::audit::AuditAction;
 use crate::category::CATEGORIES;
 use crate::nomination::{
-    check_draft, check_eligibility, check_submission, Decision, DecisionForm, DraftNomination, NominationInput, NominationStatus,
-    PriorEntry, screening_category, ScreeningCategory, ScreeningItem, ScreeningQueue, SubmissionView, SubmissionWindow, ValidNomination,
+    admin_reason, check_draft, check_eligibility, check_submission, team_may_edit, Decision, DecisionForm, DraftItem, DraftNomination, ExtensionForm,
+    NominationInput, NominationStatus, PriorEntry, screening_category, ScreeningCategory, ScreeningItem, ScreeningQueue, SubmissionView, SubmissionWindow, ValidNomination,
 };
 use crate::phase::{Milestone, PhaseKind};
 use crate::time::geneva_label;
@@ -114,15 +114,18 @@ pub fn submission_view(n: &nomination::Model, e: &edition::Model, now: DateTime<
         input: input_of(n),
         status,
         rejection_reason: if status == NominationStatus::Rejected { n.rejection_reason.clone() } else { None },
-        editable: status == NominationStatus::Draft && e.require_open(PhaseKind::Submission, now).is_ok(),
+        editable: status == NominationStatus::Draft && team_may_edit(e.submission_opens, e.submission_closes, n.extended_until, now),
         submission_closes: e.submission_closes,
+        extended_until: n.extended_until,
+        feedback: None,
+        team: None,
         updated_at: n.updated_at,
         submitted_at: n.submitted_at,
     }
 }
 
 /// The project as a screener (an admin) sees it: the stored status and reason.
-fn screener_view(n: &nomination::Model, e: &edition::Model, now: DateTime<Utc>) -> SubmissionView {
+pub(super) fn screener_view(n: &nomination::Model, e: &edition::Model, now: DateTime<Utc>) -> SubmissionView {
     let mut v = submission_view(n, e, now, true);
     v.status = n.status;
     v.rejection_reason = n.rejection_reason.clone();
@@ -173,7 +176,11 @@ pub async fn save(s: &Services, me: &account::Model, req: SaveProject<'_>) -> Re
     let valid = if req.submit { Some(check_submission(req.input).map_err(AppError::Fields)?) } else { None };
     let existing = match req.id {
         Some(id) => {
-            let n = nomination::Model::by_uuid(&s.db, id).await?.filter(|n| n.account_id == Some(me.id)).ok_or_else(AppError::no_submission)?;
+            let n = nomination::Model::by_uuid(&s.db, id).await?.ok_or_else(AppError::no_submission)?;
+            // its owner or a co-editor; anybody else learns nothing
+            if !super::teams::is_member(&s.db, &n, me.id).await? {
+                return Err(AppError::no_submission());
+            }
             if n.status != NominationStatus::Draft {
                 return Err(AppError::Conflict("This project was already submitted and can no longer be changed.".into()));
             }
@@ -188,7 +195,10 @@ pub async fn save(s: &Services, me: &account::Model, req: SaveProject<'_>) -> Re
             None => return Err(AppError::Closed(closed_message(&submission_window(&s.db, now).await?))),
         },
     };
-    e.require_open(PhaseKind::Submission, now)?;
+    // a draft whose deadline an admin extended stays open to its team until then
+    if !existing.as_ref().is_some_and(|n| team_may_edit(e.submission_opens, e.submission_closes, n.extended_until, now)) {
+        e.require_open(PhaseKind::Submission, now)?;
+    }
     // A submission holds the edition's row from its first statement, so that parallel
     // submits check the eligibility rules one after another (PostgreSQL reads them without
     // a lock otherwise); drafts need no such order.
@@ -242,8 +252,9 @@ pub async fn my_submissions(
     results_visible: impl Fn(&edition::Model) -> bool,
 ) -> Result<Vec<SubmissionView>, AppError> {
     let editions: HashMap<i32, edition::Model> = edition::Model::all(db).await?.into_iter().map(|e| (e.id, e)).collect();
+    let edited = super::teams::edited_by(db, account_id).await?;
     let rows = nomination::Entity::find()
-        .filter(nomination::Column::AccountId.eq(account_id))
+        .filter(nomination::Column::AccountId.eq(account_id).or(nomination::Column::Id.is_in(edited)))
         .order_by_desc(nomination::Column::UpdatedAt)
         .all(db)
         .await?;
@@ -260,11 +271,20 @@ pub async fn get_submission(
     results_visible: impl Fn(&edition::Model) -> bool,
 ) -> Result<SubmissionView, AppError> {
     let n = nomination::Model::by_uuid(db, id).await?.ok_or_else(AppError::no_submission)?;
-    if n.account_id != Some(me.id) && !(is_admin && n.status != NominationStatus::Draft) {
+    let member = super::teams::is_member(db, &n, me.id).await?;
+    if !member && !(is_admin && n.status != NominationStatus::Draft) {
         return Err(AppError::no_submission());
     }
     let e = edition_of(db, &n).await?;
-    Ok(submission_view(&n, &e, now, results_visible(&e)))
+    let visible = results_visible(&e);
+    let mut v = submission_view(&n, &e, now, visible);
+    if member {
+        v.team = Some(super::teams::team_view(db, &n, me.id).await?);
+    }
+    if visible && e.results_public() && matches!(v.status, NominationStatus::Champion | NominationStatus::Winner) {
+        v.feedback = super::review::feedback_for(db, &e, &n).await?;
+    }
+    Ok(v)
 }
 
 /// The edition being screened: the one asked for, else the latest whose submission closed.
@@ -338,18 +358,160 @@ pub async fn screening_queue(db: &impl ConnectionTrait, year: Option<i32>, categ
         .all(db)
         .await?;
     if let Some(cat) = categories.iter_mut().find(|c| c.slug == slug) {
+        let mut opinions = super::screening::opinions_by_project(db, e.id, &rows.iter().map(|n| n.id).collect::<Vec<_>>()).await?;
         cat.items = rows
             .iter()
-            .map(|n| ScreeningItem { submission: screener_view(n, &e, now), pending_decision: n.pending_decision, pending_reason: n.pending_reason.clone() })
+            .map(|n| {
+                let (opinions, agreement) = opinions.remove(&n.id).unwrap_or_default();
+                ScreeningItem { submission: screener_view(n, &e, now), pending_decision: n.pending_decision, pending_reason: n.pending_reason.clone(), opinions, agreement }
+            })
             .collect();
+        // disagreements of the expert group first (a stable sort keeps the titles' order)
+        cat.items.sort_by_key(|i| if i.opinions.is_empty() { 1 } else { i.agreement.rank() });
     }
+    let drafts = drafts_in(db, &e, position).await?;
     Ok(ScreeningQueue {
         edition_year: e.year,
         submission_closes: e.submission_closes,
         screening_open: require_screening(&e, now).is_ok(),
         categories,
         category: slug,
+        drafts,
+        screening_closes: e.screening_closes,
     })
+}
+
+/// The drafts of one category of an edition, with their owners' addresses.
+async fn drafts_in(db: &impl ConnectionTrait, e: &edition::Model, category: i32) -> Result<Vec<DraftItem>, AppError> {
+    let rows = nomination::Entity::find()
+        .filter(nomination::Column::EditionId.eq(e.id))
+        .filter(nomination::Column::CategoryId.eq(category))
+        .filter(nomination::Column::Status.eq(NominationStatus::Draft))
+        .order_by_asc(nomination::Column::Title)
+        .all(db)
+        .await?;
+    let owners: HashMap<i32, String> = account::Entity::find()
+        .filter(account::Column::Id.is_in(rows.iter().filter_map(|n| n.account_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a.email))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|n| DraftItem {
+            id: n.uuid,
+            owner_email: n.account_id.and_then(|a| owners.get(&a).cloned()).unwrap_or_default(),
+            title: n.title,
+            organisation: n.organisation,
+            updated_at: n.updated_at,
+            extended_until: n.extended_until,
+            extension_reason: n.extension_reason,
+        })
+        .collect())
+}
+
+/// A draft of an edition, for an admin's action on it (a submitted project: refused).
+async fn draft_for_admin(s: &Services, id: Uuid) -> Result<(nomination::Model, edition::Model), AppError> {
+    let n = nomination::Model::by_uuid(&s.db, id).await?.ok_or_else(AppError::no_submission)?;
+    if n.status != NominationStatus::Draft {
+        return Err(AppError::Conflict("This project was already submitted.".into()));
+    }
+    let e = edition_of(&s.db, &n).await?;
+    Ok((n, e))
+}
+
+/// Queues a message about an admin's action to the draft's owner.
+async fn mail_owner(db: &impl ConnectionTrait, now: DateTime<Utc>, n: &nomination::Model, subject: &str, body: &str) -> Result<(), AppError> {
+    let Some(account_id) = n.account_id else { return Ok(()) };
+    let Some(a) = account::Entity::find_by_id(account_id).one(db).await? else { return Ok(()) };
+    super::mail::enqueue(db, now, &a.lang, &a.email, subject, body).await
+}
+
+fn extension_mail(year: i32, title: &str, until: &str, public_url: &str) -> (String, String) {
+    (
+        format!("WSIS Prizes {year}: more time for “{title}”"),
+        format!("The secretariat extended the deadline of your project “{title}” to {until} (Geneva time).\n\nComplete and submit it here: {public_url}/submissions\n"),
+    )
+}
+
+fn on_behalf_mail(year: i32, title: &str, reason: &str, public_url: &str) -> (String, String) {
+    (
+        format!("WSIS Prizes {year}: “{title}” was submitted on your behalf"),
+        format!(
+            "As you asked, the secretariat submitted your project “{title}” to the WSIS Prizes {year} as you last saved it.\n\nReason: {reason}\n\nYour submission: {public_url}/submissions\n"
+        ),
+    )
+}
+
+/// Gives one draft a deadline of its own (an admin, with a reason, audit-logged), later
+/// than the edition's and no later than screening closes; its team is told by e-mail.
+pub async fn extend_deadline(s: &Services, actor: i32, id: Uuid, form: &ExtensionForm) -> Result<DraftItem, AppError> {
+    let now = s.now();
+    let (n, e) = draft_for_admin(s, id).await?;
+    e.view().require_before(Milestone::Closes(PhaseKind::Screening), now)?;
+    let (until, reason) = form.parse(e.submission_closes, e.screening_closes, now).map_err(AppError::Fields)?;
+    let txn = s.db.begin().await?;
+    // only while it is a draft: a submit at the same moment wins, and this changes nothing
+    let res = nomination::Entity::update_many()
+        .col_expr(nomination::Column::ExtendedUntil, sea_orm::sea_query::Expr::value(Some(until)))
+        .col_expr(nomination::Column::ExtensionReason, sea_orm::sea_query::Expr::value(Some(reason.clone())))
+        .filter(nomination::Column::Id.eq(n.id))
+        .filter(nomination::Column::Status.eq(NominationStatus::Draft))
+        .exec(&txn)
+        .await?;
+    if res.rows_affected != 1 {
+        let _ = txn.rollback().await;
+        return Err(AppError::Conflict("This project was already submitted.".into()));
+    }
+    let before = serde_json::json!({ "extended_until": n.extended_until });
+    let after = serde_json::json!({ "extended_until": until, "reason": reason });
+    audit::record(&txn, now, Some(actor), AuditAction::SubmissionExtend, &format!("nomination:{}", n.uuid), Some(before), Some(after)).await?;
+    let (subject, body) = extension_mail(e.year, &n.title, &geneva_label(until), &s.config.public_url);
+    mail_owner(&txn, now, &n, &subject, &body).await?;
+    txn.commit().await?;
+    s.wake_mail();
+    let n = nomination::Model::by_uuid(&s.db, id).await?.ok_or(AppError::Internal)?;
+    Ok(drafts_in(&s.db, &e, n.category_id).await?.into_iter().find(|d| d.id == id).ok_or(AppError::Internal)?)
+}
+
+/// Submits a draft as its team last saved it, on the team's behalf (an admin, with a
+/// reason, audit-logged): every rule of a submission and the eligibility rules apply, from
+/// the opening of submission until screening closes; the team is told by e-mail.
+pub async fn submit_on_behalf(s: &Services, actor: i32, id: Uuid, reason: &str) -> Result<SubmissionView, AppError> {
+    let now = s.now();
+    let reason = admin_reason(reason).map_err(|m| AppError::Fields(vec![("reason".into(), m)]))?;
+    let (n, e) = draft_for_admin(s, id).await?;
+    let v = e.view();
+    v.require_after(Milestone::Opens(PhaseKind::Submission), now)?;
+    v.require_before(Milestone::Closes(PhaseKind::Screening), now)?;
+    let valid = check_submission(&input_of(&n)).map_err(AppError::Fields)?;
+    let txn = super::begin_on_edition(&s.db, e.id).await?;
+    let prior = prior_entries(&txn, &e, Some(n.id)).await?;
+    if let Err(f) = check_eligibility(&valid, e.year, v.rules.submissions_per_entity, &prior) {
+        let _ = txn.rollback().await;
+        return Err(AppError::Fields(f));
+    }
+    let res = nomination::Entity::update_many()
+        .col_expr(nomination::Column::Status, sea_orm::sea_query::Expr::value(NominationStatus::Submitted))
+        .col_expr(nomination::Column::SubmittedAt, sea_orm::sea_query::Expr::value(Some(now)))
+        .col_expr(nomination::Column::UpdatedAt, sea_orm::sea_query::Expr::value(now))
+        .filter(nomination::Column::Id.eq(n.id))
+        .filter(nomination::Column::Status.eq(NominationStatus::Draft))
+        .exec(&txn)
+        .await?;
+    if res.rows_affected != 1 {
+        let _ = txn.rollback().await;
+        return Err(AppError::Conflict("This project was already submitted.".into()));
+    }
+    audit::record(&txn, now, Some(actor), AuditAction::SubmissionOnBehalf, &format!("nomination:{}", n.uuid), None, Some(serde_json::json!({ "reason": reason })))
+        .await?;
+    let (subject, body) = on_behalf_mail(e.year, &n.title, &reason, &s.config.public_url);
+    mail_owner(&txn, now, &n, &subject, &body).await?;
+    txn.commit().await?;
+    s.wake_mail();
+    let saved = nomination::Model::by_uuid(&s.db, id).await?.ok_or(AppError::Internal)?;
+    Ok(screener_view(&saved, &e, now))
 }
 
 fn decision_of(form: &DecisionForm) -> Result<(Decision, Option<String>), AppError> {
@@ -379,7 +541,8 @@ pub async fn stage_decision(s: &Services, actor: i32, id: Uuid, form: &DecisionF
     audit::record(&s.db, now, Some(actor), AuditAction::ScreeningStage, &format!("nomination:{}", n.uuid), Some(before), Some(after)).await?;
     let mut submission = screener_view(&saved, &e, now);
     submission.status = NominationStatus::Submitted;
-    Ok(ScreeningItem { submission, pending_decision: Some(d), pending_reason: reason })
+    let (opinions, agreement) = super::screening::opinions_by_project(&s.db, e.id, &[saved.id]).await?.remove(&saved.id).unwrap_or_default();
+    Ok(ScreeningItem { submission, pending_decision: Some(d), pending_reason: reason, opinions, agreement })
 }
 
 fn decision_mail(year: i32, title: &str, status: NominationStatus, reason: Option<&str>, corrected: bool) -> (String, String) {
@@ -510,6 +673,20 @@ mod mail_tests {
     use super::*;
 
     const LANGS: [&str; 5] = ["ar", "es", "fr", "ru", "zh"];
+
+    #[test]
+    fn extension_and_on_behalf_mails_read_in_every_language() {
+        for (subject, body) in [
+            super::extension_mail(2027, "Rural Coding Clubs", "2027-02-04 18:00", "https://prizes.example"),
+            super::on_behalf_mail(2027, "Rural Coding Clubs", "The team's upload failed", "https://prizes.example"),
+        ] {
+            for lang in ["ar", "es", "fr", "ru", "zh"] {
+                let (s, b) = (crate::messages::translate(&subject, lang), crate::messages::translate(&body, lang));
+                assert!(s != subject && s.contains("Rural Coding Clubs") && s.contains("2027"), "{lang}: {s}");
+                assert!(b != body && b.contains("https://prizes.example/submissions"), "{lang}: {b}");
+            }
+        }
+    }
 
     #[test]
     fn decision_mails_read_in_every_language() {

@@ -417,6 +417,8 @@ mod mail_tests {
             pending_reason: None,
             decided_at: None,
             rejection_reason: None,
+            extended_until: None,
+            extension_reason: None,
         }
     }
 }

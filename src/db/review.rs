@@ -5,12 +5,12 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
 };
 use uuid::Uuid;
 
 use super::catalog::nominee_detail;
-use super::entity::{account, champion, edition, expert_assignment, nomination, review};
+use super::entity::{account, champion, deliberation, edition, expert_assignment, nomination, review, review_revision};
 use super::{audit, Services};
 use crate::account::Role;
 use crate::audit::AuditAction;
@@ -18,7 +18,7 @@ use crate::phase::{Milestone, PhaseKind};
 use crate::category::{CategoryDef, CATEGORIES};
 use crate::review::{
     aggregate, check_winners, parse_scores, tie_at_top, CategoryReview, ExpertCategory, ExpertHome, ExpertProgress,
-    ExpertScore, PeerScore, RankedChampion, ReviewAdmin, ReviewItem, ReviewSheet, ReviewStatus, Rubric,
+    ExpertScore, Feedback, PeerScore, RankedChampion, ReviewAdmin, ReviewComment, ReviewItem, ReviewRevision, ReviewSheet, ReviewStatus, Rubric,
 };
 use crate::AppError;
 
@@ -52,6 +52,21 @@ fn not_released(e: &edition::Model) -> Result<(), AppError> {
 
 fn scores_of(r: &review::Model) -> BTreeMap<String, i32> {
     serde_json::from_str(&r.scores).unwrap_or_default()
+}
+
+/// The submitted reviews of a category on 0–100 points, as its ranking reads them (the
+/// admins' table and the teams' feedback alike).
+fn submitted_scores(
+    rubric: &Rubric,
+    reviews: &[&review::Model],
+    expert: impl Fn(i32) -> Option<Uuid>,
+    champion: impl Fn(i32) -> Option<Uuid>,
+) -> Vec<ExpertScore> {
+    reviews
+        .iter()
+        .filter(|r| r.status == ReviewStatus::Submitted)
+        .filter_map(|r| Some(ExpertScore { expert: expert(r.expert_account_id)?, champion: champion(r.nomination_id)?, points: rubric.points(&scores_of(r))? }))
+        .collect()
 }
 
 /// Whether any expert has saved a score (draft or submitted) in the edition.
@@ -171,8 +186,10 @@ pub async fn admin_view(db: &DatabaseConnection, year: &str, now: DateTime<Utc>)
     let all_champions = champion::Entity::find().filter(champion::Column::EditionId.eq(e.id)).all(db).await?;
     let reviews = review::Entity::find().filter(review::Column::EditionId.eq(e.id)).all(db).await?;
     let assignments = expert_assignment::Entity::find().filter(expert_assignment::Column::EditionId.eq(e.id)).all(db).await?;
+    let revisions = review_revision::Entity::find().filter(review_revision::Column::EditionId.eq(e.id)).order_by_asc(review_revision::Column::Id).all(db).await?;
+    let notes = deliberation::Entity::find().filter(deliberation::Column::EditionId.eq(e.id)).all(db).await?;
     let accounts: HashMap<i32, account::Model> = account::Entity::find()
-        .filter(account::Column::Id.is_in(assignments.iter().map(|a| a.account_id).chain(reviews.iter().map(|r| r.expert_account_id))))
+        .filter(account::Column::Id.is_in(assignments.iter().map(|a| a.account_id).chain(reviews.iter().map(|r| r.expert_account_id)).chain(revisions.iter().map(|r| r.expert_account_id))))
         .all(db)
         .await?
         .into_iter()
@@ -203,14 +220,7 @@ pub async fn admin_view(db: &DatabaseConnection, year: &str, now: DateTime<Utc>)
             experts.push(ExpertProgress { email: acc.email.clone(), name: acc.display_name.clone(), submitted: sub, expected: exp, conflicts: conf });
         }
         experts.sort_by(|a, b| a.email.cmp(&b.email));
-        let scores: Vec<ExpertScore> = cat_reviews
-            .iter()
-            .filter(|r| r.status == ReviewStatus::Submitted)
-            .filter_map(|r| {
-                let points = rubric.points(&scores_of(r))?;
-                Some(ExpertScore { expert: accounts.get(&r.expert_account_id)?.uuid, champion: noms.get(&r.nomination_id)?.uuid, points })
-            })
-            .collect();
+        let scores = submitted_scores(&rubric, &cat_reviews, |a| accounts.get(&a).map(|a| a.uuid), |n| noms.get(&n).map(|n| n.uuid));
         let uuids: Vec<Uuid> = mine.iter().filter_map(|r| noms.get(&r.nomination_id).map(|n| n.uuid)).collect();
         let agg = aggregate(&scores, &uuids, rubric.normalise);
         let by_uuid: HashMap<Uuid, (&champion::Model, &nomination::Model)> =
@@ -232,10 +242,33 @@ pub async fn admin_view(db: &DatabaseConnection, year: &str, now: DateTime<Utc>)
                     scores: a.experts,
                     conflicts: cat_reviews.iter().filter(|r| r.nomination_id == n.id && r.status == ReviewStatus::Conflict).count() as u32,
                     winner: ch.winner,
+                    comments: cat_reviews
+                        .iter()
+                        .filter(|r| r.nomination_id == n.id && r.status == ReviewStatus::Submitted && !r.comment.trim().is_empty())
+                        .map(|r| ReviewComment {
+                            review: r.id,
+                            expert: accounts.get(&r.expert_account_id).map(|a| a.display_name.clone()).unwrap_or_default(),
+                            comment: r.comment.clone(),
+                            hidden: r.comment_hidden,
+                        })
+                        .collect(),
                 })
             })
             .collect();
         let decided = all_champions.iter().find(|r| r.category_id == pos && r.decided_at.is_some());
+        let history: Vec<ReviewRevision> = revisions
+            .iter()
+            .filter(|r| ids.contains(&r.nomination_id))
+            .map(|r| ReviewRevision {
+                expert: accounts.get(&r.expert_account_id).map(|a| a.display_name.clone()).unwrap_or_default(),
+                champion: noms.get(&r.nomination_id).map(|n| n.title.clone()).unwrap_or_default(),
+                status: r.status,
+                scores: serde_json::from_str(&r.scores).unwrap_or_default(),
+                comment: r.comment.clone(),
+                saved_at: r.saved_at,
+            })
+            .collect();
+        let note = notes.iter().find(|d| d.category_id == pos);
         categories.push(CategoryReview {
             slug: c.slug.into(),
             code: c.code.into(),
@@ -247,6 +280,9 @@ pub async fn admin_view(db: &DatabaseConnection, year: &str, now: DateTime<Utc>)
             ranking,
             decided: decided.is_some(),
             decision_reason: decided.and_then(|r| r.decision_reason.clone()),
+            history,
+            notes: note.map(|d| d.notes.clone()).unwrap_or_default(),
+            notes_updated_at: note.map(|d| d.updated_at),
         });
     }
     let experts = super::auth::accounts_with_role(db, Role::Expert).await?.into_iter().map(|a| (a.email, a.display_name)).collect();
@@ -540,10 +576,142 @@ pub async fn save(
             }
         }
     }
+    keep_revision(&txn, e.id, n.id, expert.id, &json, comment, status, now).await?;
     let action = if submit { AuditAction::ReviewSubmit } else { AuditAction::ReviewSaveDraft };
     audit::record(&txn, now, Some(expert.id), action, &nominee.to_string(), None, Some(serde_json::json!({ "scores": scores }))).await?;
     txn.commit().await?;
     sheet(&s.db, expert, nominee, now).await
+}
+
+/// Keeps one saved state of a review, in the transaction of the save (see
+/// [`crate::review::ReviewRevision`]).
+#[allow(clippy::too_many_arguments)]
+async fn keep_revision(
+    db: &impl ConnectionTrait,
+    edition_id: i32,
+    nomination_id: i32,
+    expert: i32,
+    scores: &str,
+    comment: &str,
+    status: ReviewStatus,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    review_revision::ActiveModel {
+        edition_id: Set(edition_id),
+        nomination_id: Set(nomination_id),
+        expert_account_id: Set(expert),
+        scores: Set(scores.to_string()),
+        comment: Set(comment.to_string()),
+        status: Set(status),
+        saved_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Records the expert group's deliberation notes on a category (admins; until the results
+/// are released; audit-logged with the notes before and after).
+pub async fn set_notes(s: &Services, actor: i32, year: &str, category_key: &str, notes: &str) -> Result<ReviewAdmin, AppError> {
+    let e = edition::Model::named(&s.db, year).await?;
+    not_released(&e)?;
+    let c = category(category_key)?;
+    let notes = notes.trim();
+    if notes.chars().count() > crate::review::NOTES_CHARS {
+        return Err(AppError::invalid("The deliberation notes are limited to 10000 characters."));
+    }
+    let now = s.now();
+    let txn = super::begin_on_edition(&s.db, e.id).await?;
+    let before = deliberation::Entity::find()
+        .filter(deliberation::Column::EditionId.eq(e.id))
+        .filter(deliberation::Column::CategoryId.eq(c.position as i32))
+        .one(&txn)
+        .await?;
+    let old = before.as_ref().map(|d| d.notes.clone());
+    match before {
+        Some(d) => {
+            let mut am: deliberation::ActiveModel = d.into();
+            am.notes = Set(notes.to_string());
+            am.updated_at = Set(now);
+            am.updated_by = Set(actor);
+            am.update(&txn).await?;
+        }
+        None => {
+            deliberation::ActiveModel {
+                edition_id: Set(e.id),
+                category_id: Set(c.position as i32),
+                notes: Set(notes.to_string()),
+                updated_at: Set(now),
+                updated_by: Set(actor),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+        }
+    }
+    audit::record(
+        &txn,
+        now,
+        Some(actor),
+        AuditAction::ReviewNotes,
+        &format!("edition:{}:{}", e.year, c.code),
+        old.map(|n| serde_json::json!({ "notes": n })),
+        Some(serde_json::json!({ "notes": notes })),
+    )
+    .await?;
+    txn.commit().await?;
+    admin_view(&s.db, year, now).await
+}
+
+/// Keeps an expert's comment from (or gives it back to) the team's feedback: admins, until
+/// the results are released; audit-logged.
+pub async fn hide_comment(s: &Services, actor: i32, review_id: i32, hidden: bool) -> Result<ReviewAdmin, AppError> {
+    let r = review::Entity::find_by_id(review_id).one(&s.db).await?.ok_or_else(|| AppError::NotFound("There is no such review.".into()))?;
+    let e = edition::Entity::find_by_id(r.edition_id).one(&s.db).await?.ok_or(AppError::Internal)?;
+    not_released(&e)?;
+    let now = s.now();
+    let txn = s.db.begin().await?;
+    review::Entity::update_many()
+        .col_expr(review::Column::CommentHidden, Expr::value(hidden))
+        .filter(review::Column::Id.eq(r.id))
+        .exec(&txn)
+        .await?;
+    let subject = match nomination::Entity::find_by_id(r.nomination_id).one(&txn).await? {
+        Some(n) => format!("nomination:{}", n.uuid),
+        None => format!("review:{}", r.id),
+    };
+    audit::record(&txn, now, Some(actor), AuditAction::ReviewCommentHide, &subject, Some(serde_json::json!({ "review": r.id, "hidden": r.comment_hidden })), Some(serde_json::json!({ "review": r.id, "hidden": hidden })))
+        .await?;
+    txn.commit().await?;
+    admin_view(&s.db, &e.year.to_string(), now).await
+}
+
+/// A champion's or winner's feedback (see [`crate::review::feedback`]); None for other
+/// projects. The caller decides whether the results may be seen.
+pub async fn feedback_for(db: &impl ConnectionTrait, e: &edition::Model, n: &nomination::Model) -> Result<Option<Feedback>, AppError> {
+    let champions: Vec<champion::Model> = included_champions(db, e.id).await?.into_iter().filter(|c| c.category_id == n.category_id).collect();
+    if !champions.iter().any(|c| c.nomination_id == n.id) {
+        return Ok(None);
+    }
+    let ids: Vec<i32> = champions.iter().map(|c| c.nomination_id).collect();
+    let reviews = review::Entity::find().filter(review::Column::EditionId.eq(e.id)).filter(review::Column::NominationId.is_in(ids.clone())).all(db).await?;
+    let uuids: HashMap<i32, Uuid> = nomination::Entity::find().filter(nomination::Column::Id.is_in(ids)).all(db).await?.into_iter().map(|m| (m.id, m.uuid)).collect();
+    let experts: HashMap<i32, Uuid> = account::Entity::find()
+        .filter(account::Column::Id.is_in(reviews.iter().map(|r| r.expert_account_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a.uuid))
+        .collect();
+    let rubric = rubric_of(e);
+    let refs: Vec<&review::Model> = reviews.iter().collect();
+    let scores = submitted_scores(&rubric, &refs, |a| experts.get(&a).copied(), |c| uuids.get(&c).copied());
+    let champion_uuids: Vec<Uuid> = uuids.values().copied().collect();
+    let ranking = aggregate(&scores, &champion_uuids, rubric.normalise);
+    let comments: Vec<(String, bool)> =
+        reviews.iter().filter(|r| r.nomination_id == n.id && r.status == ReviewStatus::Submitted).map(|r| (r.comment.clone(), r.comment_hidden)).collect();
+    Ok(Some(crate::review::feedback(&ranking, n.uuid, &comments)))
 }
 
 /// Records an expert's conflict of interest for a champion; they can no longer score it.
@@ -589,6 +757,7 @@ pub async fn declare_conflict(s: &Services, expert: &account::Model, nominee: Uu
             .await?;
         }
     }
+    keep_revision(&txn, e.id, n.id, expert.id, "{}", reason, ReviewStatus::Conflict, now).await?;
     audit::record(&txn, now, Some(expert.id), AuditAction::ReviewConflict, &nominee.to_string(), None, Some(serde_json::json!({ "reason": reason })))
         .await?;
     txn.commit().await?;

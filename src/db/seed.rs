@@ -264,8 +264,69 @@ pub async fn load_demo(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<
     insert_nominations(db, demo_nominations(e.id, year as u64, NOMINEES_PER_CATEGORY, now)).await?;
     ensure_tally_rows(db, e.id).await?;
     demo_team(db, e.id, now).await?;
+    demo_screening(db, e.id, now).await?;
     next_demo_edition(year + 1, now).insert(db).await?;
     Ok(true)
+}
+
+/// Categories the demo's expert group screened (C1–C3: 60 projects for each demo expert).
+pub const DEMO_SCREENED_CATEGORIES: usize = 3;
+
+/// The demo edition's screening by the expert group, as it was done: both demo experts
+/// screened the first [`DEMO_SCREENED_CATEGORIES`] categories (the secretariat screened the
+/// others alone) and gave an opinion on each of their projects; on the first two projects
+/// of each the second expert disagreed, so that the screening page shows disagreements first.
+async fn demo_screening(db: &impl ConnectionTrait, edition_id: i32, now: DateTime<Utc>) -> Result<(), AppError> {
+    use super::entity::{account, screener, screening_opinion};
+    use crate::screening::Verdict;
+    use sea_orm::QueryOrder;
+    let experts = account::Entity::find().filter(account::Column::Email.is_in(["expert@wsis.example", "expert2@wsis.example"])).order_by_asc(account::Column::Id).all(db).await?;
+    let screened = now - chrono::Duration::days(25);
+    let rows: Vec<screener::ActiveModel> = experts
+        .iter()
+        .flat_map(|x| {
+            CATEGORIES.iter().take(DEMO_SCREENED_CATEGORIES).map(move |c| screener::ActiveModel {
+                edition_id: Set(edition_id),
+                category_id: Set(c.position as i32),
+                account_id: Set(x.id),
+                created_at: Set(screened),
+                ..Default::default()
+            })
+        })
+        .collect();
+    screener::Entity::insert_many(rows).exec_without_returning(db).await?;
+    let projects = nomination::Entity::find()
+        .filter(nomination::Column::EditionId.eq(edition_id))
+        .filter(nomination::Column::CategoryId.lte(DEMO_SCREENED_CATEGORIES as i32))
+        .order_by_asc(nomination::Column::Id)
+        .all(db)
+        .await?;
+    let mut opinions = Vec::new();
+    for (i, n) in projects.iter().enumerate() {
+        for (k, x) in experts.iter().enumerate() {
+            let split = k == 1 && i % NOMINEES_PER_CATEGORY < 2;
+            let (verdict, reason, comment) = if split {
+                (Verdict::Reject, Some(crate::nomination::REJECTION_REASONS[2].1.to_string()), "The results described are plans; I found no evidence that the project is running.")
+            } else {
+                (Verdict::Accept, None, "Clear description, a working project and measured results.")
+            };
+            opinions.push(screening_opinion::ActiveModel {
+                edition_id: Set(edition_id),
+                nomination_id: Set(n.id),
+                account_id: Set(x.id),
+                verdict: Set(Some(verdict)),
+                reason: Set(reason),
+                comment: Set(comment.into()),
+                assigned_at: Set(screened),
+                given_at: Set(Some(screened + chrono::Duration::days(3))),
+                ..Default::default()
+            });
+        }
+    }
+    for chunk in opinions.chunks(100) {
+        screening_opinion::Entity::insert_many(chunk.to_vec()).exec_without_returning(db).await?;
+    }
+    Ok(())
 }
 
 /// Hands the first nominee of C1 to the demo team and gives it its campaign links.
@@ -331,7 +392,7 @@ pub async fn bring_to_review_audited(s: &super::Services, now: DateTime<Utc>) ->
 
 async fn review_demo(s: &super::Services, now: DateTime<Utc>, audit: &[(crate::vote::NotCountedReason, &str)]) -> Result<(), AppError> {
     use super::entity::{account, expert_assignment, review, vote};
-    use sea_orm::{ColumnTrait, QueryFilter};
+    use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
     let Some(e) = super::entity::edition::Model::current(&s.db).await? else { return Ok(()) };
     if e.champions_computed_at.is_some() {
         return Ok(());
@@ -368,6 +429,7 @@ async fn review_demo(s: &super::Services, now: DateTime<Utc>, audit: &[(crate::v
     let noms = nomination::Entity::find()
         .filter(nomination::Column::EditionId.eq(e.id))
         .filter(nomination::Column::Status.is_in(super::catalog::BALLOT_STATUSES))
+        .order_by_asc(nomination::Column::Id)
         .all(&s.db)
         .await?;
     let mut votes = Vec::new();
@@ -445,15 +507,30 @@ async fn review_demo(s: &super::Services, now: DateTime<Utc>, audit: &[(crate::v
     for ch in champions {
         let scores: std::collections::BTreeMap<String, i32> =
             rubric.criteria.iter().map(|c| (c.key.clone(), rng.random_range(c.min.max(c.max - 5)..=c.max))).collect();
+        let json = serde_json::to_string(&scores).unwrap_or_else(|_| "{}".into());
+        let comment = "Solid results, documented impact and a credible plan to continue.";
         review::ActiveModel {
             edition_id: Set(e.id),
             nomination_id: Set(ch.nomination_id),
             expert_account_id: Set(experts[1].id),
-            scores: Set(serde_json::to_string(&scores).unwrap_or_else(|_| "{}".into())),
-            comment: Set("Solid results, documented impact and a credible plan to continue.".into()),
+            scores: Set(json.clone()),
+            comment: Set(comment.into()),
             conflict_reason: Set(None),
             status: Set(crate::review::ReviewStatus::Submitted),
             updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&s.db)
+        .await?;
+        // its history: the submission
+        super::entity::review_revision::ActiveModel {
+            edition_id: Set(e.id),
+            nomination_id: Set(ch.nomination_id),
+            expert_account_id: Set(experts[1].id),
+            scores: Set(json),
+            comment: Set(comment.into()),
+            status: Set(crate::review::ReviewStatus::Submitted),
+            saved_at: Set(now),
             ..Default::default()
         }
         .insert(&s.db)
@@ -545,6 +622,11 @@ mod tests {
             friction_votes_per_address: 200,
             friction_votes_per_network: 2000,
             friction_sign_ins_per_address: 20,
+            opinions_per_project: 2,
+            remind_drafts_hours: 48,
+            remind_reviews_hours: 48,
+            drafts_reminded_at: None,
+            reviews_reminded_at: None,
         }
     }
 }

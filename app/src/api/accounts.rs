@@ -316,3 +316,30 @@ pub async fn set_role(account: Uuid, role: String, granted: bool) -> Result<Acco
     })
     .await
 }
+
+/// The outgoing-mail queue: counts, and the messages a mail server refused with their last
+/// error (admins).
+#[server(endpoint = "admin_mail")]
+pub async fn mail_queue() -> Result<wsis::mail::MailQueue, AppError> {
+    use crate::api::guard::*;
+    run(async move {
+        require_role(wsis::account::Role::Admin)?;
+        let s = services()?;
+        wsis::db::mail::queue(&s).await
+    })
+    .await
+}
+
+/// Tries a refused message again now (`id`), or every refused message (none given).
+#[server(endpoint = "admin_retry_mail")]
+pub async fn retry_mail(#[server(default)] id: Option<i32>) -> Result<u64, AppError> {
+    use crate::api::guard::*;
+    run(async move {
+        require_role(wsis::account::Role::Admin)?;
+        let s = services()?;
+        let n = wsis::db::mail::retry_now(&s, id).await?;
+        done(None, Some(&format!("{n} messages will be tried again now.")));
+        Ok(n)
+    })
+    .await
+}

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod broadcasts;
 pub mod catalog;
 pub mod editions;
 pub mod nominations;

@@ -7,7 +7,8 @@
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use uuid::Uuid;
-use wsis::nomination::{DecisionForm, NominationInput, ScreeningItem, ScreeningQueue, SubmissionView, SubmissionWindow};
+use wsis::nomination::{DecisionForm, DraftItem, ExtensionForm, NominationInput, ScreeningItem, ScreeningQueue, SubmissionView, SubmissionWindow};
+use wsis::team::{InvitationView, TeamView};
 use wsis::AppError;
 
 #[cfg(feature = "ssr")]
@@ -120,6 +121,36 @@ pub async fn admin_screen(id: String, #[server(default)] input: DecisionForm) ->
     .await
 }
 
+/// Gives one draft a deadline of its own (admins; a reason; audit-logged; the team is
+/// e-mailed): later than the edition's deadline, no later than screening closes.
+#[server(endpoint = "admin_extend_deadline")]
+pub async fn admin_extend_deadline(id: String, #[server(default)] input: ExtensionForm) -> Result<DraftItem, AppError> {
+    use crate::api::guard::*;
+    run(async move {
+        let me = require_role(wsis::account::Role::Admin)?;
+        let id = parse_id(&id)?.ok_or_else(AppError::no_submission)?;
+        let item = wsis::db::nominations::extend_deadline(&services()?, me.id, id, &input).await?;
+        done(None, Some("Deadline extended; the team is told by e-mail."));
+        Ok(item)
+    })
+    .await
+}
+
+/// Submits a draft as its team last saved it, when the team asks (admins; a reason;
+/// audit-logged; every rule of a submission applies; the team is e-mailed).
+#[server(endpoint = "admin_submit_on_behalf")]
+pub async fn admin_submit_on_behalf(id: String, #[server(default)] reason: String) -> Result<SubmissionView, AppError> {
+    use crate::api::guard::*;
+    run(async move {
+        let me = require_role(wsis::account::Role::Admin)?;
+        let id = parse_id(&id)?.ok_or_else(AppError::no_submission)?;
+        let v = wsis::db::nominations::submit_on_behalf(&services()?, me.id, id, &reason).await?;
+        done(None, Some("Submitted on the team's behalf; the team is told by e-mail."));
+        Ok(v)
+    })
+    .await
+}
+
 /// Releases every staged decision of the edition at once and e-mails the submitters.
 #[server(endpoint = "admin_release_decisions")]
 pub async fn admin_release_decisions(#[server(default)] year: String) -> Result<usize, AppError> {
@@ -169,6 +200,145 @@ pub async fn create_campaign(nominee: uuid::Uuid, code: String, #[server(default
         let made = wsis::db::campaigns::create(&s, &me, nominee, &code, &label).await?;
         done(None, Some("The campaign link is ready to share."));
         Ok(made)
+    })
+    .await
+}
+
+/// The expert group's screening of an edition: screeners with their categories and
+/// progress, and each category's progress (admins).
+#[server(endpoint = "admin_screening_group")]
+pub async fn admin_screening_group(#[server(default)] year: String) -> Result<wsis::screening::ScreeningGroup, AppError> {
+    use crate::api::guard::*;
+    run(async move {
+        require_role(wsis::account::Role::Admin)?;
+        wsis::db::screening::group(&services()?, parse_year(&year)?).await
+    })
+    .await
+}
+
+/// Names (`on = true`) or removes a screener of a category (an account with the expert
+/// role; audit-logged).
+#[server(endpoint = "admin_set_screener")]
+pub async fn admin_set_screener(#[server(default)] year: String, category: String, email: String, on: bool) -> Result<(), AppError> {
+    use crate::api::guard::*;
+    run(async move {
+        let me = require_role(wsis::account::Role::Admin)?;
+        wsis::db::screening::set_screener(&services()?, me.id, parse_year(&year)?, &category, &email, on).await?;
+        done(None, Some(if on { "Screener added." } else { "Screener removed." }));
+        Ok(())
+    })
+    .await
+}
+
+/// Spreads the submitted projects over the screeners: each gets the edition's number of
+/// opinions where screeners without a conflict are left (audit-logged).
+#[server(endpoint = "admin_auto_assign")]
+pub async fn admin_auto_assign(#[server(default)] year: String) -> Result<usize, AppError> {
+    use crate::api::guard::*;
+    run(async move {
+        let me = require_role(wsis::account::Role::Admin)?;
+        let n = wsis::db::screening::auto_assign(&services()?, Some(me.id), parse_year(&year)?).await?;
+        done(None, Some(&format!("{n} assignments made.")));
+        Ok(n)
+    })
+    .await
+}
+
+/// A screener's queue (an expert's): the projects assigned to them and their opinions.
+#[server(endpoint = "screener_queue")]
+pub async fn screener_queue(#[server(default)] year: String) -> Result<wsis::screening::ScreenerQueue, AppError> {
+    use crate::api::guard::*;
+    run(async move {
+        let me = require_role(wsis::account::Role::Expert)?;
+        wsis::db::screening::queue(&services()?, &me, parse_year(&year)?).await
+    })
+    .await
+}
+
+/// Gives (or changes) the screener's opinion on a project of their queue while the
+/// screening phase is open: `input[verdict]` is `accept`, `reject` (with `input[reason]`
+/// or a comment) or `conflict` (with a comment saying why).
+#[server(endpoint = "give_opinion")]
+pub async fn give_opinion(id: String, #[server(default)] input: wsis::screening::OpinionForm) -> Result<(), AppError> {
+    use crate::api::guard::*;
+    run(async move {
+        let me = require_role(wsis::account::Role::Expert)?;
+        let id = parse_id(&id)?.ok_or_else(AppError::no_submission)?;
+        wsis::db::screening::give(&services()?, &me, id, &input).await?;
+        done(None, Some("Opinion saved."));
+        Ok(())
+    })
+    .await
+}
+
+/// The owner invites an address to co-edit a draft (an e-mail with a link; at most
+/// `wsis::team::MAX_EDITORS` on a team, `wsis::team::INVITATIONS_PER_DAY` a day).
+#[server(endpoint = "team_invite")]
+pub async fn team_invite(id: String, #[server(default)] email: String) -> Result<TeamView, AppError> {
+    use crate::api::guard::*;
+    run(async move {
+        let me = require_confirmed()?;
+        let id = parse_id(&id)?.ok_or_else(AppError::no_submission)?;
+        let v = wsis::db::teams::invite(&services()?, &me, id, &email).await?;
+        done(None, Some("Invitation sent."));
+        Ok(v)
+    })
+    .await
+}
+
+/// The owner removes a co-editor or withdraws an invitation.
+#[server(endpoint = "team_remove")]
+pub async fn team_remove(id: String, #[server(default)] email: String) -> Result<TeamView, AppError> {
+    use crate::api::guard::*;
+    run(async move {
+        let me = require_confirmed()?;
+        let id = parse_id(&id)?.ok_or_else(AppError::no_submission)?;
+        let v = wsis::db::teams::remove(&services()?, &me, id, &email).await?;
+        done(None, Some("Removed from the project's team."));
+        Ok(v)
+    })
+    .await
+}
+
+/// The owner hands the project over to a co-editor (audit-logged; the new owner is mailed).
+#[server(endpoint = "team_transfer")]
+pub async fn team_transfer(id: String, #[server(default)] email: String) -> Result<TeamView, AppError> {
+    use crate::api::guard::*;
+    run(async move {
+        let me = require_confirmed()?;
+        let id = parse_id(&id)?.ok_or_else(AppError::no_submission)?;
+        let v = wsis::db::teams::transfer(&services()?, &me, id, &email).await?;
+        done(Some("/submissions"), Some("The project is handed over; you stay on its team."));
+        Ok(v)
+    })
+    .await
+}
+
+#[cfg(feature = "ssr")]
+fn parse_token(token: &str) -> Result<Uuid, AppError> {
+    Uuid::parse_str(token.trim()).map_err(|_| AppError::NotFound("This invitation does not exist or was withdrawn.".into()))
+}
+
+/// An invitation, for an account of the invited address.
+#[server(endpoint = "team_invitation")]
+pub async fn team_invitation(token: String) -> Result<InvitationView, AppError> {
+    use crate::api::guard::*;
+    run(async move {
+        let me = require_confirmed()?;
+        wsis::db::teams::invitation(&services()?, &me, parse_token(&token)?).await
+    })
+    .await
+}
+
+/// Accepts an invitation: the account of the invited address joins the team.
+#[server(endpoint = "team_accept")]
+pub async fn team_accept(token: String) -> Result<InvitationView, AppError> {
+    use crate::api::guard::*;
+    run(async move {
+        let me = require_confirmed()?;
+        let v = wsis::db::teams::accept(&services()?, &me, parse_token(&token)?).await?;
+        done(v.project.map(|p| format!("/submissions/{p}")).as_deref(), Some("You are on the project's team."));
+        Ok(v)
     })
     .await
 }

@@ -15,6 +15,8 @@ pub fn AdminNav() -> impl IntoView {
             <a href="/admin/champions">{t!(i18n, admin_champions)}</a>
             <a href="/admin/screening">{t!(i18n, admin_screening)}</a>
             <a href="/admin/review">{t!(i18n, admin_review)}</a>
+            <a href="/admin/mail">{t!(i18n, admin_mail)}</a>
+            <a href="/admin/broadcasts">{t!(i18n, admin_broadcasts)}</a>
         </nav>
     }
 }

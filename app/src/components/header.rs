@@ -31,7 +31,7 @@ pub fn Header() -> impl IntoView {
                     {roles.into_iter().map(|r| view! { <span class="badge">{crate::components::labels::role_label(i18n, r)}</span> }).collect_view()}
                 </span>
                 // one list, not two adjacent optional views (those break hydration)
-                {[(is_expert, "/review", t_string!(i18n, nav_review).to_string()), (is_admin, "/admin", t_string!(i18n, nav_admin).to_string())]
+                {[(is_expert, "/screen", t_string!(i18n, nav_screen).to_string()), (is_expert, "/review", t_string!(i18n, nav_review).to_string()), (is_admin, "/admin", t_string!(i18n, nav_admin).to_string())]
                     .into_iter()
                     .filter(|(on, _, _)| *on)
                     .map(|(_, href, label)| view! { <a href=href>{label}</a> })

@@ -1,4 +1,4 @@
-//! Secretariat pages: accounts and roles, the live tally.
+//! Secretariat pages: accounts and roles, the live tally, the outgoing-mail queue.
 
 use leptos::prelude::*;
 use leptos::server::ServerAction;
@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use wsis::account::{AccountRow, Role};
 
-use crate::api::accounts::{blocked_domains, list_accounts, SetBlockedDomain, SetRole};
+use crate::api::accounts::{blocked_domains, list_accounts, mail_queue, RetryMail, SetBlockedDomain, SetRole};
 use crate::api::voting::{get_tally, Recount};
 use crate::components::admin_nav::AdminNav;
 use crate::components::labels::num;
@@ -175,6 +175,72 @@ pub fn TallyPage() -> impl IntoView {
                     </section>
                 }
             }).collect_view()}
+        </Loaded>
+    }
+}
+
+/// The outgoing-mail queue: what waits, what went out, and every message a mail server
+/// refused, with its last error and a button to try it again now.
+#[component]
+pub fn MailPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let retry = ServerAction::<RetryMail>::new();
+    let data = Resource::new(move || retry.version().get(), |_| mail_queue());
+    view! {
+        <Title text=t_string!(i18n, admin_mail)/>
+        <AdminNav/>
+        <h1>{t!(i18n, admin_mail)}</h1>
+        <FormNotice/>
+        <p class="hint">{t!(i18n, mail_intro)}</p>
+        {move || retry.value().get().map(|r| match r {
+            Ok(n) => view! { <p class="notice" role="status">{t!(i18n, mail_retried, count = n)}</p> }.into_any(),
+            Err(e) => view! { <p class="error" role="alert">{crate::components::notice::describe(&e)}</p> }.into_any(),
+        })}
+        <Loaded data let:q>
+            <dl class="figures" data-testid="mail-counts">
+                <div><dt>{t!(i18n, mail_transport)}</dt><dd data-transport=q.transport.clone()>
+                    {if q.transport == "smtp" { t_string!(i18n, mail_transport_smtp) } else { t_string!(i18n, mail_transport_outbox) }}
+                </dd></div>
+                <div><dt>{t!(i18n, mail_waiting)}</dt><dd data-testid="mail-waiting">{num(i18n, q.waiting)}</dd></div>
+                <div><dt>{t!(i18n, mail_retrying)}</dt><dd data-testid="mail-retrying">{num(i18n, q.retrying)}</dd></div>
+                <div><dt>{t!(i18n, mail_sent)}</dt><dd data-testid="mail-sent">{num(i18n, q.sent)}</dd></div>
+            </dl>
+            {if q.failing.is_empty() {
+                view! { <p data-testid="mail-no-failures">{t!(i18n, mail_no_failures)}</p> }.into_any()
+            } else {
+                view! {
+                    <ActionForm action=retry attr:class="inline">
+                        <button type="submit" class="button small" data-testid="mail-retry-all">{t!(i18n, mail_retry_all)}</button>
+                    </ActionForm>
+                    <table class="table" data-testid="mail-failing">
+                        <thead><tr>
+                            <th scope="col">{t!(i18n, mail_recipient)}</th>
+                            <th scope="col">{t!(i18n, mail_subject)}</th>
+                            <th scope="col">{t!(i18n, mail_attempts)}</th>
+                            <th scope="col">{t!(i18n, mail_last_error)}</th>
+                            <th scope="col">{t!(i18n, mail_next_try)}</th>
+                            <th scope="col"><span class="visually-hidden">{t!(i18n, mail_retry)}</span></th>
+                        </tr></thead>
+                        <tbody>
+                            {q.failing.into_iter().map(|m| view! {
+                                <tr data-mail=m.id.to_string()>
+                                    <td>{m.recipient}</td>
+                                    <td dir="auto">{m.subject}</td>
+                                    <td>{num(i18n, m.attempts)}</td>
+                                    <td><code>{m.last_error}</code></td>
+                                    <td>{crate::components::labels::utc(i18n, m.next_attempt_at)}</td>
+                                    <td>
+                                        <ActionForm action=retry attr:class="inline">
+                                            <input type="hidden" name="id" value=m.id.to_string()/>
+                                            <button type="submit" class="chip">{t!(i18n, mail_retry)}</button>
+                                        </ActionForm>
+                                    </td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
         </Loaded>
     }
 }

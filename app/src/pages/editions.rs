@@ -282,6 +282,9 @@ fn RulesSection(e: EditionView, now: chrono::DateTime<chrono::Utc>, champions_fi
                 </div>
                 {number_rule(i18n, rules, "submissions_per_entity", t_string!(i18n, rule_submissions).to_string(), (1, 10), r.submissions_per_entity, false)}
                 {number_rule(i18n, rules, "max_winners_per_category", t_string!(i18n, rule_winners).to_string(), (1, 5), r.max_winners_per_category, false)}
+                {number_rule(i18n, rules, "opinions_per_project", t_string!(i18n, rule_opinions).to_string(), (1, 5), r.opinions_per_project, false)}
+                {number_rule(i18n, rules, "remind_drafts_hours", t_string!(i18n, rule_remind_drafts).to_string(), (0, 720), r.remind_drafts_hours, false)}
+                {number_rule(i18n, rules, "remind_reviews_hours", t_string!(i18n, rule_remind_reviews).to_string(), (0, 720), r.remind_reviews_hours, false)}
                 <label for="experts_see_scores">{t!(i18n, rule_experts_see_scores)}</label>
                 <div><input type="checkbox" id="experts_see_scores" name="input[experts_see_scores]" value="true" checked=r.experts_see_scores/></div>
                 <label for="publish_vote_counts">{t!(i18n, rule_publish_vote_counts)}</label>

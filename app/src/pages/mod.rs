@@ -4,6 +4,7 @@ pub mod account;
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod broadcasts;
 pub mod categories;
 pub mod category;
 pub mod champions;

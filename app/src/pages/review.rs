@@ -7,12 +7,12 @@ use leptos_i18n::I18nContext;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use uuid::Uuid;
-use wsis::review::{CategoryReview, ExpertHome, ReviewAdmin, ReviewSheet, ReviewStatus, Rubric};
+use wsis::review::{CategoryReview, ExpertHome, RankedChampion, ReviewAdmin, ReviewSheet, ReviewStatus, Rubric};
 
 use crate::api::results::ReleaseResults;
 use crate::api::review::{
-    admin_review, expert_reviews, get_review_sheet, AssignExpert, DeclareConflict, SaveReview, SelectWinners, SetRubric,
-    UnassignExpert,
+    admin_review, expert_reviews, get_review_sheet, AssignExpert, DeclareConflict, DeliberationNotes, HideComment, SaveReview,
+    SelectWinners, SetRubric, UnassignExpert,
 };
 use crate::components::admin_nav::AdminNav;
 use crate::components::labels::{category_label, geneva, num};
@@ -207,9 +207,14 @@ pub fn AdminReviewPage() -> impl IntoView {
     let unassign = ServerAction::<UnassignExpert>::new();
     let winners = ServerAction::<SelectWinners>::new();
     let release = ServerAction::<ReleaseResults>::new();
+    let notes = ServerAction::<DeliberationNotes>::new();
+    let hide = ServerAction::<HideComment>::new();
+    provide_context(notes);
+    provide_context(hide);
     let year = move || q.read().get("year").unwrap_or_default();
     let version = move || {
-        rubric.version().get() + assign.version().get() + unassign.version().get() + winners.version().get() + release.version().get()
+        rubric.version().get() + assign.version().get() + unassign.version().get() + winners.version().get() + release.version().get() + notes.version().get()
+            + hide.version().get()
     };
     let data = Resource::new(move || (year(), version()), |(y, _)| admin_review(y));
     view! {
@@ -222,6 +227,8 @@ pub fn AdminReviewPage() -> impl IntoView {
         {result_line(unassign.value(), move |_| t_string!(i18n, expert_removed).to_string())}
         {result_line(winners.value(), move |_| t_string!(i18n, winners_staged).to_string())}
         {result_line(release.value(), move |_| t_string!(i18n, results_released_notice).to_string())}
+        {result_line(notes.value(), move |_| t_string!(i18n, notes_saved).to_string())}
+        {result_line(hide.value(), move |_| t_string!(i18n, comment_changed).to_string())}
         <Loaded data let:v>
             <ReviewOverview v rubric assign unassign winners release/>
         </Loaded>
@@ -337,6 +344,7 @@ fn CategoryBlock(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let slug = c.slug.clone();
+    let (notes_slug, notes_year) = (c.slug.clone(), year.clone());
     let has_ranking = !c.ranking.is_empty();
     view! {
         <section class="review-category" data-testid=format!("category-{}", c.slug)>
@@ -405,8 +413,97 @@ fn CategoryBlock(
                             <button type="submit" class="button" data-testid="select-winners">{t!(i18n, stage_winners)}</button>
                         })}
                     </ActionForm>
+                    <TeamComments ranking=c.ranking.clone() can_change=can_choose/>
                 }
             })}
+            <Deliberation slug=notes_slug year=notes_year notes=c.notes.clone() updated=c.notes_updated_at history=c.history.clone()/>
         </section>
+    }
+}
+
+/// The experts' comments per champion as its team reads them after the release (without
+/// the experts' names); before the release an admin keeps one back.
+#[component]
+fn TeamComments(ranking: Vec<RankedChampion>, can_change: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let action = use_context::<ServerAction<HideComment>>().filter(|_| can_change);
+    let comments: Vec<(String, wsis::review::ReviewComment)> =
+        ranking.into_iter().flat_map(|r| { let title = r.title; r.comments.into_iter().map(move |c| (title.clone(), c)) }).collect();
+    view! {
+        <details class="team-comments" data-testid="team-comments">
+            <summary>{t!(i18n, team_comments)}" ("{comments.len()}")"</summary>
+            <p class="hint">{t!(i18n, team_comments_hint)}</p>
+            <ul>
+                {comments.into_iter().map(|(title, c)| view! {
+                    <li data-testid="team-comment" data-hidden=c.hidden.to_string()>
+                        <strong lang="en" dir="auto">{title}</strong>" — "{c.expert.clone()}": "<span dir="auto">{c.comment.clone()}</span>
+                        {c.hidden.then(|| view! { " "<span class="badge">{t!(i18n, comment_hidden)}</span> })}
+                        {action.map(|a| view! {
+                            <ActionForm action=a attr:class="inline">
+                                <input type="hidden" name="review" value=c.review.to_string()/>
+                                <input type="hidden" name="hidden" value=(!c.hidden).to_string()/>
+                                <button type="submit" class="chip" data-testid="toggle-comment">
+                                    {if c.hidden { t_string!(i18n, show_comment).to_string() } else { t_string!(i18n, hide_comment).to_string() }}
+                                </button>
+                            </ActionForm>
+                        })}
+                    </li>
+                }).collect_view()}
+            </ul>
+        </details>
+    }
+}
+
+/// The expert group's deliberation on a category: its notes (admins record them) and the
+/// history of every saved change of the category's reviews.
+#[component]
+fn Deliberation(
+    slug: String,
+    year: String,
+    notes: String,
+    updated: Option<chrono::DateTime<chrono::Utc>>,
+    history: Vec<wsis::review::ReviewRevision>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let action = use_context::<ServerAction<DeliberationNotes>>();
+    let id = format!("notes-{slug}");
+    view! {
+        <div class="deliberation" data-testid="deliberation">
+            {action.map(|action| {
+                let id = id.clone();
+                view! {
+                    <ActionForm action=action attr:class="form compact">
+                        <input type="hidden" name="year" value=year.clone()/>
+                        <input type="hidden" name="category" value=slug.clone()/>
+                        <label for=id.clone()>{t!(i18n, deliberation_notes)}
+                            {updated.map(|t| view! { " "<small>"("{crate::components::labels::utc(i18n, t)}")"</small> })}
+                        </label>
+                        <textarea id=id name="notes" rows="3" maxlength=wsis::review::NOTES_CHARS.to_string() data-testid="notes">{notes.clone()}</textarea>
+                        <button type="submit" class="button small" data-testid="save-notes">{t!(i18n, save_notes)}</button>
+                    </ActionForm>
+                }
+            })}
+            <details data-testid="review-history">
+                <summary>{t!(i18n, review_history)}" ("{history.len()}")"</summary>
+                <table class="table">
+                    <thead><tr>
+                        <th scope="col">{t!(i18n, saved_at)}</th><th scope="col">{t!(i18n, expert)}</th><th scope="col">{t!(i18n, project)}</th>
+                        <th scope="col">{t!(i18n, status_word)}</th><th scope="col">{t!(i18n, scores_word)}</th><th scope="col">{t!(i18n, comment_word)}</th>
+                    </tr></thead>
+                    <tbody>
+                        {history.into_iter().map(|r| view! {
+                            <tr data-testid="revision" data-status=r.status.key()>
+                                <td>{crate::components::labels::utc(i18n, r.saved_at)}</td>
+                                <td>{r.expert}</td>
+                                <td lang="en" dir="auto">{r.champion}</td>
+                                <td>{status_label(i18n, r.status)}</td>
+                                <td><code>{r.scores.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ")}</code></td>
+                                <td dir="auto">{r.comment}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </details>
+        </div>
     }
 }

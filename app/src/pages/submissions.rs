@@ -10,7 +10,10 @@ use wsis::nomination::{
     SHORT_DESCRIPTION_MIN_WORDS,
 };
 
-use crate::api::nominations::{get_submission, get_submission_window, my_campaigns, my_submissions, CreateCampaign, SaveDraft};
+use crate::api::nominations::{
+    get_submission, get_submission_window, my_campaigns, my_submissions, team_invitation, CreateCampaign, SaveDraft, TeamAccept, TeamInvite, TeamRemove,
+    TeamTransfer,
+};
 use crate::components::labels::{category_label, geneva, geneva_and_utc, region_name, stakeholder_name, status_name};
 use crate::components::loaded::Loaded;
 use crate::components::notice::{field_error, FormNotice};
@@ -251,11 +254,16 @@ pub fn SubmissionPage() -> impl IntoView {
 fn Submission(s: SubmissionView) -> impl IntoView {
     let i18n = use_i18n();
     if s.editable {
+        // a deadline of its own, when the secretariat extended it
+        let extended = s.extended_until.filter(|u| *u > s.submission_closes);
+        let deadline = extended.unwrap_or(s.submission_closes);
         return view! {
             <Title text=t_string!(i18n, edit_draft)/>
             <h1>{t!(i18n, edit_draft)}</h1>
             <FormNotice/>
-            <p data-testid="submission-deadline">{t!(i18n, submission_deadline)}" "<strong>{geneva_and_utc(i18n, s.submission_closes)}</strong><LocalTime at=s.submission_closes/></p>
+            <p data-testid="submission-deadline">{t!(i18n, submission_deadline)}" "<strong>{geneva_and_utc(i18n, deadline)}</strong><LocalTime at=deadline/></p>
+            {extended.map(|_| view! { <p class="notice" data-testid="deadline-extended">{t!(i18n, deadline_extended)}</p> })}
+            {s.team.clone().map(|t| view! { <TeamSection id=s.id team=t editable=true/> })}
             <NominationForm initial=Some(s)/>
         }
         .into_any();
@@ -270,9 +278,155 @@ fn Submission(s: SubmissionView) -> impl IntoView {
         {s.rejection_reason.clone().map(|r| view! { <p>{t!(i18n, reason)}": "{r}</p> })}
         {(s.status == NominationStatus::Draft).then(|| view! { <p class="hint">{t!(i18n, not_editable)}</p> })}
         {s.status.on_ballot().then(|| view! { <CampaignLinks nominee=s.id/> })}
+        {s.feedback.clone().map(|f| view! { <FeedbackSection f/> })}
+        {s.team.clone().map(|t| view! { <TeamSection id=s.id team=t editable=false/> })}
         <SubmissionDetails s/>
     }
     .into_any()
+}
+
+/// The project's team: its owner, co-editors and open invitations; while the draft may
+/// change, its owner invites, removes and hands the project over.
+#[component]
+fn TeamSection(id: uuid::Uuid, team: wsis::team::TeamView, editable: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let invite = ServerAction::<TeamInvite>::new();
+    let remove = ServerAction::<TeamRemove>::new();
+    let transfer = ServerAction::<TeamTransfer>::new();
+    let current = RwSignal::new(team);
+    for v in [invite.value(), remove.value(), transfer.value()] {
+        Effect::new(move |_| {
+            if let Some(Ok(t)) = v.get() {
+                current.set(t);
+            }
+        });
+    }
+    let error = move || {
+        [invite.value().get(), remove.value().get(), transfer.value().get()].into_iter().flatten().find_map(|r| r.err())
+    };
+    let pid = id.to_string();
+    view! {
+        <section class="team" data-testid="team">
+            <h2>{t!(i18n, team_title)}</h2>
+            <p class="hint">{t!(i18n, team_hint, max = wsis::team::MAX_EDITORS)}</p>
+            {move || {
+                let t = current.get();
+                let manage = t.owner_is_me && editable;
+                let pid = pid.clone();
+                view! {
+                    <p>{t!(i18n, team_owner)}" "<strong data-testid="team-owner">{t.owner.clone()}</strong></p>
+                    {(t.editors.is_empty() && t.invited.is_empty()).then(|| view! { <p>{t!(i18n, team_none)}</p> })}
+                    <ul>
+                        {t.editors.clone().into_iter().map(|e| {
+                            let pid = pid.clone();
+                            view! {
+                                <li data-testid="team-editor">{e.clone()}
+                                    {manage.then(|| view! {
+                                        <ActionForm action=remove attr:class="inline">
+                                            <input type="hidden" name="id" value=pid/>
+                                            <input type="hidden" name="email" value=e.clone()/>
+                                            <button type="submit" class="chip">{t!(i18n, team_remove)}</button>
+                                        </ActionForm>
+                                    })}
+                                </li>
+                            }
+                        }).collect_view()}
+                        {t.invited.clone().into_iter().map(|e| {
+                            let pid = pid.clone();
+                            view! {
+                                <li data-testid="team-invited">{e.clone()}" — "<em>{t!(i18n, team_invited)}</em>
+                                    {manage.then(|| view! {
+                                        <ActionForm action=remove attr:class="inline">
+                                            <input type="hidden" name="id" value=pid/>
+                                            <input type="hidden" name="email" value=e.clone()/>
+                                            <button type="submit" class="chip">{t!(i18n, team_withdraw)}</button>
+                                        </ActionForm>
+                                    })}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                    {manage.then(|| {
+                        let editors = t.editors.clone();
+                        let pid2 = pid.clone();
+                        view! {
+                            <ActionForm action=invite attr:class="form inline">
+                                <input type="hidden" name="id" value=pid/>
+                                <label>{t!(i18n, team_invite_label)}<input type="email" name="email" required maxlength="254" data-testid="team-invite-email"/></label>
+                                <button type="submit" class="button small" data-testid="team-invite">{t!(i18n, team_invite)}</button>
+                            </ActionForm>
+                            {(!editors.is_empty()).then(|| view! {
+                                <ActionForm action=transfer attr:class="form inline">
+                                    <input type="hidden" name="id" value=pid2/>
+                                    <label>{t!(i18n, team_transfer_label)}
+                                        <select name="email" data-testid="team-transfer-to">
+                                            {editors.into_iter().map(|e| view! { <option value=e.clone()>{e.clone()}</option> }).collect_view()}
+                                        </select>
+                                    </label>
+                                    <button type="submit" class="button small secondary" data-testid="team-transfer">{t!(i18n, team_transfer)}</button>
+                                </ActionForm>
+                            })}
+                        }
+                    })}
+                }
+            }}
+            {move || error().map(|e| view! { <p class="error" role="alert" data-testid="team-error">{crate::components::notice::describe(&e)}</p> })}
+        </section>
+    }
+}
+
+/// `/invitations/{token}`: an invitation to a project's team, for an account of the
+/// invited address, who joins with one button.
+#[component]
+pub fn InvitationPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let accept = ServerAction::<TeamAccept>::new();
+    let token = move || params.read().get("token").unwrap_or_default();
+    let data = Resource::new(move || (token(), accept.version().get()), |(t, _)| team_invitation(t));
+    view! {
+        <Title text=t_string!(i18n, invitation_title)/>
+        <h1>{t!(i18n, invitation_title)}</h1>
+        <FormNotice/>
+        {move || accept.value().get().and_then(|r| r.err()).map(|e| view! { <p class="error" role="alert">{crate::components::notice::describe(&e)}</p> })}
+        <Loaded data let:inv>
+            <p data-testid="invitation">{t!(i18n, invitation_from, name = inv.invited_by.clone(), title = inv.title.clone(), year = inv.edition_year)}</p>
+            {match inv.project {
+                Some(p) => view! { <p><a class="button" href=format!("/submissions/{p}") data-testid="invitation-project">{t!(i18n, invitation_open)}</a></p> }.into_any(),
+                None => view! {
+                    <ActionForm action=accept>
+                        <input type="hidden" name="token" value=token()/>
+                        <button type="submit" class="button" data-testid="accept-invitation">{t!(i18n, invitation_accept)}</button>
+                    </ActionForm>
+                }.into_any(),
+            }}
+        </Loaded>
+    }
+}
+
+/// A champion's or winner's feedback after the release: its result beside the category's
+/// mean, and the experts' comments without their names.
+#[component]
+fn FeedbackSection(f: wsis::review::Feedback) -> impl IntoView {
+    let i18n = use_i18n();
+    let tenths = |x: Option<u32>| x.map_or_else(|| "—".to_string(), |x| format!("{}.{}", x / 10, x % 10));
+    let champions = f.champions;
+    view! {
+        <section class="feedback" data-testid="feedback">
+            <h2>{t!(i18n, feedback_heading)}</h2>
+            <dl class="figures">
+                <div><dt>{t!(i18n, feedback_result)}</dt><dd data-testid="feedback-result">{tenths(f.result)}</dd></div>
+                <div><dt>{t!(i18n, feedback_mean, count = champions)}</dt><dd data-testid="feedback-mean">{tenths(f.category_mean)}</dd></div>
+            </dl>
+            <p class="hint">{t!(i18n, feedback_points)}</p>
+            <h3>{t!(i18n, feedback_comments)}</h3>
+            {if f.comments.is_empty() {
+                view! { <p>{t!(i18n, feedback_no_comments)}</p> }.into_any()
+            } else {
+                view! { <ul data-testid="feedback-comments">{f.comments.into_iter().map(|c| view! { <li lang="en" dir="auto">{c}</li> }).collect_view()}</ul> }.into_any()
+            }}
+        </section>
+    }
 }
 
 /// A submission's fields as submitted (its submitter and the screeners see them).

@@ -36,7 +36,7 @@ async fn audit_entries(app: &TestApp, action: &str) -> Vec<audit_log::Model> {
 }
 
 /// The schedule form's fields for `s`, with `year` and any extra fields.
-fn schedule_fields(year: i32, s: &Schedule, extra: &[(&str, &str)]) -> Vec<(String, String)> {
+pub(crate) fn schedule_fields(year: i32, s: &Schedule, extra: &[(&str, &str)]) -> Vec<(String, String)> {
     let f = ScheduleForm::from_schedule(s);
     let mut v: Vec<(String, String)> = vec![
         ("year".into(), year.to_string()),

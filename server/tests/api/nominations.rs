@@ -37,17 +37,17 @@ pub(crate) fn project(title: &str, organisation: &str, category: &str) -> Vec<(S
     .collect()
 }
 
-async fn call(app: &TestApp, c: &reqwest::Client, endpoint: &str, form: &[(String, String)]) -> (u16, Value) {
+pub(crate) async fn call(app: &TestApp, c: &reqwest::Client, endpoint: &str, form: &[(String, String)]) -> (u16, Value) {
     let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     app.call(c, endpoint, &pairs).await
 }
 
-fn field_names(body: &Value) -> Vec<String> {
+pub(crate) fn field_names(body: &Value) -> Vec<String> {
     body["Fields"].as_array().map(|a| a.iter().map(|p| p[0].as_str().unwrap_or("").to_string()).collect()).unwrap_or_default()
 }
 
 /// The demo's next edition, whose submission phase is open now.
-async fn open_edition(app: &TestApp) -> edition::Model {
+pub(crate) async fn open_edition(app: &TestApp) -> edition::Model {
     let e = edition::Entity::find().filter(edition::Column::IsCurrent.eq(false)).one(&app.db).await.unwrap().expect("demo next edition");
     let now = Utc::now();
     assert!(e.submission_opens <= now && now < e.submission_closes, "demo: submission open now");
@@ -59,7 +59,7 @@ async fn move_to_screening(app: &TestApp, e: &edition::Model) {
     app.move_to(e, PhaseKind::Screening);
 }
 
-async fn submit(app: &TestApp, c: &reqwest::Client, title: &str, org: &str, cat: &str) -> String {
+pub(crate) async fn submit(app: &TestApp, c: &reqwest::Client, title: &str, org: &str, cat: &str) -> String {
     let (status, body) = call(app, c, "submit_nomination", &project(title, org, cat)).await;
     assert_eq!(status, 200, "[{}] {body}", app.backend);
     assert_eq!(body["status"], "Submitted");

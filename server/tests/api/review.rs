@@ -282,3 +282,55 @@ async fn the_expert_group_is_formed_by_admins() {
     })
     .await;
 }
+
+/// Every saved change of a review is kept and shown to admins; the deliberation notes are
+/// the admins' to write, bounded, audit-logged, and closed with the release.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_review_change_is_kept_and_the_deliberation_noted() {
+    each_backend(|app| async move {
+        let b = app.backend;
+        let e = in_review(&app).await;
+        let y = e.year.to_string();
+        let target = champions_of(&app, &e, 1).await[0].clone();
+        let expert = app.sign_in("expert@wsis.example", DEMO_PASSWORD).await;
+        let admin = app.sign_in("admin@wsis.example", DEMO_PASSWORD).await;
+        let id = target.uuid.to_string();
+        for (score, submit) in [("5", false), ("7", false), ("8", true)] {
+            let mut form = full_scores(score);
+            form.push(("nominee".into(), id.clone()));
+            form.push(("comment".into(), format!("comment at {score}")));
+            if submit {
+                form.push(("submit".into(), "true".into()));
+            }
+            let (status, body) = call_owned(&app, &expert, "expert_save_review", &form).await;
+            assert_eq!(status, 200, "[{b}] {body}");
+        }
+        let (_, v) = app.call(&admin, "admin_review", &[("year", &y)]).await;
+        let c1 = &v["categories"][0];
+        let mine: Vec<&Value> = c1["history"].as_array().unwrap().iter().filter(|r| r["expert"] == "Emeka Expert").collect();
+        assert_eq!(mine.len(), 3, "[{b}] three saves kept: {}", c1["history"]);
+        assert_eq!(mine[0]["comment"], "comment at 5");
+        assert_eq!(mine[0]["status"], "Draft");
+        assert_eq!(mine[2]["status"], "Submitted");
+        assert_eq!(mine[2]["scores"]["sustainability"], 8);
+        assert!(c1["history"].as_array().unwrap().iter().any(|r| r["expert"] == "Eva Examiner"), "[{b}] the demo's submissions too");
+
+        // notes: admins only, bounded, audit-logged
+        let notes = [("year", y.as_str()), ("category", "c1"), ("notes", "Agreed to look again at the two tied projects.")];
+        assert_eq!(app.call(&expert, "admin_deliberation_notes", &notes).await.0, 403, "[{b}] an expert cannot write them");
+        assert_eq!(app.call(&app.client(), "admin_deliberation_notes", &notes).await.0, 401);
+        let (status, v) = app.call(&admin, "admin_deliberation_notes", &notes).await;
+        assert_eq!(status, 200, "[{b}] {v}");
+        assert_eq!(v["categories"][0]["notes"], "Agreed to look again at the two tied projects.");
+        let long = "x".repeat(wsis::review::NOTES_CHARS + 1);
+        let (status, body) = app.call(&admin, "admin_deliberation_notes", &[("year", &y), ("category", "c1"), ("notes", &long)]).await;
+        assert_eq!(status, 400, "[{b}] {body}");
+        let (_, v) = app.call(&admin, "admin_review", &[("year", &y)]).await;
+        assert_eq!(v["categories"][0]["notes"], "Agreed to look again at the two tied projects.", "[{b}] unchanged by a refusal");
+        let logged = audit_log::Entity::find().filter(audit_log::Column::Action.eq(wsis::audit::AuditAction::ReviewNotes)).all(&app.db).await.unwrap();
+        assert_eq!(logged.len(), 1, "[{b}]");
+        let (_, html) = app.get(&admin, &format!("/admin/review?year={y}")).await;
+        assert!(html.contains("Agreed to look again") && html.contains("comment at 5"), "[{b}] the page shows notes and history");
+    })
+    .await;
+}

@@ -41,6 +41,14 @@ pub struct Model {
     pub friction_votes_per_address: i32,
     pub friction_votes_per_network: i32,
     pub friction_sign_ins_per_address: i32,
+    /// Screening: independent opinions asked for each submitted project.
+    pub opinions_per_project: i32,
+    /// Automatic reminders, hours before the deadline (0: off): drafts not submitted before
+    /// submission closes, reviews not submitted before the review closes.
+    pub remind_drafts_hours: i32,
+    pub remind_reviews_hours: i32,
+    pub drafts_reminded_at: Option<DateTimeUtc>,
+    pub reviews_reminded_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -75,6 +83,9 @@ impl Model {
                 friction_votes_per_address: count(self.friction_votes_per_address).max(1),
                 friction_votes_per_network: count(self.friction_votes_per_network).max(1),
                 friction_sign_ins_per_address: count(self.friction_sign_ins_per_address).max(1),
+                opinions_per_project: count(self.opinions_per_project).clamp(1, crate::screening::MAX_OPINIONS as u32),
+                remind_drafts_hours: count(self.remind_drafts_hours),
+                remind_reviews_hours: count(self.remind_reviews_hours),
             },
             results_released_at: self.results_released_at,
             is_current: self.is_current,

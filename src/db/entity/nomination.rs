@@ -37,6 +37,9 @@ pub struct Model {
     pub pending_reason: Option<String>,
     /// When the screening decision was taken.
     pub decided_at: Option<DateTimeUtc>,
+    /// An admin's extension of this draft's deadline, and why.
+    pub extended_until: Option<DateTimeUtc>,
+    pub extension_reason: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

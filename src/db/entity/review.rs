@@ -16,6 +16,8 @@ pub struct Model {
     pub conflict_reason: Option<String>,
     pub status: ReviewStatus,
     pub updated_at: DateTimeUtc,
+    /// Kept from the team's feedback by an admin (before the release).
+    pub comment_hidden: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

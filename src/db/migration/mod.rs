@@ -16,6 +16,10 @@ mod m20261203_000011_vote_reminder;
 mod m20261203_000012_audit_chain;
 mod m20261203_000013_commitment;
 mod m20261203_000014_published_exclusions;
+mod m20261203_000015_expert_group;
+mod m20261203_000016_broadcast;
+mod m20261204_000017_extensions_feedback;
+mod m20261204_000018_teams;
 
 pub struct Migrator;
 
@@ -37,6 +41,10 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000012_audit_chain::Migration),
             Box::new(m20261203_000013_commitment::Migration),
             Box::new(m20261203_000014_published_exclusions::Migration),
+            Box::new(m20261203_000015_expert_group::Migration),
+            Box::new(m20261203_000016_broadcast::Migration),
+            Box::new(m20261204_000017_extensions_feedback::Migration),
+            Box::new(m20261204_000018_teams::Migration),
         ]
     }
 }
