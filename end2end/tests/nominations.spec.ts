@@ -1,5 +1,5 @@
 import { test, expect } from "@playwright/test";
-import { hydrated, newConfirmedVoter } from "./helpers";
+import { hydrated, newConfirmedVoter, outboxLink } from "./helpers";
 
 test("a submitter fills the form, sees the live word count, saves a draft and submits", async ({ page }) => {
   await newConfirmedVoter(page);
@@ -40,4 +40,44 @@ test("a submitter fills the form, sees the live word count, saves a draft and su
 
   await page.goto("/submissions");
   await expect(page.getByTestId("my-submissions")).toContainText(title);
+});
+
+test("an owner invites a co-editor by e-mail, who joins from the link and edits the draft", async ({ page, browser }) => {
+  // the invitee has an account of the invited address
+  const other = await browser.newContext({ baseURL: process.env.BASE_URL ?? "http://127.0.0.1:3100" });
+  const invitee = await other.newPage();
+  const coEmail = await newConfirmedVoter(invitee);
+
+  await newConfirmedVoter(page);
+  await page.goto("/submit");
+  await hydrated(page);
+  const title = `Team Project ${Date.now()}`;
+  await page.getByTestId("submission-form").locator('[name="input[category]"]').selectOption("c5");
+  await page.getByTestId("submission-form").locator('[name="input[title]"]').fill(title);
+  await page.getByTestId("save-draft").click();
+  await expect(page).toHaveURL(/\/submissions\/[0-9a-f-]{36}$/);
+  await hydrated(page);
+  const team = page.getByTestId("team");
+  await team.getByTestId("team-invite-email").fill(coEmail);
+  await team.getByTestId("team-invite").click();
+  await expect(team.getByTestId("team-invited")).toContainText(coEmail);
+
+  const link = await outboxLink(coEmail, "/invitations/");
+  await invitee.goto(link.replace(/^https?:\/\/[^/]+/, ""));
+  await hydrated(invitee);
+  await expect(invitee.getByTestId("invitation")).toContainText(title);
+  await invitee.getByTestId("accept-invitation").click();
+  await expect(invitee.getByTestId("invitation-project")).toBeVisible();
+  await invitee.getByTestId("invitation-project").click();
+  await hydrated(invitee);
+  // the co-editor edits the draft; the owner sees the change and the team
+  await invitee.getByTestId("submission-form").locator('[name="input[title]"]').fill(`${title} (edited)`);
+  await invitee.getByTestId("save-draft").click();
+  await expect(async () => {
+    await page.reload();
+    await hydrated(page);
+    await expect(page.getByTestId("submission-form").locator('[name="input[title]"]')).toHaveValue(`${title} (edited)`, { timeout: 1000 });
+  }).toPass({ timeout: 15000 });
+  await expect(page.getByTestId("team").getByTestId("team-editor")).toContainText(coEmail);
+  await other.close();
 });

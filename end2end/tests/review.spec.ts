@@ -121,6 +121,8 @@ test("results stay embargoed until an admin releases them; then the public sees 
   await expect(last).toHaveAttribute("data-hidden", "false");
   await last.getByTestId("toggle-comment").click();
   await expect(page.getByTestId("form-ok")).toContainText("feedback is updated");
+  await page.reload();
+  await hydrated(page);
   await expect(page.getByTestId("category-c1").getByTestId("team-comment").last()).toHaveAttribute("data-hidden", "true");
   await page.getByTestId("release-confirm").check();
   await page.getByTestId("release-results").click();
