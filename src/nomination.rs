@@ -599,14 +599,16 @@ pub fn admin_reason(input: &str) -> Result<String, String> {
 }
 
 /// Whether a team may still change and submit its draft at `now`: the edition's
-/// submission window is open, or the draft's own extended deadline is ahead.
+/// submission window is open, or the draft's own extended deadline is ahead — never past
+/// the close of screening (`latest`), even when the schedule moved it earlier since.
 pub fn team_may_edit(
     opens: chrono::DateTime<chrono::Utc>,
     closes: chrono::DateTime<chrono::Utc>,
     extended_until: Option<chrono::DateTime<chrono::Utc>>,
+    latest: chrono::DateTime<chrono::Utc>,
     now: chrono::DateTime<chrono::Utc>,
 ) -> bool {
-    now >= opens && (now < closes || extended_until.is_some_and(|u| now < u))
+    now >= opens && (now < closes || extended_until.is_some_and(|u| now < u.min(latest)))
 }
 
 crate::keyed_enum! {
@@ -783,16 +785,17 @@ mod extension_tests {
     }
 
     proptest! {
-        /// A team edits inside the window, or before its own later deadline; never before
-        /// the window opens, never after both.
+        /// A team edits inside the window, or before its own later deadline and the close of
+        /// screening; never before the window opens, never after both.
         #[test]
-        fn teams_edit_inside_the_window_or_their_extension(now_h in -100i64..400, ext_h in proptest::option::of(-50i64..400)) {
+        fn teams_edit_inside_the_window_or_their_extension(now_h in -100i64..400, ext_h in proptest::option::of(-50i64..400), latest_h in 150i64..350) {
             let opens = Utc.with_ymd_and_hms(2027, 1, 1, 0, 0, 0).unwrap();
             let closes = opens + Duration::hours(200);
             let now = opens + Duration::hours(now_h);
             let ext = ext_h.map(|h| opens + Duration::hours(h));
-            let expected = now_h >= 0 && (now_h < 200 || ext_h.is_some_and(|h| now_h < h));
-            prop_assert_eq!(team_may_edit(opens, closes, ext, now), expected);
+            let latest = opens + Duration::hours(latest_h);
+            let expected = now_h >= 0 && (now_h < 200 || ext_h.is_some_and(|h| now_h < h.min(latest_h)));
+            prop_assert_eq!(team_may_edit(opens, closes, ext, latest, now), expected);
         }
     }
 }

@@ -353,11 +353,15 @@ pub struct Feedback {
     pub comments: Vec<String>,
 }
 
+/// The fewest scored champions of a category for its mean to be shown to a team.
+pub const FEEDBACK_MIN_CHAMPIONS: usize = 3;
+
 /// The feedback of champion `me` from its category's ranking and the comments that may
 /// reach the team: empty or hidden ones left out, in an order that names no expert.
 pub fn feedback(ranking: &[Aggregate], me: Uuid, comments: &[(String, bool)]) -> Feedback {
     let results: Vec<f64> = ranking.iter().filter_map(|a| a.result).collect();
-    let category_mean = (!results.is_empty()).then(|| results.iter().sum::<f64>() / results.len() as f64);
+    // with fewer than three results the mean and one's own would tell another team's
+    let category_mean = (results.len() >= FEEDBACK_MIN_CHAMPIONS).then(|| results.iter().sum::<f64>() / results.len() as f64);
     let mut shown: Vec<String> = comments.iter().filter(|(c, hidden)| !hidden && !c.trim().is_empty()).map(|(c, _)| c.trim().to_string()).collect();
     shown.sort();
     let tenths = |x: f64| (x * 10.0).round().clamp(0.0, 1000.0) as u32;
@@ -496,6 +500,9 @@ mod feedback_tests {
         assert_eq!(f.comments, ["A clear plan.", "Strong impact."], "hidden and empty ones left out, sorted");
         let none = feedback(&aggregate(&[], &[a], false), a, &[]);
         assert_eq!((none.result, none.category_mean, none.champions), (None, None, 0));
+        // two scored champions: the mean would give the other's result away
+        let two = aggregate(&scores[..2], &[a, b], false);
+        assert_eq!(feedback(&two, a, &[]).category_mean, None);
     }
 }
 

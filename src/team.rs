@@ -10,13 +10,15 @@ pub const MAX_EDITORS: usize = 5;
 /// Invitations one account may send in a day (every project together): an invitation is
 /// an e-mail to an address of the sender's choosing.
 pub const INVITATIONS_PER_DAY: u64 = 20;
+/// Days an invitation's link works.
+pub const INVITATION_DAYS: i64 = 14;
 
 /// The project's team as a member sees it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TeamView {
     pub owner: String,
     pub editors: Vec<String>,
-    /// Addresses invited who have not accepted yet.
+    /// Addresses invited who have not accepted yet (shown to the owner only).
     pub invited: Vec<String>,
     /// The viewer owns the project (may invite, remove and hand it over).
     pub owner_is_me: bool,

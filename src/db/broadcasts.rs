@@ -24,9 +24,21 @@ async fn edition_of(db: &impl ConnectionTrait, year: Option<i32>) -> Result<edit
 
 async fn owners(db: &impl ConnectionTrait, edition_id: i32, statuses: &[NominationStatus], not: bool) -> Result<Vec<i32>, AppError> {
     let col = nomination::Column::Status;
-    let q = nomination::Entity::find().select_only().column(nomination::Column::AccountId).filter(nomination::Column::EditionId.eq(edition_id));
+    let q = nomination::Entity::find()
+        .select_only()
+        .columns([nomination::Column::Id, nomination::Column::AccountId])
+        .filter(nomination::Column::EditionId.eq(edition_id));
     let q = if not { q.filter(col.is_not_in(statuses.to_vec())) } else { q.filter(col.is_in(statuses.to_vec())) };
-    Ok(q.into_tuple::<Option<i32>>().all(db).await?.into_iter().flatten().collect())
+    let rows: Vec<(i32, Option<i32>)> = q.into_tuple().all(db).await?;
+    // the projects' teams: their owners and co-editors
+    let editors: Vec<i32> = super::entity::nomination_editor::Entity::find()
+        .select_only()
+        .column(super::entity::nomination_editor::Column::AccountId)
+        .filter(super::entity::nomination_editor::Column::NominationId.is_in(rows.iter().map(|(id, _)| *id)))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().filter_map(|(_, owner)| owner).chain(editors).collect())
 }
 
 /// The accounts of a group in an edition: confirmed, each once, in the order of their ids.
@@ -214,7 +226,7 @@ pub async fn send_due_reminders(s: &Services) -> Result<usize, AppError> {
         .await?;
     for e in drafts {
         let hours = u32::try_from(e.remind_drafts_hours).unwrap_or(0);
-        if crate::broadcast::reminder_due(now, e.submission_closes, hours) {
+        if crate::broadcast::reminder_due(now, e.submission_closes, hours) && e.submission_opens <= now {
             queued += remind(s, &e, BroadcastGroup::UnsubmittedDrafts, now).await?;
         }
     }
@@ -238,13 +250,20 @@ pub async fn send_due_reminders(s: &Services) -> Result<usize, AppError> {
 
 async fn remind(s: &Services, e: &edition::Model, group: BroadcastGroup, now: chrono::DateTime<chrono::Utc>) -> Result<usize, AppError> {
     use sea_orm::sea_query::Expr;
-    let (col, closes) = match group {
-        BroadcastGroup::UnsubmittedDrafts => (edition::Column::DraftsRemindedAt, e.submission_closes),
-        _ => (edition::Column::ReviewsRemindedAt, e.review_closes),
+    let (col, deadline, closes) = match group {
+        BroadcastGroup::UnsubmittedDrafts => (edition::Column::DraftsRemindedAt, edition::Column::SubmissionCloses, e.submission_closes),
+        _ => (edition::Column::ReviewsRemindedAt, edition::Column::ReviewCloses, e.review_closes),
     };
     let txn = sea_orm::TransactionTrait::begin(&s.db).await?;
-    // of two nodes, one claims the reminder (the write comes first: SQLite's lock)
-    let claimed = edition::Entity::update_many().col_expr(col, Expr::value(Some(now))).filter(edition::Column::Id.eq(e.id)).filter(col.is_null()).exec(&txn).await?;
+    // of two nodes, one claims the reminder (the write comes first: SQLite's lock), and only
+    // for the deadline it read: a deadline moved meanwhile gets its own reminder
+    let claimed = edition::Entity::update_many()
+        .col_expr(col, Expr::value(Some(now)))
+        .filter(edition::Column::Id.eq(e.id))
+        .filter(col.is_null())
+        .filter(deadline.eq(closes))
+        .exec(&txn)
+        .await?;
     if claimed.rows_affected != 1 {
         let _ = txn.rollback().await;
         return Ok(0);

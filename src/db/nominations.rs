@@ -114,7 +114,7 @@ pub fn submission_view(n: &nomination::Model, e: &edition::Model, now: DateTime<
         input: input_of(n),
         status,
         rejection_reason: if status == NominationStatus::Rejected { n.rejection_reason.clone() } else { None },
-        editable: status == NominationStatus::Draft && team_may_edit(e.submission_opens, e.submission_closes, n.extended_until, now),
+        editable: status == NominationStatus::Draft && team_may_edit(e.submission_opens, e.submission_closes, n.extended_until, e.screening_closes, now),
         submission_closes: e.submission_closes,
         extended_until: n.extended_until,
         feedback: None,
@@ -196,7 +196,7 @@ pub async fn save(s: &Services, me: &account::Model, req: SaveProject<'_>) -> Re
         },
     };
     // a draft whose deadline an admin extended stays open to its team until then
-    if !existing.as_ref().is_some_and(|n| team_may_edit(e.submission_opens, e.submission_closes, n.extended_until, now)) {
+    if !existing.as_ref().is_some_and(|n| team_may_edit(e.submission_opens, e.submission_closes, n.extended_until, e.screening_closes, now)) {
         e.require_open(PhaseKind::Submission, now)?;
     }
     // A submission holds the edition's row from its first statement, so that parallel
@@ -222,7 +222,16 @@ pub async fn save(s: &Services, me: &account::Model, req: SaveProject<'_>) -> Re
     let saved = match &existing {
         Some(n) => {
             am.id = ActiveValue::Unchanged(n.id);
-            am.update(&txn).await?
+            // only while it is still a draft: a save racing a submit (a co-editor's, or one on
+            // the team's behalf) never turns the submission back into a draft
+            match nomination::Entity::update(am).validate()?.filter(nomination::Column::Status.eq(NominationStatus::Draft)).exec(&txn).await {
+                Ok(m) => m,
+                Err(sea_orm::DbErr::RecordNotUpdated) => {
+                    let _ = txn.rollback().await;
+                    return Err(AppError::Conflict("This project was already submitted and can no longer be changed.".into()));
+                }
+                Err(err) => return Err(err.into()),
+            }
         }
         None => {
             am.uuid = Set(Uuid::new_v4());
@@ -421,11 +430,14 @@ async fn draft_for_admin(s: &Services, id: Uuid) -> Result<(nomination::Model, e
     Ok((n, e))
 }
 
-/// Queues a message about an admin's action to the draft's owner.
+/// Queues a message about an admin's action to the project's team: its owner and
+/// co-editors, each in their language.
 async fn mail_owner(db: &impl ConnectionTrait, now: DateTime<Utc>, n: &nomination::Model, subject: &str, body: &str) -> Result<(), AppError> {
-    let Some(account_id) = n.account_id else { return Ok(()) };
-    let Some(a) = account::Entity::find_by_id(account_id).one(db).await? else { return Ok(()) };
-    super::mail::enqueue(db, now, &a.lang, &a.email, subject, body).await
+    let ids: Vec<i32> = n.account_id.into_iter().chain(super::teams::edited_ids(db, n.id).await?).collect();
+    for a in account::Entity::find().filter(account::Column::Id.is_in(ids)).all(db).await? {
+        super::mail::enqueue(db, now, &a.lang, &a.email, subject, body).await?;
+    }
+    Ok(())
 }
 
 fn extension_mail(year: i32, title: &str, until: &str, public_url: &str) -> (String, String) {
@@ -485,8 +497,20 @@ pub async fn submit_on_behalf(s: &Services, actor: i32, id: Uuid, reason: &str) 
     let v = e.view();
     v.require_after(Milestone::Opens(PhaseKind::Submission), now)?;
     v.require_before(Milestone::Closes(PhaseKind::Screening), now)?;
-    let valid = check_submission(&input_of(&n)).map_err(AppError::Fields)?;
     let txn = super::begin_on_edition(&s.db, e.id).await?;
+    // the draft as stored now, in this transaction: what is checked is what is submitted
+    let n = nomination::Entity::find_by_id(n.id).one(&txn).await?.ok_or(AppError::Internal)?;
+    if n.status != NominationStatus::Draft {
+        let _ = txn.rollback().await;
+        return Err(AppError::Conflict("This project was already submitted.".into()));
+    }
+    let valid = match check_submission(&input_of(&n)) {
+        Ok(v) => v,
+        Err(f) => {
+            let _ = txn.rollback().await;
+            return Err(AppError::Fields(f));
+        }
+    };
     let prior = prior_entries(&txn, &e, Some(n.id)).await?;
     if let Err(f) = check_eligibility(&valid, e.year, v.rules.submissions_per_entity, &prior) {
         let _ = txn.rollback().await;
@@ -498,11 +522,12 @@ pub async fn submit_on_behalf(s: &Services, actor: i32, id: Uuid, reason: &str) 
         .col_expr(nomination::Column::UpdatedAt, sea_orm::sea_query::Expr::value(now))
         .filter(nomination::Column::Id.eq(n.id))
         .filter(nomination::Column::Status.eq(NominationStatus::Draft))
+        .filter(nomination::Column::UpdatedAt.eq(n.updated_at))
         .exec(&txn)
         .await?;
     if res.rows_affected != 1 {
         let _ = txn.rollback().await;
-        return Err(AppError::Conflict("This project was already submitted.".into()));
+        return Err(AppError::Conflict("The draft changed while it was being submitted; check it and try again.".into()));
     }
     audit::record(&txn, now, Some(actor), AuditAction::SubmissionOnBehalf, &format!("nomination:{}", n.uuid), None, Some(serde_json::json!({ "reason": reason })))
         .await?;

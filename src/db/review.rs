@@ -664,12 +664,11 @@ pub async fn set_notes(s: &Services, actor: i32, year: &str, category_key: &str,
     admin_view(&s.db, year, now).await
 }
 
-/// Keeps an expert's comment from (or gives it back to) the team's feedback: admins, until
-/// the results are released; audit-logged.
+/// Keeps an expert's comment from (or gives it back to) the team's feedback: admins, before
+/// the release and after it (a comment found unfit later is withdrawn then); audit-logged.
 pub async fn hide_comment(s: &Services, actor: i32, review_id: i32, hidden: bool) -> Result<ReviewAdmin, AppError> {
     let r = review::Entity::find_by_id(review_id).one(&s.db).await?.ok_or_else(|| AppError::NotFound("There is no such review.".into()))?;
     let e = edition::Entity::find_by_id(r.edition_id).one(&s.db).await?.ok_or(AppError::Internal)?;
-    not_released(&e)?;
     let now = s.now();
     let txn = s.db.begin().await?;
     review::Entity::update_many()

@@ -14,7 +14,7 @@ use super::entity::{account, editor_invitation, edition, nomination, nomination_
 use super::{audit, Services};
 use crate::audit::AuditAction;
 use crate::nomination::{team_may_edit, NominationStatus};
-use crate::team::{check_invitee, invitation_mail, transfer_mail, InvitationView, TeamView, INVITATIONS_PER_DAY};
+use crate::team::{check_invitee, invitation_mail, transfer_mail, InvitationView, TeamView, INVITATIONS_PER_DAY, INVITATION_DAYS};
 use crate::AppError;
 
 /// Whether the account is on the project's team: its owner or a co-editor.
@@ -41,6 +41,17 @@ pub async fn edited_by(db: &impl ConnectionTrait, account_id: i32) -> Result<Vec
         .collect())
 }
 
+/// The co-editors' accounts of a project.
+pub async fn edited_ids(db: &impl ConnectionTrait, nomination_id: i32) -> Result<Vec<i32>, AppError> {
+    Ok(nomination_editor::Entity::find()
+        .filter(nomination_editor::Column::NominationId.eq(nomination_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| r.account_id)
+        .collect())
+}
+
 fn canonical_of(a: &account::Model) -> String {
     a.email_canonical.clone().unwrap_or_else(|| crate::account::canonical_email(&a.email))
 }
@@ -53,14 +64,17 @@ pub async fn team_view(db: &impl ConnectionTrait, n: &nomination::Model, viewer:
     let invited = editor_invitation::Entity::find()
         .filter(editor_invitation::Column::NominationId.eq(n.id))
         .filter(editor_invitation::Column::AcceptedAt.is_null())
+        .filter(editor_invitation::Column::WithdrawnAt.is_null())
         .order_by_asc(editor_invitation::Column::Id)
         .all(db)
         .await?;
+    let owner_is_me = n.account_id == Some(viewer);
     Ok(TeamView {
         owner: n.account_id.and_then(|a| accounts.get(&a)).map(|a| a.email.clone()).unwrap_or_default(),
         editors: editors.iter().filter_map(|r| accounts.get(&r.account_id)).map(|a| a.email.clone()).collect(),
-        invited: invited.into_iter().map(|i| i.email).collect(),
-        owner_is_me: n.account_id == Some(viewer),
+        // the addresses invited are the owner's to see (they have not joined anything)
+        invited: if owner_is_me { invited.into_iter().map(|i| i.email).collect() } else { Vec::new() },
+        owner_is_me,
     })
 }
 
@@ -71,8 +85,13 @@ async fn editor_by_address(db: &impl ConnectionTrait, n: &nomination::Model, add
     Ok(rows.into_iter().find_map(|r| accounts.iter().find(|a| a.id == r.account_id && canonical_of(a) == address).cloned().map(|a| (r, a))))
 }
 
-/// The owner's project, still open to its team (a draft within its deadline).
-async fn owned_draft(s: &Services, me: &account::Model, id: Uuid) -> Result<(nomination::Model, edition::Model), AppError> {
+/// Whether the project is a draft its team may still change now.
+fn open_to_team(n: &nomination::Model, e: &edition::Model, now: chrono::DateTime<chrono::Utc>) -> bool {
+    n.status == NominationStatus::Draft && team_may_edit(e.submission_opens, e.submission_closes, n.extended_until, e.screening_closes, now)
+}
+
+/// The caller's own project (`open`: still a draft its team may change).
+async fn owned(s: &Services, me: &account::Model, id: Uuid, open: bool) -> Result<(nomination::Model, edition::Model), AppError> {
     let n = nomination::Model::by_uuid(&s.db, id).await?.ok_or_else(AppError::no_submission)?;
     if n.account_id != Some(me.id) {
         return Err(if is_member(&s.db, &n, me.id).await? {
@@ -82,20 +101,37 @@ async fn owned_draft(s: &Services, me: &account::Model, id: Uuid) -> Result<(nom
         });
     }
     let e = edition::Entity::find_by_id(n.edition_id).one(&s.db).await?.ok_or(AppError::Internal)?;
-    if n.status != NominationStatus::Draft || !team_may_edit(e.submission_opens, e.submission_closes, n.extended_until, s.now()) {
+    if open && !open_to_team(&n, &e, s.now()) {
         return Err(AppError::Conflict("This project can no longer change, nor its team.".into()));
     }
     Ok((n, e))
+}
+
+/// The project re-read in the caller's transaction, refused unless the caller still owns
+/// it (a hand-over may have happened since the first read).
+async fn still_owned(txn: &sea_orm::DatabaseTransaction, me: &account::Model, id: i32) -> Result<nomination::Model, AppError> {
+    let n = nomination::Entity::find_by_id(id).one(txn).await?.ok_or(AppError::Internal)?;
+    if n.account_id != Some(me.id) {
+        return Err(AppError::Forbidden("Only the project's owner changes its team.".into()));
+    }
+    Ok(n)
 }
 
 /// The owner invites an address to co-edit the draft: the invitation and its e-mail in one
 /// transaction; at most [`crate::team::MAX_EDITORS`] on a team and
 /// [`INVITATIONS_PER_DAY`] invitations per sender.
 pub async fn invite(s: &Services, me: &account::Model, id: Uuid, email: &str) -> Result<TeamView, AppError> {
-    let (n, e) = owned_draft(s, me, id).await?;
+    let (n, e) = owned(s, me, id, true).await?;
     let now = s.now();
     // invitations of one edition one after another, so that the limits hold under a flood
     let txn = super::begin_on_edition(&s.db, e.id).await?;
+    let n = match still_owned(&txn, me, n.id).await {
+        Ok(n) => n,
+        Err(err) => {
+            let _ = txn.rollback().await;
+            return Err(err);
+        }
+    };
     let team = team_view(&txn, &n, me.id).await?;
     let address = match check_invitee(email, &me.email, &team.editors, &team.invited) {
         Ok(a) => a,
@@ -113,18 +149,36 @@ pub async fn invite(s: &Services, me: &account::Model, id: Uuid, email: &str) ->
         let _ = txn.rollback().await;
         return Err(AppError::Conflict(format!("You sent {INVITATIONS_PER_DAY} invitations in the last day; try again tomorrow.")));
     }
+    // an address invited before (withdrawn, or a co-editor since removed) is invited again
+    // with its row, at most once a day: a withdrawal gives no invitation back
+    let earlier = editor_invitation::Entity::find()
+        .filter(editor_invitation::Column::NominationId.eq(n.id))
+        .filter(editor_invitation::Column::Email.eq(address.clone()))
+        .one(&txn)
+        .await?;
+    if earlier.as_ref().is_some_and(|r| r.created_at > now - Duration::days(1)) {
+        let _ = txn.rollback().await;
+        return Err(AppError::Fields(vec![("email".into(), "This address was invited in the last day; invite it again tomorrow.".into())]));
+    }
     let token = Uuid::new_v4();
-    let inserted = editor_invitation::ActiveModel {
+    let row = editor_invitation::ActiveModel {
         token: Set(token),
         nomination_id: Set(n.id),
         email: Set(address.clone()),
         invited_by: Set(me.id),
         created_at: Set(now),
         accepted_at: Set(None),
+        withdrawn_at: Set(None),
         ..Default::default()
-    }
-    .insert(&txn)
-    .await;
+    };
+    let inserted = match earlier {
+        Some(r) => {
+            let mut am = row;
+            am.id = Set(r.id);
+            am.update(&txn).await.map(|_| ())
+        }
+        None => row.insert(&txn).await.map(|_| ()),
+    };
     match inserted {
         Ok(_) => {}
         Err(err) if matches!(err.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) => {
@@ -148,9 +202,13 @@ pub async fn invite(s: &Services, me: &account::Model, id: Uuid, email: &str) ->
 async fn invitation_for(s: &Services, me: &account::Model, token: Uuid) -> Result<editor_invitation::Model, AppError> {
     let inv = editor_invitation::Entity::find()
         .filter(editor_invitation::Column::Token.eq(token))
+        .filter(editor_invitation::Column::WithdrawnAt.is_null())
         .one(&s.db)
         .await?
         .ok_or_else(|| AppError::NotFound("This invitation does not exist or was withdrawn.".into()))?;
+    if inv.accepted_at.is_none() && inv.created_at < s.now() - Duration::days(INVITATION_DAYS) {
+        return Err(AppError::NotFound("This invitation has expired: ask the project's owner for a new one.".into()));
+    }
     if inv.email != canonical_of(me) {
         return Err(AppError::Forbidden("This invitation was sent to another address: sign in with that address to accept it.".into()));
     }
@@ -172,12 +230,21 @@ pub async fn invitation(s: &Services, me: &account::Model, token: Uuid) -> Resul
 pub async fn accept(s: &Services, me: &account::Model, token: Uuid) -> Result<InvitationView, AppError> {
     let inv = invitation_for(s, me, token).await?;
     let now = s.now();
+    if inv.accepted_at.is_none() {
+        // a team joins a project that may still change, nothing else
+        let n = nomination::Entity::find_by_id(inv.nomination_id).one(&s.db).await?.ok_or(AppError::Internal)?;
+        let e = edition::Entity::find_by_id(n.edition_id).one(&s.db).await?.ok_or(AppError::Internal)?;
+        if !open_to_team(&n, &e, now) {
+            return Err(AppError::Conflict("This project can no longer change, nor its team.".into()));
+        }
+    }
     let txn = s.db.begin().await?;
     // the claim comes first: of parallel acceptances one changes the row
     let claimed = editor_invitation::Entity::update_many()
         .col_expr(editor_invitation::Column::AcceptedAt, Expr::value(Some(now)))
         .filter(editor_invitation::Column::Id.eq(inv.id))
         .filter(editor_invitation::Column::AcceptedAt.is_null())
+        .filter(editor_invitation::Column::WithdrawnAt.is_null())
         .exec(&txn)
         .await?;
     if claimed.rows_affected == 1 {
@@ -197,14 +264,26 @@ pub async fn accept(s: &Services, me: &account::Model, token: Uuid) -> Result<In
     invitation(s, me, token).await
 }
 
-/// The owner removes a co-editor or withdraws an invitation (by address).
+/// The owner removes a co-editor or withdraws an invitation (by address), whatever the
+/// project's status: access is revoked at any time.
 pub async fn remove(s: &Services, me: &account::Model, id: Uuid, email: &str) -> Result<TeamView, AppError> {
-    let (n, _) = owned_draft(s, me, id).await?;
+    let (n, e) = owned(s, me, id, false).await?;
     let address = crate::account::canonical_email(email);
-    let txn = s.db.begin().await?;
-    let withdrawn = editor_invitation::Entity::delete_many()
+    let now = s.now();
+    let txn = super::begin_on_edition(&s.db, e.id).await?;
+    let n = match still_owned(&txn, me, n.id).await {
+        Ok(n) => n,
+        Err(err) => {
+            let _ = txn.rollback().await;
+            return Err(err);
+        }
+    };
+    let withdrawn = editor_invitation::Entity::update_many()
+        .col_expr(editor_invitation::Column::WithdrawnAt, Expr::value(Some(now)))
         .filter(editor_invitation::Column::NominationId.eq(n.id))
         .filter(editor_invitation::Column::Email.eq(address.clone()))
+        .filter(editor_invitation::Column::AcceptedAt.is_null())
+        .filter(editor_invitation::Column::WithdrawnAt.is_null())
         .exec(&txn)
         .await?
         .rows_affected;
@@ -222,9 +301,10 @@ pub async fn remove(s: &Services, me: &account::Model, id: Uuid, email: &str) ->
 }
 
 /// The owner hands the project over to one of its co-editors, who becomes its owner; the
-/// former owner stays on the team as a co-editor. Audit-logged; the new owner is mailed.
+/// former owner stays on the team as a co-editor. At any status (the owner receives the
+/// project's decisions); audit-logged; the new owner is mailed.
 pub async fn transfer(s: &Services, me: &account::Model, id: Uuid, email: &str) -> Result<TeamView, AppError> {
-    let (n, e) = owned_draft(s, me, id).await?;
+    let (n, e) = owned(s, me, id, false).await?;
     let now = s.now();
     let address = crate::account::canonical_email(email);
     let txn = super::begin_on_edition(&s.db, e.id).await?;

@@ -152,7 +152,7 @@ pub async fn deliberation_notes(#[server(default)] year: String, category: Strin
 }
 
 /// Keeps an expert's comment from the team's feedback, or gives it back (`hidden`:
-/// `true`/`false`; admins; until the results are released; audit-logged).
+/// `true`/`false`; admins; before or after the release; audit-logged).
 #[server(endpoint = "admin_hide_comment")]
 pub async fn hide_comment(review: String, #[server(default)] hidden: String) -> Result<ReviewAdmin, AppError> {
     use crate::api::guard::*;

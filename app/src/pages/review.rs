@@ -187,8 +187,9 @@ fn ScoreForm(s: ReviewSheet, editable: bool, save: ServerAction<SaveReview>) -> 
                 </tbody>
             </table>
             <label>{t!(i18n, comment)}
-                <textarea name="comment" rows="5" disabled=!editable data-testid="review-comment">{comment}</textarea>
+                <textarea name="comment" rows="5" disabled=!editable data-testid="review-comment" aria-describedby="comment-reaches-team">{comment}</textarea>
             </label>
+            <p class="hint" id="comment-reaches-team">{t!(i18n, review_comment_hint)}</p>
             {editable.then(|| view! {
                 <label class="check"><input type="checkbox" name="submit" value="true" data-testid="review-final"/>" "{t!(i18n, submit_final)}</label>
                 <button type="submit" class="button" data-testid="save-review">{t!(i18n, save)}</button>
@@ -413,7 +414,7 @@ fn CategoryBlock(
                             <button type="submit" class="button" data-testid="select-winners">{t!(i18n, stage_winners)}</button>
                         })}
                     </ActionForm>
-                    <TeamComments ranking=c.ranking.clone() can_change=can_choose/>
+                    <TeamComments ranking=c.ranking.clone() can_change=true/>
                 }
             })}
             <Deliberation slug=notes_slug year=notes_year notes=c.notes.clone() updated=c.notes_updated_at history=c.history.clone()/>

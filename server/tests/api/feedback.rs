@@ -98,11 +98,22 @@ async fn a_champions_team_reads_its_feedback_after_the_release_without_hidden_co
         let (_, html) = app.get(&voter, &format!("/submissions/{}", mine.uuid)).await;
         assert!(html.contains("data-testid=\"feedback\"") && html.contains("Solid results"), "[{b}] the page shows it");
 
-        // a project that was not a champion gets none; after the release nothing is hidden any more
+        // a project that was not a champion gets none
         let (_, s) = app.call(&voter, "get_submission", &[("id", &other.uuid.to_string())]).await;
         assert!(s["feedback"].is_null(), "[{b}] {s}");
-        let (status, _) = app.call(&admin, "admin_hide_comment", &[("review", &hide), ("hidden", "false")]).await;
-        assert_eq!(status, 409, "[{b}] released");
+        // after the release a comment found unfit is still withdrawn
+        let (_, v) = app.call(&admin, "admin_review", &[("year", &y)]).await;
+        let row = v["categories"][0]["ranking"].as_array().unwrap().iter().find(|r| r["nominee"] == mine.uuid.to_string().as_str()).unwrap().clone();
+        let solid = row["comments"].as_array().unwrap().iter().find(|c| c["comment"].as_str().unwrap().starts_with("Solid")).unwrap()["review"].to_string();
+        assert_eq!(app.call(&admin, "admin_hide_comment", &[("review", &solid), ("hidden", "true")]).await.0, 200, "[{b}]");
+        let (_, s) = app.call(&voter, "get_submission", &[("id", &mine.uuid.to_string())]).await;
+        assert_eq!(s["feedback"]["comments"], serde_json::json!([]), "[{b}] {s}");
+        let logged = wsis::db::entity::audit_log::Entity::find()
+            .filter(wsis::db::entity::audit_log::Column::Action.eq(wsis::audit::AuditAction::ReviewCommentHide))
+            .all(&app.db)
+            .await
+            .unwrap();
+        assert_eq!(logged.len(), 2, "[{b}] each change in the audit log");
     })
     .await;
 }

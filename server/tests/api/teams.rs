@@ -90,6 +90,9 @@ async fn a_team_is_invited_joins_once_edits_and_is_handed_over() {
         app.voter("twin@example.org").await;
         let twin = app.sign_in("twin@example.org", VOTER_PASSWORD).await;
         assert_eq!(app.call(&twin, "team_accept", &[("token", &twin_token)]).await.0, 404, "[{b}] withdrawn");
+        let (status, body) = app.call(&owner, "team_invite", &[("id", &id), ("email", "twin@example.org")]).await;
+        assert_eq!(status, 400, "[{b}] not again the same day: {body}");
+        assert_eq!(editor_invitation::Entity::find().filter(editor_invitation::Column::Email.eq("twin@example.org")).count(&app.db).await.unwrap(), 1, "[{b}] the withdrawn row stays");
 
         // handed over to a non-editor: refused; to the co-editor: the owner changes once
         let (status, body) = app.call(&owner, "team_transfer", &[("id", &id), ("email", "p0@example.org")]).await;
@@ -108,14 +111,23 @@ async fn a_team_is_invited_joins_once_edits_and_is_handed_over() {
         assert_eq!(status, 200, "[{b}] the former owner still edits");
         assert_eq!(app.call(&owner, "team_invite", &[("id", &id), ("email", "x@example.org")]).await.0, 403, "[{b}] but no longer invites");
 
-        // submitted by the new owner: the team no longer changes
+        // the new owner invites, then submits: nobody joins or is invited any more
+        assert_eq!(app.call(&co, "team_invite", &[("id", &id), ("email", "late@example.org")]).await.0, 200, "[{b}]");
+        let late_token = token_in(&app.outbox_for("late@example.org").await);
         let mut form = project("Open Maps for All", "Open Maps Org", "c3");
         form.push(("id".into(), id.clone()));
         let (status, body) = call(&app, &co, "submit_nomination", &form).await;
         assert_eq!(status, 200, "[{b}] {body}");
-        assert_eq!(app.call(&co, "team_invite", &[("id", &id), ("email", "late@example.org")]).await.0, 409, "[{b}]");
+        assert_eq!(app.call(&co, "team_invite", &[("id", &id), ("email", "later@example.org")]).await.0, 409, "[{b}]");
+        app.voter("late@example.org").await;
+        let late = app.sign_in("late@example.org", VOTER_PASSWORD).await;
+        assert_eq!(app.call(&late, "team_accept", &[("token", &late_token)]).await.0, 409, "[{b}] a submitted project gains no member");
+        // access is revoked at any time: the former owner removed after the submission
+        let (status, body) = app.call(&co, "team_remove", &[("id", &id), ("email", "submitter@wsis.example")]).await;
+        assert_eq!(status, 200, "[{b}] {body}");
+        assert_eq!(app.call(&owner, "get_submission", &[("id", &id)]).await.0, 404, "[{b}] no longer on the team");
         let (_, html) = app.get(&co, &format!("/submissions/{id}")).await;
-        assert!(html.contains("data-testid=\"team\"") && html.contains("submitter@wsis.example"), "[{b}] the page lists the team");
+        assert!(html.contains("data-testid=\"team\"") && html.contains("co@example.org"), "[{b}] the page shows the team");
     })
     .await;
 }
@@ -144,6 +156,12 @@ async fn one_account_sends_at_most_twenty_invitations_a_day() {
         }
         assert_eq!(sent, wsis::team::INVITATIONS_PER_DAY, "[{b}]");
         assert!(refused.unwrap().to_string().contains("try again tomorrow"), "[{b}]");
+        // withdrawing one gives no invitation back
+        let (_, mine) = app.call(&c, "my_submissions", &[]).await;
+        let first = mine.as_array().unwrap().iter().find(|s| s["input"]["title"] == "Draft 0").unwrap()["id"].as_str().unwrap().to_string();
+        assert_eq!(app.call(&c, "team_remove", &[("id", &first), ("email", "r0-0@example.org")]).await.0, 200, "[{b}]");
+        let (status, body) = app.call(&c, "team_invite", &[("id", &first), ("email", "fresh@example.org")]).await;
+        assert!(status == 409 && body.to_string().contains("try again tomorrow"), "[{b}] {status} {body}");
         let rows = editor_invitation::Entity::find().count(&app.db).await.unwrap();
         assert_eq!(rows, wsis::team::INVITATIONS_PER_DAY, "[{b}] nothing stored past the limit");
     })

@@ -14,6 +14,8 @@ pub struct Model {
     pub invited_by: i32,
     pub created_at: DateTimeUtc,
     pub accepted_at: Option<DateTimeUtc>,
+    /// Withdrawn by the owner: the link no longer works (the row stays, and counts).
+    pub withdrawn_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

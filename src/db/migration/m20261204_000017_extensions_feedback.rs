@@ -23,7 +23,13 @@ impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.alter_table(Table::alter().table(Nomination::Table).add_column(timestamp_with_time_zone_null(Nomination::ExtendedUntil)).to_owned()).await?;
         m.alter_table(Table::alter().table(Nomination::Table).add_column(text_null(Nomination::ExtensionReason)).to_owned()).await?;
-        m.alter_table(Table::alter().table(Review::Table).add_column(boolean(Review::CommentHidden).default(false)).to_owned()).await
+        m.alter_table(Table::alter().table(Review::Table).add_column(boolean(Review::CommentHidden).default(false)).to_owned()).await?;
+        // comments of editions released before teams read their feedback were written as
+        // internal: they stay so unless an admin gives one back
+        m.get_connection()
+            .execute_unprepared("UPDATE review SET comment_hidden = TRUE WHERE edition_id IN (SELECT id FROM edition WHERE results_released_at IS NOT NULL)")
+            .await?;
+        Ok(())
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {

@@ -22,10 +22,12 @@ enum EditorInvitation {
     InvitedBy,
     CreatedAt,
     AcceptedAt,
+    WithdrawnAt,
 }
 
 /// A project's co-editors (one row per project and account) and the invitations its owner
-/// sent (one per project and address; the token in the link is unique).
+/// sent (one per project and address; the token in the link is unique; a withdrawn one is
+/// kept, so that the sender's daily count stays true).
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
@@ -60,6 +62,7 @@ impl MigrationTrait for Migration {
                 .col(integer(EditorInvitation::InvitedBy))
                 .col(timestamp_with_time_zone(EditorInvitation::CreatedAt))
                 .col(timestamp_with_time_zone_null(EditorInvitation::AcceptedAt))
+                .col(timestamp_with_time_zone_null(EditorInvitation::WithdrawnAt))
                 .to_owned(),
         )
         .await?;
