@@ -218,28 +218,20 @@ pub async fn send_due_reminders(s: &Services) -> Result<usize, AppError> {
     let now = s.now();
     let soon = now + chrono::Duration::hours(i64::from(crate::broadcast::MAX_REMINDER_HOURS));
     let mut queued = 0;
-    let drafts = edition::Entity::find()
-        .filter(edition::Column::DraftsRemindedAt.is_null())
-        .filter(edition::Column::SubmissionCloses.gt(now))
-        .filter(edition::Column::SubmissionCloses.lte(soon))
-        .all(&s.db)
-        .await?;
-    for e in drafts {
-        let hours = u32::try_from(e.remind_drafts_hours).unwrap_or(0);
-        if crate::broadcast::reminder_due(now, e.submission_closes, hours) && e.submission_opens <= now {
-            queued += remind(s, &e, BroadcastGroup::UnsubmittedDrafts, now).await?;
-        }
-    }
-    let reviews = edition::Entity::find()
-        .filter(edition::Column::ReviewsRemindedAt.is_null())
-        .filter(edition::Column::ReviewCloses.gt(now))
-        .filter(edition::Column::ReviewCloses.lte(soon))
-        .all(&s.db)
-        .await?;
-    for e in reviews {
-        let hours = u32::try_from(e.remind_reviews_hours).unwrap_or(0);
-        if crate::broadcast::reminder_due(now, e.review_closes, hours) && e.review_opens <= now {
-            queued += remind(s, &e, BroadcastGroup::ExpertsPending, now).await?;
+    for (group, reminded, deadline) in [
+        (BroadcastGroup::UnsubmittedDrafts, edition::Column::DraftsRemindedAt, edition::Column::SubmissionCloses),
+        (BroadcastGroup::ExpertsPending, edition::Column::ReviewsRemindedAt, edition::Column::ReviewCloses),
+    ] {
+        let editions = edition::Entity::find().filter(reminded.is_null()).filter(deadline.gt(now)).filter(deadline.lte(soon)).all(&s.db).await?;
+        for e in editions {
+            let (hours, opens, closes) = match group {
+                BroadcastGroup::UnsubmittedDrafts => (e.remind_drafts_hours, e.submission_opens, e.submission_closes),
+                _ => (e.remind_reviews_hours, e.review_opens, e.review_closes),
+            };
+            // due in its window, and only once the phase it reminds of has opened
+            if crate::broadcast::reminder_due(now, closes, u32::try_from(hours).unwrap_or(0)) && opens <= now {
+                queued += remind(s, &e, group, now).await?;
+            }
         }
     }
     if queued > 0 {

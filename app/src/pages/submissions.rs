@@ -311,50 +311,27 @@ fn TeamSection(id: uuid::Uuid, team: wsis::team::TeamView, editable: bool) -> im
             <p class="hint">{t!(i18n, team_hint, max = wsis::team::MAX_EDITORS)}</p>
             {move || {
                 let t = current.get();
-                let manage = t.owner_is_me && editable;
+                // the owner removes and hands over at any time; invites while the draft may change
+                let manage = t.owner_is_me;
                 let pid = pid.clone();
                 view! {
                     <p>{t!(i18n, team_owner)}" "<strong data-testid="team-owner">{t.owner.clone()}</strong></p>
                     {(t.editors.is_empty() && t.invited.is_empty()).then(|| view! { <p>{t!(i18n, team_none)}</p> })}
                     <ul>
-                        {t.editors.clone().into_iter().map(|e| {
-                            let pid = pid.clone();
-                            view! {
-                                <li data-testid="team-editor">{e.clone()}
-                                    {manage.then(|| view! {
-                                        <ActionForm action=remove attr:class="inline">
-                                            <input type="hidden" name="id" value=pid/>
-                                            <input type="hidden" name="email" value=e.clone()/>
-                                            <button type="submit" class="chip">{t!(i18n, team_remove)}</button>
-                                        </ActionForm>
-                                    })}
-                                </li>
-                            }
-                        }).collect_view()}
-                        {t.invited.clone().into_iter().map(|e| {
-                            let pid = pid.clone();
-                            view! {
-                                <li data-testid="team-invited">{e.clone()}" — "<em>{t!(i18n, team_invited)}</em>
-                                    {manage.then(|| view! {
-                                        <ActionForm action=remove attr:class="inline">
-                                            <input type="hidden" name="id" value=pid/>
-                                            <input type="hidden" name="email" value=e.clone()/>
-                                            <button type="submit" class="chip">{t!(i18n, team_withdraw)}</button>
-                                        </ActionForm>
-                                    })}
-                                </li>
-                            }
-                        }).collect_view()}
+                        {t.editors.clone().into_iter().map(|e| view! { <TeamMember id=pid.clone() email=e invited=false manage remove/> }).collect_view()}
+                        {t.invited.clone().into_iter().map(|e| view! { <TeamMember id=pid.clone() email=e invited=true manage remove/> }).collect_view()}
                     </ul>
                     {manage.then(|| {
                         let editors = t.editors.clone();
                         let pid2 = pid.clone();
                         view! {
-                            <ActionForm action=invite attr:class="form inline">
-                                <input type="hidden" name="id" value=pid/>
-                                <label>{t!(i18n, team_invite_label)}<input type="email" name="email" required maxlength="254" data-testid="team-invite-email"/></label>
-                                <button type="submit" class="button small" data-testid="team-invite">{t!(i18n, team_invite)}</button>
-                            </ActionForm>
+                            {editable.then(|| view! {
+                                <ActionForm action=invite attr:class="form inline">
+                                    <input type="hidden" name="id" value=pid/>
+                                    <label>{t!(i18n, team_invite_label)}<input type="email" name="email" required maxlength="254" data-testid="team-invite-email"/></label>
+                                    <button type="submit" class="button small" data-testid="team-invite">{t!(i18n, team_invite)}</button>
+                                </ActionForm>
+                            })}
                             {(!editors.is_empty()).then(|| view! {
                                 <ActionForm action=transfer attr:class="form inline">
                                     <input type="hidden" name="id" value=pid2/>
@@ -372,6 +349,24 @@ fn TeamSection(id: uuid::Uuid, team: wsis::team::TeamView, editable: bool) -> im
             }}
             {move || error().map(|e| view! { <p class="error" role="alert" data-testid="team-error">{crate::components::notice::describe(&e)}</p> })}
         </section>
+    }
+}
+
+/// A co-editor or an invited address, with the owner's button to remove or withdraw it.
+#[component]
+fn TeamMember(id: String, email: String, invited: bool, manage: bool, remove: ServerAction<TeamRemove>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <li data-testid=if invited { "team-invited" } else { "team-editor" }>{email.clone()}
+            {invited.then(|| view! { " — "<em>{t!(i18n, team_invited)}</em> })}
+            {manage.then(|| view! {
+                <ActionForm action=remove attr:class="inline">
+                    <input type="hidden" name="id" value=id/>
+                    <input type="hidden" name="email" value=email/>
+                    <button type="submit" class="chip">{if invited { t_string!(i18n, team_withdraw).to_string() } else { t_string!(i18n, team_remove).to_string() }}</button>
+                </ActionForm>
+            })}
+        </li>
     }
 }
 
