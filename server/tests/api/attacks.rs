@@ -387,8 +387,10 @@ async fn scripted_sign_ups_need_a_proof_of_work() {
         assert_eq!(status, 429, "{body}");
         assert!(body.get("Challenge").is_some());
         let (challenge, _) = app.pow(&script, "sign_up").await;
+        // a wrong answer: a nonce that does not solve it (a fixed one would, once in 2^bits)
+        let wrong = (0u64..).map(|n| n.to_string()).find(|n| !wsis::pow::check(&challenge, n, app.services.config.pow_bits)).unwrap();
         let mut with_wrong = form.to_vec();
-        with_wrong.extend([("pow[challenge]", challenge.as_str()), ("pow[nonce]", "12345")]);
+        with_wrong.extend([("pow[challenge]", challenge.as_str()), ("pow[nonce]", wrong.as_str())]);
         assert_eq!(app.call(&script, "sign_up", &with_wrong).await.0, 429, "a wrong answer");
         // a challenge of another purpose does not do
         let (vote_challenge, vote_nonce) = app.pow(&script, "vote").await;
