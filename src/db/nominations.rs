@@ -406,18 +406,22 @@ async fn drafts_in(db: &impl ConnectionTrait, e: &edition::Model, category: i32)
         .into_iter()
         .map(|a| (a.id, a.email))
         .collect();
-    Ok(rows
-        .into_iter()
-        .map(|n| DraftItem {
-            id: n.uuid,
-            owner_email: n.account_id.and_then(|a| owners.get(&a).cloned()).unwrap_or_default(),
-            title: n.title,
-            organisation: n.organisation,
-            updated_at: n.updated_at,
-            extended_until: n.extended_until,
-            extension_reason: n.extension_reason,
-        })
-        .collect())
+    Ok(rows.into_iter().map(|n| {
+        let owner = n.account_id.and_then(|a| owners.get(&a).cloned()).unwrap_or_default();
+        draft_item(n, owner)
+    }).collect())
+}
+
+fn draft_item(n: nomination::Model, owner_email: String) -> DraftItem {
+    DraftItem {
+        id: n.uuid,
+        owner_email,
+        title: n.title,
+        organisation: n.organisation,
+        updated_at: n.updated_at,
+        extended_until: n.extended_until,
+        extension_reason: n.extension_reason,
+    }
 }
 
 /// A draft of an edition, for an admin's action on it (a submitted project: refused).
@@ -432,7 +436,7 @@ async fn draft_for_admin(s: &Services, id: Uuid) -> Result<(nomination::Model, e
 
 /// Queues a message about an admin's action to the project's team: its owner and
 /// co-editors, each in their language.
-async fn mail_owner(db: &impl ConnectionTrait, now: DateTime<Utc>, n: &nomination::Model, subject: &str, body: &str) -> Result<(), AppError> {
+async fn mail_team(db: &impl ConnectionTrait, now: DateTime<Utc>, n: &nomination::Model, subject: &str, body: &str) -> Result<(), AppError> {
     let ids: Vec<i32> = n.account_id.into_iter().chain(super::teams::edited_ids(db, n.id).await?).collect();
     for a in account::Entity::find().filter(account::Column::Id.is_in(ids)).all(db).await? {
         super::mail::enqueue(db, now, &a.lang, &a.email, subject, body).await?;
@@ -480,11 +484,14 @@ pub async fn extend_deadline(s: &Services, actor: i32, id: Uuid, form: &Extensio
     let after = serde_json::json!({ "extended_until": until, "reason": reason });
     audit::record(&txn, now, Some(actor), AuditAction::SubmissionExtend, &format!("nomination:{}", n.uuid), Some(before), Some(after)).await?;
     let (subject, body) = extension_mail(e.year, &n.title, &geneva_label(until), &s.config.public_url);
-    mail_owner(&txn, now, &n, &subject, &body).await?;
+    mail_team(&txn, now, &n, &subject, &body).await?;
     txn.commit().await?;
     s.wake_mail();
-    let n = nomination::Model::by_uuid(&s.db, id).await?.ok_or(AppError::Internal)?;
-    Ok(drafts_in(&s.db, &e, n.category_id).await?.into_iter().find(|d| d.id == id).ok_or(AppError::Internal)?)
+    let owner = match n.account_id {
+        Some(a) => account::Entity::find_by_id(a).one(&s.db).await?.map(|a| a.email).unwrap_or_default(),
+        None => String::new(),
+    };
+    Ok(draft_item(nomination::Model { extended_until: Some(until), extension_reason: Some(reason), ..n }, owner))
 }
 
 /// Submits a draft as its team last saved it, on the team's behalf (an admin, with a
@@ -532,7 +539,7 @@ pub async fn submit_on_behalf(s: &Services, actor: i32, id: Uuid, reason: &str) 
     audit::record(&txn, now, Some(actor), AuditAction::SubmissionOnBehalf, &format!("nomination:{}", n.uuid), None, Some(serde_json::json!({ "reason": reason })))
         .await?;
     let (subject, body) = on_behalf_mail(e.year, &n.title, &reason, &s.config.public_url);
-    mail_owner(&txn, now, &n, &subject, &body).await?;
+    mail_team(&txn, now, &n, &subject, &body).await?;
     txn.commit().await?;
     s.wake_mail();
     let saved = nomination::Model::by_uuid(&s.db, id).await?.ok_or(AppError::Internal)?;

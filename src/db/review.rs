@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -665,22 +665,29 @@ pub async fn set_notes(s: &Services, actor: i32, year: &str, category_key: &str,
 }
 
 /// Keeps an expert's comment from (or gives it back to) the team's feedback: admins, before
-/// the release and after it (a comment found unfit later is withdrawn then); audit-logged.
+/// the release and after it (a comment found unfit later is withdrawn then). The change is
+/// conditional on the state it changes, so that of parallel requests one changes it and
+/// is audit-logged; the others, and a request that changes nothing, log nothing.
 pub async fn hide_comment(s: &Services, actor: i32, review_id: i32, hidden: bool) -> Result<ReviewAdmin, AppError> {
     let r = review::Entity::find_by_id(review_id).one(&s.db).await?.ok_or_else(|| AppError::NotFound("There is no such review.".into()))?;
     let e = edition::Entity::find_by_id(r.edition_id).one(&s.db).await?.ok_or(AppError::Internal)?;
     let now = s.now();
     let txn = s.db.begin().await?;
-    review::Entity::update_many()
+    let changed = review::Entity::update_many()
         .col_expr(review::Column::CommentHidden, Expr::value(hidden))
         .filter(review::Column::Id.eq(r.id))
+        .filter(review::Column::CommentHidden.eq(!hidden))
         .exec(&txn)
         .await?;
+    if changed.rows_affected != 1 {
+        let _ = txn.rollback().await;
+        return admin_view(&s.db, &e.year.to_string(), now).await;
+    }
     let subject = match nomination::Entity::find_by_id(r.nomination_id).one(&txn).await? {
         Some(n) => format!("nomination:{}", n.uuid),
         None => format!("review:{}", r.id),
     };
-    audit::record(&txn, now, Some(actor), AuditAction::ReviewCommentHide, &subject, Some(serde_json::json!({ "review": r.id, "hidden": r.comment_hidden })), Some(serde_json::json!({ "review": r.id, "hidden": hidden })))
+    audit::record(&txn, now, Some(actor), AuditAction::ReviewCommentHide, &subject, Some(serde_json::json!({ "review": r.id, "hidden": !hidden })), Some(serde_json::json!({ "review": r.id, "hidden": hidden })))
         .await?;
     txn.commit().await?;
     admin_view(&s.db, &e.year.to_string(), now).await
@@ -695,7 +702,16 @@ pub async fn feedback_for(db: &impl ConnectionTrait, e: &edition::Model, n: &nom
     }
     let ids: Vec<i32> = champions.iter().map(|c| c.nomination_id).collect();
     let reviews = review::Entity::find().filter(review::Column::EditionId.eq(e.id)).filter(review::Column::NominationId.is_in(ids.clone())).all(db).await?;
-    let uuids: HashMap<i32, Uuid> = nomination::Entity::find().filter(nomination::Column::Id.is_in(ids)).all(db).await?.into_iter().map(|m| (m.id, m.uuid)).collect();
+    // the champions' ids and public ids, not their texts
+    let uuids: HashMap<i32, Uuid> = nomination::Entity::find()
+        .select_only()
+        .columns([nomination::Column::Id, nomination::Column::Uuid])
+        .filter(nomination::Column::Id.is_in(ids))
+        .into_tuple()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
     let experts: HashMap<i32, Uuid> = account::Entity::find()
         .filter(account::Column::Id.is_in(reviews.iter().map(|r| r.expert_account_id)))
         .all(db)

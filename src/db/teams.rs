@@ -132,7 +132,7 @@ pub async fn invite(s: &Services, me: &account::Model, id: Uuid, email: &str) ->
             return Err(err);
         }
     };
-    let team = team_view(&txn, &n, me.id).await?;
+    let mut team = team_view(&txn, &n, me.id).await?;
     let address = match check_invitee(email, &me.email, &team.editors, &team.invited) {
         Ok(a) => a,
         Err(m) => {
@@ -187,15 +187,14 @@ pub async fn invite(s: &Services, me: &account::Model, id: Uuid, email: &str) ->
         }
         Err(err) => return Err(err.into()),
     }
-    let inviter = if me.display_name.trim().is_empty() { me.email.clone() } else { me.display_name.clone() };
-    let (subject, body) = invitation_mail(&inviter, &n.title, e.year, &s.config.public_url, token);
+    let (subject, body) = invitation_mail(&me.shown_name(), &n.title, e.year, &s.config.public_url, token);
     // in the language of the account of that address, if there is one
     let lang = account::Entity::find().filter(account::Column::EmailCanonical.eq(address.clone())).one(&txn).await?.map_or_else(|| "en".to_string(), |a| a.lang);
     super::mail::enqueue(&txn, now, &lang, &address, &subject, &body).await?;
-    let view = team_view(&txn, &n, me.id).await?;
     txn.commit().await?;
     s.wake_mail();
-    Ok(view)
+    team.invited.push(address);
+    Ok(team)
 }
 
 /// The invitation behind a link, for an account of the invited address.
@@ -220,7 +219,7 @@ pub async fn invitation(s: &Services, me: &account::Model, token: Uuid) -> Resul
     let inv = invitation_for(s, me, token).await?;
     let n = nomination::Entity::find_by_id(inv.nomination_id).one(&s.db).await?.ok_or(AppError::Internal)?;
     let e = edition::Entity::find_by_id(n.edition_id).one(&s.db).await?.ok_or(AppError::Internal)?;
-    let by = account::Entity::find_by_id(inv.invited_by).one(&s.db).await?.map(|a| if a.display_name.trim().is_empty() { a.email } else { a.display_name }).unwrap_or_default();
+    let by = account::Entity::find_by_id(inv.invited_by).one(&s.db).await?.map(|a| a.shown_name()).unwrap_or_default();
     let member = is_member(&s.db, &n, me.id).await?;
     Ok(InvitationView { title: n.title, edition_year: e.year, invited_by: by, accepted: inv.accepted_at.is_some(), project: member.then_some(n.uuid) })
 }
@@ -335,8 +334,7 @@ pub async fn transfer(s: &Services, me: &account::Model, id: Uuid, email: &str) 
         Some(serde_json::json!({ "owner": target.email })),
     )
     .await?;
-    let from = if me.display_name.trim().is_empty() { me.email.clone() } else { me.display_name.clone() };
-    let (subject, body) = transfer_mail(&from, &n.title, e.year, &s.config.public_url);
+    let (subject, body) = transfer_mail(&me.shown_name(), &n.title, e.year, &s.config.public_url);
     super::mail::enqueue(&txn, now, &target.lang, &target.email, &subject, &body).await?;
     let moved = nomination::Entity::find_by_id(n.id).one(&txn).await?.ok_or(AppError::Internal)?;
     let view = team_view(&txn, &moved, me.id).await?;

@@ -152,18 +152,13 @@ pub async fn deliberation_notes(#[server(default)] year: String, category: Strin
 }
 
 /// Keeps an expert's comment from the team's feedback, or gives it back (`hidden`:
-/// `true`/`false`; admins; before or after the release; audit-logged).
+/// `true`/`false`; admins; before or after the release; audit-logged when it changes).
 #[server(endpoint = "admin_hide_comment")]
-pub async fn hide_comment(review: String, #[server(default)] hidden: String) -> Result<ReviewAdmin, AppError> {
+pub async fn hide_comment(review: String, hidden: bool) -> Result<ReviewAdmin, AppError> {
     use crate::api::guard::*;
     run(async move {
         let me = require_role(wsis::account::Role::Admin)?;
         let id: i32 = review.trim().parse().map_err(|_| AppError::NotFound("There is no such review.".into()))?;
-        let hidden = match hidden.trim() {
-            "true" | "on" => true,
-            "false" | "" => false,
-            _ => return Err(AppError::invalid("Choose whether the comment is hidden: true or false.")),
-        };
         let v = wsis::db::review::hide_comment(&services()?, me.id, id, hidden).await?;
         done(None, Some(if hidden { "The comment is kept from the team's feedback." } else { "The comment will reach the team." }));
         Ok(v)

@@ -63,8 +63,10 @@ async fn a_champions_team_reads_its_feedback_after_the_release_without_hidden_co
         assert_eq!(app.call(&expert, "admin_hide_comment", &[("review", &hide), ("hidden", "true")]).await.0, 403);
         assert_eq!(app.call(&admin, "admin_hide_comment", &[("review", &hide), ("hidden", "perhaps")]).await.0, 400);
         assert_eq!(app.call(&admin, "admin_hide_comment", &[("review", "99999999"), ("hidden", "true")]).await.0, 404);
-        let (status, body) = app.call(&admin, "admin_hide_comment", &[("review", &hide), ("hidden", "true")]).await;
-        assert_eq!(status, 200, "[{b}] {body}");
+        // twenty presses at once: hidden, and one change in the audit log (checked below)
+        let form = [("review", hide.as_str()), ("hidden", "true")];
+        let presses = futures::future::join_all((0..20).map(|_| app.call(&admin, "admin_hide_comment", &form))).await;
+        assert!(presses.iter().any(|(s, _)| *s == 200) && presses.iter().all(|(s, _)| [200, 429].contains(s)), "[{b}] {presses:?}");
 
         // before the release: no feedback, and the team sees a nominee
         let (_, s) = app.call(&voter, "get_submission", &[("id", &mine.uuid.to_string())]).await;
@@ -113,7 +115,7 @@ async fn a_champions_team_reads_its_feedback_after_the_release_without_hidden_co
             .all(&app.db)
             .await
             .unwrap();
-        assert_eq!(logged.len(), 2, "[{b}] each change in the audit log");
+        assert_eq!(logged.len(), 2, "[{b}] each change in the audit log, once");
     })
     .await;
 }

@@ -39,3 +39,10 @@ impl Related<super::account_role::Entity> for Entity {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Model {
+    /// How others are shown this account: its display name, else its address.
+    pub fn shown_name(&self) -> String {
+        if self.display_name.trim().is_empty() { self.email.clone() } else { self.display_name.clone() }
+    }
+}
