@@ -133,6 +133,41 @@ pub async fn nomination_with_edition(db: &impl ConnectionTrait, id: Uuid) -> Res
     Ok((n, e.ok_or(AppError::Internal)?))
 }
 
+/// What a vote needs of its nominee: the few columns it stores or answers with, not the
+/// project's long texts.
+#[derive(Clone, Debug)]
+pub struct VoteTarget {
+    pub id: i32,
+    pub uuid: Uuid,
+    pub status: NominationStatus,
+    pub category_id: i32,
+    pub title: String,
+}
+
+/// A nominee's vote target with its edition, in one query: the edition's columns and five
+/// of the nominee's (the vote path reads this on every vote).
+pub async fn vote_target(db: &impl ConnectionTrait, id: Uuid) -> Result<(VoteTarget, edition::Model), AppError> {
+    use sea_orm::{QueryTrait, RelationTrait};
+    let query = edition::Entity::find()
+        .join_rev(sea_orm::JoinType::InnerJoin, nomination::Relation::Edition.def())
+        .column_as(nomination::Column::Id, "vt_id")
+        .column_as(nomination::Column::Uuid, "vt_uuid")
+        .column_as(nomination::Column::Status, "vt_status")
+        .column_as(nomination::Column::CategoryId, "vt_category")
+        .column_as(nomination::Column::Title, "vt_title")
+        .filter(nomination::Column::Uuid.eq(id))
+        .into_query();
+    let row = db.query_one(&query).await?.ok_or_else(AppError::no_nominee)?;
+    let target = VoteTarget {
+        id: row.try_get("", "vt_id")?,
+        uuid: row.try_get("", "vt_uuid")?,
+        status: row.try_get("", "vt_status")?,
+        category_id: row.try_get("", "vt_category")?,
+        title: row.try_get("", "vt_title")?,
+    };
+    Ok((target, edition::Model::from_query_result(&row, "")?))
+}
+
 /// A nominee's public page with the edition it belongs to (read once, for both).
 pub async fn nominee_page(db: &impl ConnectionTrait, id: Uuid) -> Result<(NomineeDetail, edition::Model), AppError> {
     let (n, e) = nomination_with_edition(db, id).await?;

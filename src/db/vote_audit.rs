@@ -1,10 +1,11 @@
 //! The vote audit: signals of fraud for admins, and invalidation by account.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, DurationRound, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::sea_query::ExprTrait;
 use uuid::Uuid;
 
 use super::entity::{account, edition, nomination, vote, vote_freeze};
@@ -20,6 +21,8 @@ pub const BURST_WINDOW_SECS: i64 = 600;
 pub const BURST_MIN_VOTES: usize = 10;
 pub const SHARED_ORIGIN_MIN_ACCOUNTS: usize = 3;
 pub const FAST_ACCOUNT_MINUTES: i64 = 5;
+/// The most fast accounts the audit page lists (the latest first votes).
+pub const FAST_ACCOUNTS_SHOWN: usize = 200;
 
 fn code_of(category_id: i32) -> String {
     CATEGORIES.iter().find(|c| c.position as i32 == category_id).map(|c| c.code.to_string()).unwrap_or_default()
@@ -27,7 +30,7 @@ fn code_of(category_id: i32) -> String {
 
 type Core = (Vec<Burst>, Vec<SharedOrigin>, Vec<FastAccount>, Vec<(DateTime<Utc>, u64)>, u64, u64);
 
-pub async fn signals(db: &impl ConnectionTrait, edition_id: i32) -> Result<AuditSignals, AppError> {
+pub async fn signals<C: ConnectionTrait + sea_orm::StreamTrait>(db: &C, edition_id: i32) -> Result<AuditSignals, AppError> {
     let (bursts, shared_origins, fast_accounts, votes_per_hour, total_votes, invalid_votes) = signals_core(db, edition_id).await?;
     let e = edition::Entity::find_by_id(edition_id).one(db).await?.ok_or(AppError::Internal)?;
     Ok(AuditSignals {
@@ -42,79 +45,136 @@ pub async fn signals(db: &impl ConnectionTrait, edition_id: i32) -> Result<Audit
     })
 }
 
-async fn signals_core(db: &impl ConnectionTrait, edition_id: i32) -> Result<Core, AppError> {
-    let rows: Vec<(i32, i32, i32, DateTime<Utc>, String, bool)> = vote::Entity::find()
-        .select_only()
-        .columns([vote::Column::AccountId, vote::Column::NominationId, vote::Column::CategoryId, vote::Column::CastAt, vote::Column::OriginHash, vote::Column::Valid])
-        .filter(vote::Column::EditionId.eq(edition_id))
-        .order_by_asc(vote::Column::CastAt)
-        .into_tuple()
-        .all(db)
-        .await?;
-    let total_votes = rows.len() as u64;
-    let invalid_votes = rows.iter().filter(|r| !r.5).count() as u64;
-
-    let mut per_nominee: HashMap<i32, (i32, Vec<DateTime<Utc>>)> = HashMap::new();
-    let mut per_origin: HashMap<&str, (HashSet<i32>, u64)> = HashMap::new();
-    let mut first_vote: HashMap<i32, (DateTime<Utc>, u64)> = HashMap::new();
+async fn signals_core<C: ConnectionTrait + sea_orm::StreamTrait>(db: &C, edition_id: i32) -> Result<Core, AppError> {
+    use futures::TryStreamExt;
+    // One pass over the edition's votes, two small columns at a time, in nominee order:
+    // the totals, the votes per hour, and each nominee's busiest window. Only the current
+    // nominee's times are held, so the memory does not grow with the season.
+    let mut total_votes = 0u64;
+    let mut invalid_votes = 0u64;
     let mut per_hour: HashMap<DateTime<Utc>, u64> = HashMap::new();
-    for (acct, nom, cat, at, origin, valid) in &rows {
-        if *valid {
-            per_nominee.entry(*nom).or_insert_with(|| (*cat, Vec::new())).1.push(*at);
+    let mut windows: Vec<(i32, i32, usize, DateTime<Utc>)> = Vec::new();
+    {
+        let mut rows = vote::Entity::find()
+            .select_only()
+            .columns([vote::Column::NominationId, vote::Column::CategoryId, vote::Column::CastAt, vote::Column::Valid])
+            .filter(vote::Column::EditionId.eq(edition_id))
+            .order_by_asc(vote::Column::NominationId)
+            .order_by_asc(vote::Column::CastAt)
+            .into_tuple::<(i32, i32, DateTime<Utc>, bool)>()
+            .stream(db)
+            .await?;
+        let mut current: Option<(i32, i32)> = None;
+        let mut times: Vec<DateTime<Utc>> = Vec::new();
+        let mut close = |current: Option<(i32, i32)>, times: &mut Vec<DateTime<Utc>>| {
+            if let (Some((nom, cat)), (n, Some(start))) = (current, max_in_window(times, BURST_WINDOW_SECS)) {
+                if n >= BURST_MIN_VOTES {
+                    windows.push((nom, cat, n, start));
+                }
+            }
+            times.clear();
+        };
+        while let Some((nom, cat, at, valid)) = rows.try_next().await? {
+            total_votes += 1;
+            if let Ok(h) = at.duration_trunc(Duration::hours(1)) {
+                *per_hour.entry(h).or_default() += 1;
+            }
+            if !valid {
+                invalid_votes += 1;
+                continue;
+            }
+            if current.map(|c| c.0) != Some(nom) {
+                close(current, &mut times);
+                current = Some((nom, cat));
+            }
+            times.push(at);
         }
-        let o = per_origin.entry(origin.as_str()).or_default();
-        o.0.insert(*acct);
-        o.1 += 1;
-        let f = first_vote.entry(*acct).or_insert((*at, 0));
-        f.1 += 1;
-        if let Ok(h) = at.duration_trunc(Duration::hours(1)) {
-            *per_hour.entry(h).or_default() += 1;
-        }
+        close(current, &mut times);
     }
 
     let mut bursts = Vec::new();
-    let burst_ids: Vec<i32> = per_nominee
-        .iter()
-        .filter_map(|(id, (_, ts))| (max_in_window(ts, BURST_WINDOW_SECS).0 >= BURST_MIN_VOTES).then_some(*id))
-        .collect();
-    if !burst_ids.is_empty() {
-        let noms: HashMap<i32, nomination::Model> = nomination::Entity::find()
-            .filter(nomination::Column::Id.is_in(burst_ids.clone()))
+    if !windows.is_empty() {
+        let titles: HashMap<i32, (Uuid, String)> = nomination::Entity::find()
+            .select_only()
+            .columns([nomination::Column::Id, nomination::Column::Uuid, nomination::Column::Title])
+            .filter(nomination::Column::Id.is_in(windows.iter().map(|w| w.0)))
+            .into_tuple::<(i32, Uuid, String)>()
             .all(db)
             .await?
             .into_iter()
-            .map(|n| (n.id, n))
+            .map(|(id, uuid, title)| (id, (uuid, title)))
             .collect();
-        for id in burst_ids {
-            let (cat, ts) = &per_nominee[&id];
-            let (n, start) = max_in_window(ts, BURST_WINDOW_SECS);
-            if let (Some(nm), Some(start)) = (noms.get(&id), start) {
-                bursts.push(Burst { nominee: nm.uuid, title: nm.title.clone(), category_code: code_of(*cat), window_start: start, votes: n as u64 });
+        for (id, cat, n, start) in windows {
+            if let Some((uuid, title)) = titles.get(&id) {
+                bursts.push(Burst { nominee: *uuid, title: title.clone(), category_code: code_of(cat), window_start: start, votes: n as u64 });
             }
         }
         bursts.sort_by(|a, b| b.votes.cmp(&a.votes));
     }
 
-    let mut shared_origins: Vec<SharedOrigin> = per_origin
+    // origins shared by several accounts: counted by the database, one row per such origin
+    let distinct = Expr::cust("COUNT(DISTINCT account_id)");
+    let mut shared_origins: Vec<SharedOrigin> = vote::Entity::find()
+        .select_only()
+        .column(vote::Column::OriginHash)
+        .expr_as(distinct.clone(), "accounts")
+        .expr_as(Expr::cust("COUNT(*)"), "votes")
+        .filter(vote::Column::EditionId.eq(edition_id))
+        .group_by(vote::Column::OriginHash)
+        .having(distinct.gte(SHARED_ORIGIN_MIN_ACCOUNTS as i64))
+        .into_tuple::<(String, i64, i64)>()
+        .all(db)
+        .await?
         .into_iter()
-        .filter(|(_, (accts, _))| accts.len() >= SHARED_ORIGIN_MIN_ACCOUNTS)
-        .map(|(o, (accts, votes))| SharedOrigin { key: o.to_string(), origin: o.chars().take(12).collect(), accounts: accts.len() as u64, votes })
+        .map(|(o, accounts, votes)| SharedOrigin { origin: o.chars().take(12).collect(), key: o, accounts: accounts as u64, votes: votes as u64 })
         .collect();
     shared_origins.sort_by(|a, b| b.accounts.cmp(&a.accounts));
 
-    let voter_ids: Vec<i32> = first_vote.keys().copied().collect();
-    let mut fast_accounts = Vec::new();
-    for chunk in voter_ids.chunks(500) {
-        let accts = account::Entity::find().filter(account::Column::Id.is_in(chunk.to_vec())).all(db).await?;
-        for a in accts {
-            let (first, votes) = first_vote[&a.id];
-            if first - a.created_at <= Duration::minutes(FAST_ACCOUNT_MINUTES) {
-                fast_accounts.push(FastAccount { account: a.uuid, email: a.email, created_at: a.created_at, first_vote_at: first, votes });
+    // accounts whose first vote came within minutes of their creation: each voter's first
+    // vote and count from the database, streamed; the latest 200 are kept
+    let mut fast: std::collections::BinaryHeap<std::cmp::Reverse<(DateTime<Utc>, i32, DateTime<Utc>, u64)>> = Default::default();
+    {
+        let mut rows = vote::Entity::find()
+            .select_only()
+            .column(vote::Column::AccountId)
+            .expr_as(Expr::cust("MIN(vote.cast_at)"), "first")
+            .expr_as(Expr::cust("COUNT(*)"), "votes")
+            .column_as(account::Column::CreatedAt, "created")
+            .join(sea_orm::JoinType::InnerJoin, vote::Entity::belongs_to(account::Entity).from(vote::Column::AccountId).to(account::Column::Id).into())
+            .filter(vote::Column::EditionId.eq(edition_id))
+            .group_by(vote::Column::AccountId)
+            .group_by(account::Column::CreatedAt)
+            .into_tuple::<(i32, DateTime<Utc>, i64, DateTime<Utc>)>()
+            .stream(db)
+            .await?;
+        while let Some((id, first, votes, created)) = rows.try_next().await? {
+            if first - created <= Duration::minutes(FAST_ACCOUNT_MINUTES) {
+                fast.push(std::cmp::Reverse((first, id, created, votes as u64)));
+                if fast.len() > FAST_ACCOUNTS_SHOWN {
+                    fast.pop();
+                }
             }
         }
     }
+    let fast: Vec<(DateTime<Utc>, i32, DateTime<Utc>, u64)> = fast.into_iter().map(|r| r.0).collect();
+    let who: HashMap<i32, (Uuid, String)> = account::Entity::find()
+        .select_only()
+        .columns([account::Column::Id, account::Column::Uuid, account::Column::Email])
+        .filter(account::Column::Id.is_in(fast.iter().map(|f| f.1)))
+        .into_tuple::<(i32, Uuid, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|(id, uuid, email)| (id, (uuid, email)))
+        .collect();
+    let mut fast_accounts: Vec<FastAccount> = fast
+        .into_iter()
+        .filter_map(|(first, id, created, votes)| {
+            let (uuid, email) = who.get(&id)?.clone();
+            Some(FastAccount { account: uuid, email, created_at: created, first_vote_at: first, votes })
+        })
+        .collect();
     fast_accounts.sort_by(|a, b| b.first_vote_at.cmp(&a.first_vote_at));
-    fast_accounts.truncate(200);
 
     let mut votes_per_hour: Vec<(DateTime<Utc>, u64)> = per_hour.into_iter().collect();
     votes_per_hour.sort();
@@ -192,7 +252,7 @@ pub async fn set_account_validity(
 }
 
 /// The accounts of one cluster of the audit, with what the freeze will call it.
-async fn cluster_accounts(db: &impl ConnectionTrait, edition_id: i32, kind: ClusterKind, key: &str) -> Result<(Vec<i32>, String), AppError> {
+async fn cluster_accounts<C: ConnectionTrait + sea_orm::StreamTrait>(db: &C, edition_id: i32, kind: ClusterKind, key: &str) -> Result<(Vec<i32>, String), AppError> {
     let key = key.trim();
     let accounts_of = |rows: Vec<i32>| {
         let mut v = rows;
@@ -257,7 +317,7 @@ async fn cluster_accounts(db: &impl ConnectionTrait, edition_id: i32, kind: Clus
     }
 }
 
-async fn signals_without_freezes(db: &impl ConnectionTrait, edition_id: i32) -> Result<Vec<FastAccount>, AppError> {
+async fn signals_without_freezes<C: ConnectionTrait + sea_orm::StreamTrait>(db: &C, edition_id: i32) -> Result<Vec<FastAccount>, AppError> {
     Ok(signals_core(db, edition_id).await?.2)
 }
 

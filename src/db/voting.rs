@@ -61,7 +61,7 @@ async fn cast_vote_unmetered(s: &Services, voter: &account::Model, nominee: Uuid
             "The votes of this account are held for review by the secretariat; it cannot vote meanwhile.",
         ));
     }
-    let (n, e) = super::catalog::nomination_with_edition(&s.db, nominee).await?;
+    let (n, e) = super::catalog::vote_target(&s.db, nominee).await?;
     if !n.status.on_ballot() {
         return Err(AppError::invalid("This project is not a nominee: only nominees can receive votes."));
     }
@@ -209,24 +209,31 @@ async fn run_writer(shared: sea_orm::DatabaseConnection, url: String, mut rx: to
 /// Stores a batch in one transaction; for each vote, whether it was stored (false: the
 /// account already has a vote in that category). The batch is one statement: the rows
 /// that meet the unique index on (edition, category, account) are skipped, also when two
-/// votes of one account are in the same batch, and the stored ones come back by id.
+/// votes of one account are in the same batch. When every row was stored (the usual
+/// case) the statement's count says so; otherwise the stored ones are asked for by id.
 async fn write_batch(db: &sea_orm::DatabaseConnection, jobs: &[&VoteJob]) -> Result<Vec<bool>, AppError> {
-    use sea_orm::QueryTrait;
     let txn = db.begin().await?;
-    let mut insert = vote::Entity::insert_many(jobs.iter().map(|j| j.row.clone()))
+    let written = vote::Entity::insert_many(jobs.iter().map(|j| j.row.clone()))
         .on_conflict(
             OnConflict::columns([vote::Column::EditionId, vote::Column::CategoryId, vote::Column::AccountId])
                 .do_nothing()
                 .to_owned(),
         )
-        .into_query();
-    insert.returning_col(vote::Column::Uuid);
-    let inserted: std::collections::HashSet<Uuid> = txn
-        .query_all(&insert)
-        .await?
-        .iter()
-        .map(|row| row.try_get::<Uuid>("", "uuid"))
-        .collect::<Result<_, _>>()?;
+        .exec_without_returning(&txn)
+        .await?;
+    let inserted: std::collections::HashSet<Uuid> = if written as usize == jobs.len() {
+        jobs.iter().map(|j| j.vote).collect()
+    } else {
+        vote::Entity::find()
+            .select_only()
+            .column(vote::Column::Uuid)
+            .filter(vote::Column::Uuid.is_in(jobs.iter().map(|j| j.vote)))
+            .into_tuple::<Uuid>()
+            .all(&txn)
+            .await?
+            .into_iter()
+            .collect()
+    };
     let stored: Vec<bool> = jobs.iter().map(|j| inserted.contains(&j.vote)).collect();
     // An account frozen while its vote was on its way: the vote is stored but held. Asked
     // after the inserts, so that a freeze either waited for this transaction (and holds
@@ -262,9 +269,7 @@ async fn write_batch(db: &sea_orm::DatabaseConnection, jobs: &[&VoteJob]) -> Res
             None => *counts.entry((job.edition_id, job.category_id, job.nomination_id)).or_default() += 1,
         }
     }
-    for ((edition_id, category_id, nomination_id), n) in counts {
-        bump_tally(&txn, edition_id, category_id, nomination_id, n).await?;
-    }
+    add_to_tallies(&txn, counts).await?;
     txn.commit().await?;
     Ok(stored)
 }
@@ -284,6 +289,33 @@ pub async fn bump_tally(db: &impl ConnectionTrait, edition_id: i32, category_id:
     )
     .exec_without_returning(db)
     .await?;
+    Ok(())
+}
+
+/// Adds new votes to several nominees' counters in one statement: (edition, category,
+/// nominee) and how many votes each. A missing counter is created at that number, an
+/// existing one adds it (`excluded` is the row the statement proposed).
+async fn add_to_tallies(db: &impl ConnectionTrait, counts: HashMap<(i32, i32, i32), i64>) -> Result<(), AppError> {
+    if counts.is_empty() {
+        return Ok(());
+    }
+    let rows = counts.into_iter().map(|((edition_id, category_id, nomination_id), n)| tally::ActiveModel {
+        nomination_id: Set(nomination_id),
+        edition_id: Set(edition_id),
+        category_id: Set(category_id),
+        valid_votes: Set(n),
+    });
+    tally::Entity::insert_many(rows)
+        .on_conflict(
+            OnConflict::column(tally::Column::NominationId)
+                .value(
+                    tally::Column::ValidVotes,
+                    Expr::col((tally::Entity, tally::Column::ValidVotes)).add(Expr::cust("excluded.valid_votes")),
+                )
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
     Ok(())
 }
 
