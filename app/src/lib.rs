@@ -14,22 +14,64 @@ pub mod i18n {
     pub use crate::i18n_gen::i18n::*;
     use leptos_i18n::I18nContext;
 
-    /// The page's i18n context. A part of a page that the server renders after its request
-    /// was abandoned (the page's owner disposed, so no context to find) gets a detached
-    /// context in the default language instead of a panic; nobody receives that render.
+    /// The page's i18n context, for the client: the one `provide_i18n` made.
+    #[cfg(not(feature = "ssr"))]
     pub fn use_i18n() -> I18nContext<Locale> {
         leptos::prelude::use_context::<I18nContext<Locale>>().unwrap_or_else(detached)
+    }
+
+    /// The request's i18n context on the server (`crate::provide_i18n`): the context, a
+    /// value made beside its language in the same reactive owner (readable exactly while the
+    /// language is), and the language itself outside the reactive graph.
+    #[cfg(feature = "ssr")]
+    #[derive(Clone, Copy)]
+    pub(crate) struct RequestI18n {
+        pub(crate) i18n: I18nContext<Locale>,
+        pub(crate) alive: leptos::prelude::StoredValue<()>,
+        pub(crate) locale: Locale,
+    }
+
+    /// The page's i18n context. A part of a page that the server renders after its request
+    /// was abandoned (the page's owner cleaned up, the language's value disposed) gets a new
+    /// context in the request's language, owned by the caller's own owner, instead of a
+    /// panic; nobody receives that render.
+    #[cfg(feature = "ssr")]
+    pub fn use_i18n() -> I18nContext<Locale> {
+        use leptos::prelude::GetValue;
+        match leptos::prelude::use_context::<RequestI18n>() {
+            Some(r) if r.alive.try_get_value().is_some() => r.i18n,
+            Some(r) => owned_by_caller(r.locale),
+            None => owned_by_caller(Locale::default()),
+        }
+    }
+
+    /// A context in `locale` whose values live in a child of the caller's owner (so in the
+    /// caller's arena, for as long as the caller), with its effects paused.
+    #[cfg(feature = "ssr")]
+    fn owned_by_caller(locale: Locale) -> I18nContext<Locale> {
+        let Some(caller) = leptos::prelude::Owner::current() else { return detached() };
+        let owner = caller.child();
+        let i18n = owner.with(|| {
+            let i18n = leptos_i18n::context::init_i18n_context_with_options::<Locale>(leptos_i18n::context::I18nContextOptions::default());
+            i18n.set_locale_untracked(locale);
+            i18n
+        });
+        // after the effects exist: pausing an owner pauses its children
+        owner.pause();
+        leptos::prelude::on_cleanup(move || drop(owner));
+        i18n
     }
 
     #[cfg(feature = "ssr")]
     fn detached() -> I18nContext<Locale> {
         static DETACHED: std::sync::OnceLock<I18nContext<Locale>> = std::sync::OnceLock::new();
         *DETACHED.get_or_init(|| {
+            // called outside any reactive owner: a root of its own, which lives as long as
+            // the process, with its effects paused once they exist
             let owner = leptos::prelude::Owner::new_root(None);
             let i18n = owner.with(|| {
-                leptos_i18n::context::provide_i18n_context_with_options_inner::<Locale>(leptos_i18n::context::I18nContextOptions::default())
+                leptos_i18n::context::init_i18n_context_with_options::<Locale>(leptos_i18n::context::I18nContextOptions::default())
             });
-            // its effects never run, and it lives as long as the process
             owner.pause();
             std::mem::forget(owner);
             i18n
@@ -168,7 +210,13 @@ fn provide_i18n() {
         leptos_i18n::context::provide_i18n_context_with_options_inner::<Locale>(leptos_i18n::context::I18nContextOptions::default())
     });
     #[cfg(feature = "ssr")]
-    owner.pause();
+    {
+        owner.pause();
+        let alive = owner.with(|| StoredValue::new(()));
+        let locale = owner.with(|| i18n.get_locale_untracked());
+        provide_context(i18n::RequestI18n { i18n, alive, locale });
+    }
+    #[cfg(not(feature = "ssr"))]
     provide_context(i18n);
     // the context's values live as long as the page's owner
     on_cleanup(move || drop(owner));
