@@ -51,31 +51,38 @@ pub mod i18n {
     fn owned_by_caller(locale: Locale) -> I18nContext<Locale> {
         let Some(caller) = leptos::prelude::Owner::current() else { return detached() };
         let owner = caller.child();
-        let i18n = owner.with(|| {
-            let i18n = leptos_i18n::context::init_i18n_context_with_options::<Locale>(leptos_i18n::context::I18nContextOptions::default());
-            i18n.set_locale_untracked(locale);
-            i18n
-        });
-        // after the effects exist: pausing an owner pauses its children
-        owner.pause();
+        let i18n = paused_context(&owner, Some(locale));
         leptos::prelude::on_cleanup(move || drop(owner));
         i18n
     }
 
+    /// Called outside any reactive owner: a context of a root of its own, which lives as
+    /// long as the process.
     #[cfg(feature = "ssr")]
     fn detached() -> I18nContext<Locale> {
         static DETACHED: std::sync::OnceLock<I18nContext<Locale>> = std::sync::OnceLock::new();
         *DETACHED.get_or_init(|| {
-            // called outside any reactive owner: a root of its own, which lives as long as
-            // the process, with its effects paused once they exist
             let owner = leptos::prelude::Owner::new_root(None);
-            let i18n = owner.with(|| {
-                leptos_i18n::context::init_i18n_context_with_options::<Locale>(leptos_i18n::context::I18nContextOptions::default())
-            });
-            owner.pause();
+            let i18n = paused_context(&owner, None);
             std::mem::forget(owner);
             i18n
         })
+    }
+
+    /// A new context made under `owner` (in `locale`, or as the request asks), whose effects
+    /// never run on the server: the owner is paused once they exist, as pausing an owner
+    /// pauses the children it has.
+    #[cfg(feature = "ssr")]
+    fn paused_context(owner: &leptos::prelude::Owner, locale: Option<Locale>) -> I18nContext<Locale> {
+        let i18n = owner.with(|| {
+            let i18n = leptos_i18n::context::init_i18n_context_with_options::<Locale>(leptos_i18n::context::I18nContextOptions::default());
+            if let Some(l) = locale {
+                i18n.set_locale_untracked(l);
+            }
+            i18n
+        });
+        owner.pause();
+        i18n
     }
 
     #[cfg(not(feature = "ssr"))]
